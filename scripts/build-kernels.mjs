@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Compiles every AssemblyScript entry in assembly/ (files not starting with "_")
+// to build/kernels/NAME.wasm. Runs on `npm install` and before `npm start`.
+import { mkdirSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import asc from "assemblyscript/asc";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const srcDir = join(root, "assembly");
+const outDir = join(root, "build", "kernels");
+mkdirSync(outDir, { recursive: true });
+
+const entries = readdirSync(srcDir).filter((f) => f.endsWith(".ts") && !f.startsWith("_") && f !== "tsconfig.json");
+for (const file of entries) {
+	const name = file.replace(/\.ts$/, "");
+	const { error, stderr } = await asc.main([
+		join("assembly", file),
+		"--outFile", join("build", "kernels", `${name}.wasm`),
+		"--optimizeLevel", "3",
+		"--shrinkLevel", "0",
+		"--noAssert",
+		"--runtime", "stub",
+		"--enable", "simd",
+		"--initialMemory", "1",
+		"--maximumMemory", "1024",
+		"--exportRuntime",
+	], { stdout: process.stdout, stderr: process.stderr, baseDir: root });
+	if (error) {
+		console.error(stderr.toString());
+		process.exit(1);
+	}
+	console.log(`kernel: build/kernels/${name}.wasm`);
+}

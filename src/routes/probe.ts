@@ -1,0 +1,34 @@
+import { Hono } from "hono";
+import { checkDimensions, displaySize, probeImage } from "../codecs";
+import { md5Hex } from "../lib/md5";
+import { ok, readImageUpload } from "./respond";
+import type { AppEnv } from "./types";
+
+/**
+ * POST /api/probe: what the header says about an upload, without decoding it.
+ * Runs the same intake checks as every image route, so it answers 413/415/422
+ * exactly where they would.
+ */
+export const probeRoutes = new Hono<AppEnv>().post("/", async (c) => {
+	const upload = await readImageUpload(c);
+	const info = probeImage(upload.bytes);
+	checkDimensions(info, c.get("limits"));
+	const display = displaySize(info);
+	return ok(c, {
+		format: info.format,
+		width: display.width,
+		height: display.height,
+		stored_width: info.width,
+		stored_height: info.height,
+		orientation: info.orientation,
+		megapixels: Math.round((info.width * info.height) / 1e4) / 100,
+		bytes: upload.bytes.byteLength,
+		md5: await md5Hex(upload.bytes),
+		has_alpha: info.hasAlpha,
+		animated: info.animated,
+		...(info.progressive !== undefined && { progressive: info.progressive }),
+		...(info.components !== undefined && { components: info.components }),
+		...(info.bitDepth !== undefined && { bit_depth: info.bitDepth }),
+		received_as: upload.via,
+	});
+});

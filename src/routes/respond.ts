@@ -1,0 +1,30 @@
+import type { Context } from "hono";
+import { type LoadedImage, loadImage } from "../codecs";
+import { successBody } from "../lib/envelope";
+import { readUpload, type Upload } from "../lib/upload";
+import type { AppEnv } from "./types";
+
+/** A JSON success in the envelope. */
+export function ok<T>(c: Context<AppEnv>, data: T, status: 200 | 201 | 202 = 200): Response {
+	return c.json(successBody(data, c.get("requestId")), status);
+}
+
+/** Reads the upload under the body cap, in any of the three input forms. */
+export function readImageUpload(c: Context<AppEnv>): Promise<Upload> {
+	return readUpload(c.req.raw, c.get("limits").maxUploadBytes);
+}
+
+/** Reads, checks and decodes the upload, downscaled to maxSide. */
+export async function intakeImage(
+	c: Context<AppEnv>,
+	maxSide = Infinity,
+): Promise<{ upload: Upload; image: LoadedImage }> {
+	const upload = await readImageUpload(c);
+	const image = await loadImage(upload.bytes, c.get("limits"), maxSide);
+	return { upload, image };
+}
+
+/** Query options, with fields sent alongside a multipart or JSON upload filling the gaps. */
+export function optionsOf(c: Context<AppEnv>, upload?: Upload): Record<string, string> {
+	return { ...(upload?.fields ?? {}), ...c.req.query() };
+}
