@@ -6,7 +6,9 @@ import { errorBody } from "./lib/envelope";
 import { AppError, UnauthorizedError } from "./lib/errors";
 import { requestFinished, requestStarted } from "./lib/stats";
 import { healthRoutes, statusRoutes } from "./routes/health";
+import { modelRoutes } from "./routes/models";
 import { probeRoutes } from "./routes/probe";
+import { cacheRoutes, resultRoutes } from "./routes/results";
 import type { AppEnv } from "./routes/types";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -62,6 +64,9 @@ export function createApp(): Hono<AppEnv> {
 	app.route("/health", healthRoutes);
 	app.route("/api/status", statusRoutes);
 	app.route("/api/probe", probeRoutes);
+	app.route("/api/results", resultRoutes);
+	app.route("/api/cache", cacheRoutes);
+	app.route("/api/models", modelRoutes);
 
 	app.notFound((c) =>
 		c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`, c.get("requestId") ?? ""), 404),

@@ -1,5 +1,5 @@
 export { codecHeapBytes } from "./codec";
 export { chooseOutput, type EncodedImage, encodeImage, type OutputChoice, toDataUrl } from "./encode";
-export { checkDimensions, decodeImage, type LoadedImage, loadImage } from "./load";
+export { checkDimensions, decodeImage, decodeToFit, type LoadedImage, loadImage } from "./load";
 export { displaySize, type ImageInfo, probeImage } from "./probe";
 export { type ImageFormat, MIME_TYPES, SUPPORTED_FORMATS, sniffFormat } from "./sniff";

@@ -61,15 +61,21 @@ export async function decodeImage(bytes: Uint8Array, info: ImageInfo): Promise<P
 }
 
 /**
- * Probe, check the caps, decode, downscale to maxSide, then orient: the full
- * intake of one upload. Downscaling before orienting touches fewer pixels.
+ * Decode, downscale to maxSide, then orient: the part of intake that touches
+ * pixels, for a header already probed and checked. Downscaling before
+ * orienting touches fewer pixels, and the full-size decode is dropped as soon
+ * as the downscale is done.
  */
+export async function decodeToFit(bytes: Uint8Array, info: ImageInfo, maxSide = Infinity): Promise<LoadedImage> {
+	const decoded = await decodeImage(bytes, info);
+	const pixels = applyOrientation(downscaleToFit(decoded, maxSide), info.orientation);
+	const original = displaySize(info);
+	return { pixels, info, original, scale: pixels.width / original.width };
+}
+
+/** The full intake of one upload: probe, check the caps, then decodeToFit. */
 export async function loadImage(bytes: Uint8Array, limits: DimensionLimits, maxSide = Infinity): Promise<LoadedImage> {
 	const info = probeImage(bytes);
 	checkDimensions(info, limits);
-	let pixels: Pixels = await decodeImage(bytes, info);
-	pixels = downscaleToFit(pixels, maxSide);
-	pixels = applyOrientation(pixels, info.orientation);
-	const original = displaySize(info);
-	return { pixels, info, original, scale: pixels.width / original.width };
+	return decodeToFit(bytes, info, maxSide);
 }

@@ -7,6 +7,14 @@ export interface Env {
 	CORS_ORIGINS?: string;
 	/** Secret; when set, every route but /health and / needs `Authorization: Bearer <key>`. */
 	API_KEY?: string;
+	CACHE_MAX_BYTES?: string;
+	CACHE_TTL_SECONDS?: string;
+	MEMORY_BUDGET_BYTES?: string;
+	OCR_CONCURRENCY?: string;
+	FILTER_CONCURRENCY?: string;
+	QUEUE_LIMIT?: string;
+	QUEUE_WAIT_MS?: string;
+	MODEL_IDLE_SECONDS?: string;
 }
 
 export interface Limits {

@@ -1,5 +1,7 @@
 import { Hono } from "hono";
+import { resultCache } from "../cache";
 import { codecHeapBytes } from "../codecs";
+import { admission } from "../models/limits";
 import { requestStats } from "../lib/stats";
 import { VERSIONS } from "../lib/versions";
 import { ok } from "./respond";
@@ -14,5 +16,7 @@ export const statusRoutes = new Hono<AppEnv>().get("/", (c) =>
 		...requestStats(),
 		limits: c.get("limits"),
 		memory: { codec_wasm_bytes: codecHeapBytes() },
+		admission: admission(c.env).stats(),
+		cache: resultCache(c.env).stats(),
 	}),
 );

@@ -1,0 +1,30 @@
+import { workersEdgeTier } from "./edge";
+import { ResultCache } from "./result-cache";
+
+export { edgeUrl } from "./edge";
+export { etagOf, type KeyParts, matchesEtag, resultKey } from "./keys";
+export { type CachedResult, type CacheSource, ResultCache } from "./result-cache";
+
+export interface CacheEnv {
+	CACHE_MAX_BYTES?: string;
+	CACHE_TTL_SECONDS?: string;
+}
+
+export const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_CACHE_TTL_S = 3600;
+
+let shared: ResultCache | null = null;
+
+/** The isolate's result cache, created on first use from the environment. */
+export function resultCache(env: CacheEnv | undefined): ResultCache {
+	if (!shared) {
+		const bytes = Number(env?.CACHE_MAX_BYTES);
+		const ttl = Number(env?.CACHE_TTL_SECONDS);
+		shared = new ResultCache({
+			maxBytes: Number.isFinite(bytes) && bytes > 0 ? bytes : DEFAULT_CACHE_BYTES,
+			ttlMs: (Number.isFinite(ttl) && ttl > 0 ? ttl : DEFAULT_CACHE_TTL_S) * 1000,
+			edge: workersEdgeTier(),
+		});
+	}
+	return shared;
+}

@@ -1,0 +1,125 @@
+import { LRUCache } from "lru-cache";
+
+/** One computed result: the bytes sent to the client and how to label them. */
+export interface CachedResult {
+	body: Uint8Array;
+	contentType: string;
+	/** Extra headers worth replaying on a hit (Server-Timing of the original run, say). */
+	headers?: Record<string, string>;
+}
+
+export type CacheSource = "HIT" | "MISS" | "EDGE";
+
+export interface CacheOptions {
+	maxBytes: number;
+	ttlMs: number;
+	/** Second tier shared across isolates (the Workers Cache API); absent in pure unit use. */
+	edge?: EdgeTier | null;
+}
+
+export interface EdgeTier {
+	get(key: string): Promise<CachedResult | null>;
+	put(key: string, value: CachedResult, ttlMs: number): Promise<void>;
+}
+
+// Map bookkeeping per entry, so a flood of tiny results cannot exceed the bound either.
+const ENTRY_OVERHEAD = 256;
+
+/**
+ * A byte-bounded LRU of finished results, with in-flight deduplication: two
+ * identical requests arriving together run the work once and share the
+ * answer. A failed computation is not cached and does not block a retry.
+ */
+export class ResultCache {
+	private readonly lru: LRUCache<string, CachedResult>;
+	private readonly inflight = new Map<string, Promise<CachedResult>>();
+	private readonly options: CacheOptions;
+	private counters = { hits: 0, edge_hits: 0, misses: 0, evictions: 0, too_large: 0, shared: 0 };
+
+	constructor(options: CacheOptions) {
+		this.options = options;
+		this.lru = new LRUCache<string, CachedResult>({
+			maxSize: options.maxBytes,
+			maxEntrySize: Math.floor(options.maxBytes / 4),
+			sizeCalculation: (v, k) => v.body.byteLength + k.length * 2 + ENTRY_OVERHEAD,
+			ttl: options.ttlMs,
+			updateAgeOnGet: false,
+			dispose: (_v, _k, reason) => {
+				if (reason === "evict") this.counters.evictions++;
+			},
+		});
+	}
+
+	/** The cached value for key, from this isolate first, then the edge tier. */
+	async lookup(key: string): Promise<{ value: CachedResult; source: CacheSource } | null> {
+		const local = this.lru.get(key);
+		if (local) {
+			this.counters.hits++;
+			return { value: local, source: "HIT" };
+		}
+		const edge = await this.options.edge?.get(key).catch(() => null);
+		if (edge) {
+			this.counters.edge_hits++;
+			this.store(key, edge);
+			return { value: edge, source: "EDGE" };
+		}
+		return null;
+	}
+
+	/** True when key is known to this isolate without any I/O (for cheap 304s). */
+	has(key: string): boolean {
+		return this.lru.has(key);
+	}
+
+	/**
+	 * Returns the cached result or computes it once. Concurrent callers with the
+	 * same key wait on the first caller's computation.
+	 */
+	async getOrCompute(
+		key: string,
+		compute: () => Promise<CachedResult>,
+		waitUntil?: (p: Promise<unknown>) => void,
+	): Promise<{ value: CachedResult; source: CacheSource }> {
+		const found = await this.lookup(key);
+		if (found) return found;
+		const running = this.inflight.get(key);
+		if (running) {
+			this.counters.shared++;
+			return { value: await running, source: "HIT" };
+		}
+		this.counters.misses++;
+		const job = compute().then((value) => {
+			this.store(key, value);
+			const edgeWrite = this.options.edge?.put(key, value, this.options.ttlMs).catch(() => {});
+			if (edgeWrite) waitUntil?.(edgeWrite);
+			return value;
+		});
+		this.inflight.set(key, job);
+		try {
+			return { value: await job, source: "MISS" };
+		} finally {
+			this.inflight.delete(key);
+		}
+	}
+
+	private store(key: string, value: CachedResult): void {
+		if (!this.lru.set(key, value).has(key)) this.counters.too_large++;
+	}
+
+	clear(): number {
+		const n = this.lru.size;
+		this.lru.clear();
+		return n;
+	}
+
+	stats() {
+		return {
+			entries: this.lru.size,
+			bytes: this.lru.calculatedSize,
+			max_bytes: this.options.maxBytes,
+			ttl_s: Math.round(this.options.ttlMs / 1000),
+			in_flight: this.inflight.size,
+			...this.counters,
+		};
+	}
+}

@@ -1,0 +1,25 @@
+import type { Env } from "../lib/config";
+import { isLoaded, loadSession, releaseSession, wasmMemoryBytes } from "../ocr/session";
+import { ModelRegistry } from "./registry";
+
+export { type ManifestEntry, ModelRegistry, type ModelRuntime } from "./registry";
+
+const DEFAULT_IDLE_S = 600;
+const UNLOAD_WAIT_MS = 10_000;
+
+let shared: ModelRegistry | null = null;
+
+/** The isolate's model registry over models/ (the MODELS binding) and the ORT runtime. */
+export function modelRegistry(env: Env): ModelRegistry {
+	if (!shared) {
+		const idle = Number(env.MODEL_IDLE_SECONDS);
+		// The binding serves models/ to this Worker only; the host name is never resolved.
+		const files = (file: string) => env.MODELS.fetch(`https://models.internal/${file}`);
+		shared = new ModelRegistry(
+			files,
+			{ load: loadSession, release: releaseSession, isLoaded, memoryBytes: wasmMemoryBytes },
+			{ idleMs: (Number.isFinite(idle) && idle >= 0 ? idle : DEFAULT_IDLE_S) * 1000, unloadWaitMs: UNLOAD_WAIT_MS },
+		);
+	}
+	return shared;
+}

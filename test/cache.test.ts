@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { matchesEtag, ResultCache, resultKey } from "../src/cache";
+
+const result = (n: number, fill = 1) => ({ body: new Uint8Array(n).fill(fill), contentType: "image/png" });
+
+describe("result cache", () => {
+	it("holds its byte bound under a burst of distinct entries and counts evictions", async () => {
+		const cache = new ResultCache({ maxBytes: 64 * 1024, ttlMs: 60_000 });
+		for (let i = 0; i < 200; i++) await cache.getOrCompute(`k${i}`, async () => result(4000, i));
+		const stats = cache.stats();
+		expect(stats.bytes).toBeLessThanOrEqual(64 * 1024);
+		expect(stats.entries).toBeGreaterThan(5);
+		expect(stats.evictions).toBe(200 - stats.entries);
+		expect(stats.misses).toBe(200);
+	});
+
+	it("refuses an entry larger than a quarter of the cache but still returns it", async () => {
+		const cache = new ResultCache({ maxBytes: 64 * 1024, ttlMs: 60_000 });
+		const { value } = await cache.getOrCompute("big", async () => result(20 * 1024));
+		expect(value.body.byteLength).toBe(20 * 1024);
+		expect(cache.has("big")).toBe(false);
+		expect(cache.stats().too_large).toBe(1);
+	});
+
+	it("computes concurrent identical requests once, and a hit returns identical bytes", async () => {
+		const cache = new ResultCache({ maxBytes: 1 << 20, ttlMs: 60_000 });
+		let runs = 0;
+		const compute = async () => {
+			runs++;
+			await new Promise((r) => setTimeout(r, 20));
+			return result(100, 7);
+		};
+		const [a, b] = await Promise.all([cache.getOrCompute("same", compute), cache.getOrCompute("same", compute)]);
+		expect(runs).toBe(1);
+		expect(a.value.body).toBe(b.value.body);
+		const again = await cache.getOrCompute("same", compute);
+		expect(again.source).toBe("HIT");
+		expect(runs).toBe(1);
+	});
+
+	it("does not cache a failure", async () => {
+		const cache = new ResultCache({ maxBytes: 1 << 20, ttlMs: 60_000 });
+		await expect(cache.getOrCompute("x", () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+		const { source } = await cache.getOrCompute("x", async () => result(10));
+		expect(source).toBe("MISS");
+	});
+
+	it("keys on every option and the version", async () => {
+		const base = { inputMd5: "abc", operation: "style:oil", options: { size: 7, dyn_ratio: 1 }, version: "k1" };
+		const key = await resultKey(base);
+		expect(key).toMatch(/^[0-9a-f]{32}$/);
+		expect(await resultKey({ ...base, options: { dyn_ratio: 1, size: 7 } })).toBe(key);
+		expect(await resultKey({ ...base, options: { size: 9, dyn_ratio: 1 } })).not.toBe(key);
+		expect(await resultKey({ ...base, version: "k2" })).not.toBe(key);
+		expect(matchesEtag(`W/"other", "${key}"`, key)).toBe(true);
+		expect(matchesEtag('"other"', key)).toBe(false);
+	});
+});

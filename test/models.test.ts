@@ -1,0 +1,93 @@
+import { env, SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { AppError } from "../src/lib/errors";
+import { ModelRegistry, type ModelRuntime } from "../src/models";
+import { BASE, expectError, expectOk } from "./helpers/api";
+
+const models = (env as unknown as { MODELS: Fetcher }).MODELS;
+const realFiles = (file: string) => models.fetch(`https://models.internal/${file}`);
+
+/** A runtime that records what it was asked to do, so registry logic is tested without ORT. */
+function recordingRuntime(): ModelRuntime & { loads: string[] } {
+	const loaded = new Set<string>();
+	const loads: string[] = [];
+	return {
+		loads,
+		async load(name) {
+			loads.push(name);
+			await new Promise((r) => setTimeout(r, 10));
+			loaded.add(name);
+		},
+		async release(name) {
+			loaded.delete(name);
+		},
+		isLoaded: (name) => loaded.has(name),
+		memoryBytes: () => 0,
+	};
+}
+
+describe("model registry", () => {
+	it("loads once for concurrent first users and checks the manifest's sha256", async () => {
+		const runtime = recordingRuntime();
+		const registry = new ModelRegistry(realFiles, runtime, { idleMs: 0, unloadWaitMs: 100 });
+		await Promise.all([registry.use(["cls"], async () => 1), registry.use(["cls"], async () => 2)]);
+		expect(runtime.loads).toEqual(["cls"]);
+		const listed = (await registry.list()).find((m) => m.name === "cls");
+		expect(listed).toMatchObject({ loaded: true, in_use: 0, task: "text-direction" });
+		expect(listed?.last_used).not.toBeNull();
+	});
+
+	it("refuses a model whose bytes do not match the manifest, and keeps the others working", async () => {
+		const runtime = recordingRuntime();
+		const tampered = async (file: string) => {
+			const res = await realFiles(file);
+			if (!file.startsWith("ch_ppocr_mobile")) return res;
+			const bytes = new Uint8Array(await res.arrayBuffer());
+			bytes[1000] ^= 0xff;
+			return new Response(bytes);
+		};
+		const registry = new ModelRegistry(tampered, runtime, { idleMs: 0, unloadWaitMs: 100 });
+		const err = await registry.load("cls").catch((e: AppError) => e);
+		expect([(err as AppError).status, (err as AppError).code]).toEqual([503, "model_corrupt"]);
+		expect(runtime.loads).toEqual([]);
+		await registry.load("det");
+		expect(runtime.loads).toEqual(["det"]);
+		expect((await registry.list()).find((m) => m.name === "cls")?.last_error).toBe("checksum mismatch");
+	});
+
+	it("makes an unload wait for in-flight work, then answers 409 past its bound", async () => {
+		const registry = new ModelRegistry(realFiles, recordingRuntime(), { idleMs: 0, unloadWaitMs: 60 });
+		let finish!: () => void;
+		const running = registry.use(["cls"], () => new Promise<void>((r) => (finish = r)));
+		await new Promise((r) => setTimeout(r, 30));
+		const busy = await registry.unload("cls").catch((e: AppError) => e);
+		expect((busy as AppError).status).toBe(409);
+		const waiting = registry.unload("cls");
+		finish();
+		await running;
+		expect(await waiting).toBe(true);
+	});
+
+	it("unloads a model after its idle time", async () => {
+		const runtime = recordingRuntime();
+		const registry = new ModelRegistry(realFiles, runtime, { idleMs: 40, unloadWaitMs: 100 });
+		await registry.use(["cls"], async () => null);
+		expect(runtime.isLoaded("cls")).toBe(true);
+		await new Promise((r) => setTimeout(r, 120));
+		expect(runtime.isLoaded("cls")).toBe(false);
+	});
+});
+
+describe("/api/models", () => {
+	it("lists every model in the manifest and loads and unloads one by hand", async () => {
+		const list = await expectOk(await SELF.fetch(`${BASE}/api/models`));
+		const names = (list.models as { name: string; bytes: number; sha256: string }[]).map((m) => m.name);
+		expect(names.sort()).toEqual(["cls", "det", "rec"]);
+		const loaded = await expectOk(await SELF.fetch(`${BASE}/api/models/cls/load`, { method: "POST" }));
+		expect(loaded.model).toMatchObject({ name: "cls", loaded: true });
+		expect(loaded.runtime_wasm_bytes as number).toBeGreaterThan(0);
+		const unloaded = await expectOk(await SELF.fetch(`${BASE}/api/models/cls/unload`, { method: "POST" }));
+		expect(unloaded).toMatchObject({ name: "cls", unloaded: true });
+		await expectError(await SELF.fetch(`${BASE}/api/models/nope/load`, { method: "POST" }), 404, "unknown_model");
+	});
+});
