@@ -1,0 +1,59 @@
+import { env, SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../src/app";
+import type { Env } from "../src/lib/config";
+
+const app = createApp();
+const base = env as unknown as Env;
+const keyed: Env = { ...base, API_KEY: "s3cret-key" };
+
+describe("API key", () => {
+	it("guards every route but /health when set", async () => {
+		const denied = await app.request("/api/status", {}, keyed);
+		expect(denied.status).toBe(401);
+		expect(denied.headers.get("www-authenticate")).toMatch(/^Bearer/);
+		const body = (await denied.json()) as { error: { code: string } };
+		expect(body.error.code).toBe("unauthorized");
+		expect((await app.request("/api/status", { headers: { authorization: "Bearer wrong" } }, keyed)).status).toBe(401);
+		expect((await app.request("/api/status", { headers: { authorization: "Bearer s3cret-key" } }, keyed)).status).toBe(
+			200,
+		);
+		expect((await app.request("/health", {}, keyed)).status).toBe(200);
+	});
+
+	it("is off when unset", async () => {
+		expect((await app.request("/api/status", {}, base)).status).toBe(200);
+	});
+});
+
+describe("CORS", () => {
+	it("allows only the configured origins", async () => {
+		const restricted: Env = { ...base, CORS_ORIGINS: "https://app.example, https://admin.example" };
+		const preflight = (origin: string) =>
+			app.request(
+				"/api/probe",
+				{ method: "OPTIONS", headers: { origin, "access-control-request-method": "POST" } },
+				restricted,
+			);
+		const allowed = await preflight("https://app.example");
+		expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example");
+		const other = await preflight("https://evil.example");
+		expect(other.headers.get("access-control-allow-origin")).toBeNull();
+	});
+
+	it("answers any origin by default and exposes the cache headers", async () => {
+		const res = await app.request("/health", { headers: { origin: "https://x.example" } }, base);
+		expect(res.headers.get("access-control-allow-origin")).toBe("*");
+		expect(res.headers.get("access-control-expose-headers")).toContain("ETag");
+	});
+});
+
+describe("model files", () => {
+	it("are never served through public routes, even with the assets layer in front", async () => {
+		for (const path of ["/ch_PP-OCRv4_det_infer.onnx", "/manifest.json", "/models/manifest.json", "/ppocr_keys_v1.txt"]) {
+			const res = await SELF.fetch(`http://inkstone.test${path}`);
+			expect(res.status).toBe(404);
+			expect(res.headers.get("content-type")).toContain("application/json");
+		}
+	});
+});
