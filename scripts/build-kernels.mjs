@@ -11,21 +11,35 @@ const srcDir = join(root, "assembly");
 const outDir = join(root, "build", "kernels");
 mkdirSync(outDir, { recursive: true });
 
+// Fixed ceiling per module (64 KiB pages) so a runaway allocation fails fast.
+// npr: the largest filter (recursive edge-preserving, 24 B/px) at 4 MP.
+const MAX_PAGES = { npr: 1600 };
+
 const entries = readdirSync(srcDir).filter((f) => f.endsWith(".ts") && !f.startsWith("_") && f !== "tsconfig.json");
 for (const file of entries) {
 	const name = file.replace(/\.ts$/, "");
-	const { error, stderr } = await asc.main([
-		join("assembly", file),
-		"--outFile", join("build", "kernels", `${name}.wasm`),
-		"--optimizeLevel", "3",
-		"--shrinkLevel", "0",
-		"--noAssert",
-		"--runtime", "stub",
-		"--enable", "simd",
-		"--initialMemory", "1",
-		"--maximumMemory", "1024",
-		"--exportRuntime",
-	], { stdout: process.stdout, stderr: process.stderr, baseDir: root });
+	const { error, stderr } = await asc.main(
+		[
+			join("assembly", file),
+			"--outFile",
+			join("build", "kernels", `${name}.wasm`),
+			"--optimizeLevel",
+			"3",
+			"--shrinkLevel",
+			"0",
+			"--noAssert",
+			"--runtime",
+			"stub",
+			"--enable",
+			"simd",
+			"--initialMemory",
+			"1",
+			"--maximumMemory",
+			String(MAX_PAGES[name] ?? 1024),
+			"--exportRuntime",
+		],
+		{ stdout: process.stdout, stderr: process.stderr, baseDir: root },
+	);
 	if (error) {
 		console.error(stderr.toString());
 		process.exit(1);

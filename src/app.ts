@@ -9,6 +9,7 @@ import { healthRoutes, statusRoutes } from "./routes/health";
 import { modelRoutes } from "./routes/models";
 import { probeRoutes } from "./routes/probe";
 import { cacheRoutes, resultRoutes } from "./routes/results";
+import { styleRoutes } from "./routes/style";
 import type { AppEnv } from "./routes/types";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -64,6 +65,7 @@ export function createApp(): Hono<AppEnv> {
 	app.route("/health", healthRoutes);
 	app.route("/api/status", statusRoutes);
 	app.route("/api/probe", probeRoutes);
+	app.route("/api", styleRoutes);
 	app.route("/api/results", resultRoutes);
 	app.route("/api/cache", cacheRoutes);
 	app.route("/api/models", modelRoutes);

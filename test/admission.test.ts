@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../src/lib/errors";
 import { Admission } from "../src/models/admission";
-import { estimateWorkingSet, previewPixels } from "../src/models/limits";
+import { estimateWorkingSet, previewSize } from "../src/models/limits";
 
 const MB = 1024 * 1024;
 const make = (over: Partial<ConstructorParameters<typeof Admission>[0]> = {}) =>
@@ -54,9 +54,9 @@ describe("admission", () => {
 	});
 
 	it("estimates a 12 MP styled preview within the default budget", () => {
-		const preview = previewPixels(4000, 3000, 1024);
-		expect(preview).toBe(1024 * 768);
-		const bytes = estimateWorkingSet(4000, 3000, preview, 40);
+		const preview = previewSize(4000, 3000, 1024);
+		expect(preview).toEqual({ width: 1024, height: 768 });
+		const bytes = estimateWorkingSet(4000, 3000, preview.width * preview.height * 40);
 		expect(bytes).toBe(8 * 12_000_000);
 		expect(bytes).toBeLessThan(100 * MB);
 	});

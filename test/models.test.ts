@@ -1,6 +1,6 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { AppError } from "../src/lib/errors";
+import type { AppError } from "../src/lib/errors";
 import { ModelRegistry, type ModelRuntime } from "../src/models";
 import { BASE, expectError, expectOk } from "./helpers/api";
 

@@ -32,7 +32,7 @@ const ENTRY_OVERHEAD = 256;
  */
 export class ResultCache {
 	private readonly lru: LRUCache<string, CachedResult>;
-	private readonly inflight = new Map<string, Promise<CachedResult>>();
+	private readonly inflight = new Map<string, Promise<{ value: CachedResult; source: CacheSource }>>();
 	private readonly options: CacheOptions;
 	private counters = { hits: 0, edge_hits: 0, misses: 0, evictions: 0, too_large: 0, shared: 0 };
 
@@ -72,34 +72,51 @@ export class ResultCache {
 	}
 
 	/**
-	 * Returns the cached result or computes it once. Concurrent callers with the
-	 * same key wait on the first caller's computation.
+	 * Returns the cached result or computes it once. The in-flight entry is
+	 * registered before any await, so concurrent callers with the same key
+	 * always share one edge lookup and one computation.
 	 */
 	async getOrCompute(
 		key: string,
 		compute: () => Promise<CachedResult>,
 		waitUntil?: (p: Promise<unknown>) => void,
 	): Promise<{ value: CachedResult; source: CacheSource }> {
-		const found = await this.lookup(key);
-		if (found) return found;
+		const local = this.lru.get(key);
+		if (local) {
+			this.counters.hits++;
+			return { value: local, source: "HIT" };
+		}
 		const running = this.inflight.get(key);
 		if (running) {
 			this.counters.shared++;
-			return { value: await running, source: "HIT" };
+			return { value: (await running).value, source: "HIT" };
 		}
-		this.counters.misses++;
-		const job = compute().then((value) => {
-			this.store(key, value);
-			const edgeWrite = this.options.edge?.put(key, value, this.options.ttlMs).catch(() => {});
-			if (edgeWrite) waitUntil?.(edgeWrite);
-			return value;
-		});
+		const job = this.fill(key, compute, waitUntil);
 		this.inflight.set(key, job);
 		try {
-			return { value: await job, source: "MISS" };
+			return await job;
 		} finally {
 			this.inflight.delete(key);
 		}
+	}
+
+	private async fill(
+		key: string,
+		compute: () => Promise<CachedResult>,
+		waitUntil?: (p: Promise<unknown>) => void,
+	): Promise<{ value: CachedResult; source: CacheSource }> {
+		const edge = await this.options.edge?.get(key).catch(() => null);
+		if (edge) {
+			this.counters.edge_hits++;
+			this.store(key, edge);
+			return { value: edge, source: "EDGE" };
+		}
+		this.counters.misses++;
+		const value = await compute();
+		this.store(key, value);
+		const edgeWrite = this.options.edge?.put(key, value, this.options.ttlMs).catch(() => {});
+		if (edgeWrite) waitUntil?.(edgeWrite);
+		return { value, source: "MISS" };
 	}
 
 	private store(key: string, value: CachedResult): void {

@@ -39,16 +39,16 @@ export function admission(env: AdmissionEnv | undefined): Admission {
 /**
  * Peak bytes an image request holds, from the header alone. Decoding holds
  * the codec's copy and ours of the full image at once (8 bytes a pixel);
- * after that the full image (4) plus the preview's working set. The larger of
- * the two phases is the reservation.
+ * after that the full image (4) until the downscale, then the preview's own
+ * working set. The larger of the two phases is the reservation.
  */
-export function estimateWorkingSet(width: number, height: number, previewPixels: number, bytesPerPreviewPixel: number) {
+export function estimateWorkingSet(width: number, height: number, previewBytes: number): number {
 	const full = width * height;
-	return Math.max(8 * full, 4 * full + previewPixels * bytesPerPreviewPixel);
+	return Math.max(8 * full, 4 * full + previewBytes);
 }
 
-/** Pixels left after downscaling a width x height image so its longer side fits maxSide. */
-export function previewPixels(width: number, height: number, maxSide: number): number {
+/** Size after downscaling a width x height image so its longer side fits maxSide (as the intake does). */
+export function previewSize(width: number, height: number, maxSide: number): { width: number; height: number } {
 	const r = Math.min(1, maxSide / Math.max(width, height));
-	return Math.max(1, Math.round(width * r)) * Math.max(1, Math.round(height * r));
+	return { width: Math.max(1, Math.round(width * r)), height: Math.max(1, Math.round(height * r)) };
 }

@@ -68,7 +68,7 @@ export class ModelRegistry {
 				if (!res.ok) throw new Error(`manifest.json: ${res.status}`);
 				return ((await res.json()) as { models: ManifestEntry[] }).models;
 			})
-			.catch((err) => {
+			.catch(() => {
 				this.manifest = null;
 				throw new UnavailableError("models_missing", "the model manifest is missing; run `npm install`", 30);
 			});
@@ -111,7 +111,11 @@ export class ModelRegistry {
 		let bytes: Uint8Array | null = new Uint8Array(await res.arrayBuffer());
 		if (bytes.byteLength !== entry.bytes || (await sha256(bytes)) !== entry.sha256) {
 			s.error = "checksum mismatch";
-			throw new UnavailableError("model_corrupt", `the ${entry.name} model file does not match its manifest checksum`, 30);
+			throw new UnavailableError(
+				"model_corrupt",
+				`the ${entry.name} model file does not match its manifest checksum`,
+				30,
+			);
 		}
 		await this.runtime.load(entry.name, bytes);
 		bytes = null; // the runtime keeps its own copy inside wasm memory

@@ -1,22 +1,41 @@
 import { Hono } from "hono";
 import { resultCache } from "../cache";
 import { codecHeapBytes } from "../codecs";
-import { admission } from "../models/limits";
+import { kernelMemoryBytes, kernelPeakBytes } from "../filters";
 import { requestStats } from "../lib/stats";
 import { VERSIONS } from "../lib/versions";
+import { admission } from "../models/limits";
+import { runtimeStatus, wasmPeakBytes } from "../ocr/session";
 import { ok } from "./respond";
 import type { AppEnv } from "./types";
 
 /** GET /health: liveness, cheap and unauthenticated. */
 export const healthRoutes = new Hono<AppEnv>().get("/", (c) => ok(c, { status: "ok", versions: VERSIONS }));
 
-/** GET /api/status: what this isolate is doing and holding. */
-export const statusRoutes = new Hono<AppEnv>().get("/", (c) =>
-	ok(c, {
+/**
+ * GET /api/status: what this isolate is doing and holding. Wasm memories
+ * never shrink, so the current sizes are also each instance's high-water mark
+ * unless it was dropped; the peaks survive a drop.
+ */
+export const statusRoutes = new Hono<AppEnv>().get("/", (c) => {
+	const ocr = runtimeStatus();
+	const memory = {
+		codec_wasm_bytes: codecHeapBytes(),
+		kernel_wasm_bytes: kernelMemoryBytes(),
+		ocr_wasm_bytes: ocr.wasmBytes,
+		kernel_wasm_peak_bytes: kernelPeakBytes(),
+		ocr_wasm_peak_bytes: wasmPeakBytes(),
+	};
+	return ok(c, {
 		...requestStats(),
 		limits: c.get("limits"),
-		memory: { codec_wasm_bytes: codecHeapBytes() },
+		memory: {
+			...memory,
+			wasm_total_bytes: memory.codec_wasm_bytes + memory.kernel_wasm_bytes + memory.ocr_wasm_bytes,
+			live_pixel_bytes: admission(c.env).stats().reserved_bytes,
+		},
+		models: { runtime: ocr.state, loaded: ocr.sessions },
 		admission: admission(c.env).stats(),
 		cache: resultCache(c.env).stats(),
-	}),
-);
+	});
+});

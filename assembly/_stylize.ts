@@ -1,0 +1,146 @@
+// cv::stylization and cv::edgePreservingFilter on 3 f32 planes.
+
+import { ncFilter } from "./_normconv";
+import { channel, packRGB, sat8 } from "./_pixels";
+import { rfCols, rfRows, rfWeights } from "./_recursive";
+import { sigmaH, squarePlane } from "./_simd";
+
+/** RGBA -> three planes (R, G, B), S floats per row, zero padding. */
+export function toPlanes(io: usize, P: usize, S: i32, w: i32, h: i32): void {
+	const rowB = (<usize>S) << 2;
+	const planeB = rowB * <usize>h;
+	const zero = f32x4.splat(0);
+	for (let y = 0; y < h; y++) {
+		const src = io + ((<usize>y * <usize>w) << 2);
+		const dst = P + <usize>y * rowB;
+		for (let x = 0; x < S; x += 4) {
+			const px = v128.load(src + ((<usize>x) << 2));
+			const xb = (<usize>x) << 2;
+			v128.store(dst + xb, channel(px, 0));
+			v128.store(dst + planeB + xb, channel(px, 1));
+			v128.store(dst + planeB + planeB + xb, channel(px, 2));
+		}
+		for (let x = w; x < S; x++) {
+			const xb = (<usize>x) << 2;
+			store<f32>(dst + xb, 0);
+			store<f32>(dst + planeB + xb, 0);
+			store<f32>(dst + planeB + planeB + xb, 0);
+		}
+	}
+}
+
+/** Planes -> RGBA (x scale, rounded, saturated), keeping the input's alpha. */
+export function fromPlanes(io: usize, P: usize, S: i32, w: i32, h: i32, scale: f32): void {
+	const rowB = (<usize>S) << 2;
+	const planeB = rowB * <usize>h;
+	const k = f32x4.splat(scale);
+	for (let y = 0; y < h; y++) {
+		const dst = io + ((<usize>y * <usize>w) << 2);
+		const src = P + <usize>y * rowB;
+		let x = 0;
+		for (; x + 4 <= w; x += 4) {
+			const xb = (<usize>x) << 2;
+			const r = f32x4.mul(v128.load(src + xb), k);
+			const g = f32x4.mul(v128.load(src + planeB + xb), k);
+			const b = f32x4.mul(v128.load(src + planeB + planeB + xb), k);
+			v128.store(dst + xb, packRGB(r, g, b, v128.load(dst + xb)));
+		}
+		for (; x < w; x++) {
+			const xb = (<usize>x) << 2;
+			store<u8>(dst + xb, sat8(load<f32>(src + xb) * scale));
+			store<u8>(dst + xb, sat8(load<f32>(src + planeB + xb) * scale), 1);
+			store<u8>(dst + xb, sat8(load<f32>(src + planeB + planeB + xb) * scale), 2);
+		}
+	}
+}
+
+/** Sobel magnitude of one plane at (y, x), OpenCV's separable order and
+ * BORDER_REFLECT_101 rows/columns given by the caller. */
+// @ts-expect-error: decorator
+function sobelMag(p: usize, rm: usize, r0: usize, rp: usize, xm: usize, x0: usize, xp: usize): f32 {
+	const dm = load<f32>(p + rm + xp) - load<f32>(p + rm + xm);
+	const d0 = load<f32>(p + r0 + xp) - load<f32>(p + r0 + xm);
+	const dp = load<f32>(p + rp + xp) - load<f32>(p + rp + xm);
+	const gx = d0 * <f32>2.0 + (dm + dp);
+	const sm = load<f32>(p + rm + x0) * <f32>2.0 + (load<f32>(p + rm + xm) + load<f32>(p + rm + xp));
+	const sp = load<f32>(p + rp + x0) * <f32>2.0 + (load<f32>(p + rp + xm) + load<f32>(p + rp + xp));
+	const gy = sp - sm;
+	return Mathf.sqrt(gx * gx + gy * gy);
+}
+
+export function stylization(
+	io: usize,
+	P: usize,
+	w: i32,
+	h: i32,
+	sigmaS: f32,
+	sigmaR: f32,
+	ct: usize,
+	acc: usize,
+): void {
+	if (w < 2 || h < 2) return;
+	const S = (w + 3) & ~3;
+	toPlanes(io, P, S, w, h);
+	ncFilter(io, P, S, w, h, sigmaS, sigmaR, ct, acc);
+	const rowB = (<usize>S) << 2;
+	const planeB = rowB * <usize>h;
+	const pR = P;
+	const pG = P + planeB;
+	const pB = P + planeB + planeB;
+	for (let y = 0; y < h; y++) {
+		const r0 = <usize>y * rowB;
+		const ym = y > 0 ? y - 1 : 1;
+		const rm = <usize>ym * rowB;
+		const rp = <usize>(y < h - 1 ? y + 1 : h - 2) * rowB;
+		const dst = io + ((<usize>y * <usize>w) << 2);
+		for (let x = 0; x < w; x++) {
+			const x0 = (<usize>x) << 2;
+			const xl = x > 0 ? x - 1 : 1;
+			const xm = (<usize>xl) << 2;
+			const xp = (<usize>(x < w - 1 ? x + 1 : w - 2)) << 2;
+			const mag =
+				sobelMag(pB, rm, r0, rp, xm, x0, xp) +
+				sobelMag(pG, rm, r0, rp, xm, x0, xp) +
+				sobelMag(pR, rm, r0, rp, xm, x0, xp);
+			const k = <f32>1.0 - mag;
+			store<u8>(dst + x0, sat8(load<f32>(pR + r0 + x0) * k * 255));
+			store<u8>(dst + x0, sat8(load<f32>(pG + r0 + x0) * k * 255), 1);
+			store<u8>(dst + x0, sat8(load<f32>(pB + r0 + x0) * k * 255), 2);
+		}
+	}
+}
+
+/** flags 1: recursive filter (weights vh, vv: S*h floats each);
+ * flags 2: normalized convolution. */
+export function edgePreserving(
+	io: usize,
+	P: usize,
+	w: i32,
+	h: i32,
+	flags: i32,
+	sigmaS: f32,
+	sigmaR: f32,
+	ct: usize,
+	acc: usize,
+	vh: usize,
+	vv: usize,
+): void {
+	const S = (w + 3) & ~3;
+	toPlanes(io, P, S, w, h);
+	if (flags === 1) {
+		const a0 = <f32>Math.exp(-Math.SQRT2 / <f64>sigmaH(sigmaS, 0));
+		rfWeights(io, 0, S, w, h, sigmaS / sigmaR, <f32>Math.log(<f64>a0), vh, vv);
+		const n = <usize>S * <usize>h;
+		for (let i = 0; i < 3; i++) {
+			if (i > 0) {
+				squarePlane(vh, n);
+				squarePlane(vv, n);
+			}
+			rfRows(P, 3, S, h, vh, ct, acc);
+			rfCols(P, 3, S, h, vv);
+		}
+	} else {
+		ncFilter(io, P, S, w, h, sigmaS, sigmaR, ct, acc);
+	}
+	fromPlanes(io, P, S, w, h, 255);
+}

@@ -1,0 +1,88 @@
+// Starts the app under `wrangler dev` (real workerd) for HTTP benchmarks, and
+// finds the workerd process so its memory can be read from /proc.
+import { execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export async function startServer({ port = 8790, vars = {} } = {}) {
+	const args = ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--log-level", "warn"];
+	for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+	const child = spawn("npx", args, { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+	let log = "";
+	child.stdout.on("data", (d) => (log += d));
+	child.stderr.on("data", (d) => (log += d));
+	const url = `http://127.0.0.1:${port}`;
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		try {
+			const res = await fetch(`${url}/health`);
+			if (res.ok) break;
+		} catch {}
+		if (Date.now() > deadline || child.exitCode !== null) {
+			stopGroup(child.pid);
+			throw new Error(`wrangler dev did not start:\n${log.slice(-2000)}`);
+		}
+		await new Promise((r) => setTimeout(r, 250));
+	}
+	return {
+		url,
+		log: () => log,
+		workerdPid: () => findWorkerd(child.pid),
+		stop: () => stopGroup(child.pid),
+	};
+}
+
+function stopGroup(pid) {
+	try {
+		process.kill(-pid, "SIGTERM");
+	} catch {}
+}
+
+/** The workerd process among the descendants of pid (wrangler spawns it). */
+function findWorkerd(root) {
+	const rows = execFileSync("ps", ["-e", "-o", "pid=,ppid=,comm="], { encoding: "utf8" })
+		.trim()
+		.split("\n")
+		.map((l) => l.trim().split(/\s+/))
+		.map(([pid, ppid, comm]) => ({ pid: Number(pid), ppid: Number(ppid), comm }));
+	const children = new Map();
+	for (const r of rows) children.set(r.ppid, [...(children.get(r.ppid) ?? []), r]);
+	const queue = [root];
+	while (queue.length) {
+		const p = queue.shift();
+		for (const c of children.get(p) ?? []) {
+			if (c.comm === "workerd") return c.pid;
+			queue.push(c.pid);
+		}
+	}
+	return null;
+}
+
+/** Resident set size of a process in MB (from /proc, so it needs no tools). */
+export function rssMb(pid) {
+	const status = readFileSync(`/proc/${pid}/status`, "utf8");
+	const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+	return kb / 1024;
+}
+
+export function median(xs) {
+	const s = [...xs].sort((a, b) => a - b);
+	return s.length ? s[Math.floor((s.length - 1) / 2)] : Number.NaN;
+}
+
+export function percentile(xs, p) {
+	const s = [...xs].sort((a, b) => a - b);
+	return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : Number.NaN;
+}
+
+export function table(rows) {
+	const cols = Object.keys(rows[0]);
+	const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+	const line = (vals) => vals.map((v, i) => String(v).padStart(width[i])).join("  ");
+	return [line(cols), line(width.map((w) => "-".repeat(w))), ...rows.map((r) => line(cols.map((c) => r[c])))].join(
+		"\n",
+	);
+}

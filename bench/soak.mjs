@@ -1,0 +1,59 @@
+// bench/soak: 500 mixed requests against `wrangler dev` (OCR, every filter,
+// probes, bad inputs, an unload/load cycle every 100), printing the workerd
+// process's RSS at 50, 250 and 500 requests and the peak wasm memory reported
+// by /api/status. Target: RSS at 500 within 10% of RSS at 50; peak under budget.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { photoJpeg } from "./lib/images.mjs";
+import { ROOT, rssMb, startServer, table } from "./lib/server.mjs";
+
+const TOTAL = Number(process.env.REQUESTS ?? 500);
+const fixture = (p) => new Uint8Array(readFileSync(join(ROOT, "test", "fixtures", p)));
+const label = fixture("dev_en_label_01.jpg");
+const photo = (await photoJpeg("apple", 1.0)).bytes;
+const server = await startServer({ port: 8792 });
+const filters = ["sketch", "color_sketch", "oil", "watercolor", "edge_preserving", "detail_enhance"];
+const statuses = {};
+const samples = [];
+let peakWasm = 0;
+
+async function call(path, init) {
+	const res = await fetch(`${server.url}${path}`, init);
+	await res.arrayBuffer();
+	statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+	return res;
+}
+
+const raw = (body, type = "image/jpeg") => ({ method: "POST", body, headers: { "content-type": type } });
+
+try {
+	const pid = server.workerdPid();
+	if (!pid) throw new Error("workerd process not found");
+	for (let i = 1; i <= TOTAL; i++) {
+		const kind = i % 10;
+		// Vary an option so most styled requests miss the cache and really run.
+		if (kind <= 3) await call(`/api/style/${filters[i % filters.length]}?max_side=${512 + (i % 97)}`, raw(photo));
+		else if (kind <= 5) await call("/api/ocr", raw(label));
+		else if (kind === 6) await call("/api/probe", raw(photo));
+		else if (kind === 7) await call("/api/probe", raw(label.slice(0, 300)));
+		else if (kind === 8) await call("/api/style/oil", raw(new TextEncoder().encode("not an image"), "text/plain"));
+		else await call(`/api/styles?names=sketch,oil&max_side=${300 + (i % 50)}`, raw(photo));
+		if (i % 100 === 0) {
+			await call("/api/models/unload", { method: "POST" });
+			await call("/api/models/det/load", { method: "POST" });
+		}
+		if (i % 25 === 0) {
+			const status = await (await fetch(`${server.url}/api/status`)).json();
+			peakWasm = Math.max(peakWasm, (status.data?.memory?.kernel_wasm_peak_bytes ?? 0) + (status.data?.memory?.ocr_wasm_peak_bytes ?? 0));
+		}
+		if (i === 50 || i === 250 || i === 500 || i === TOTAL) samples.push({ requests: i, rss_mb: rssMb(pid).toFixed(1) });
+	}
+	console.log(table(samples));
+	const first = Number(samples[0].rss_mb);
+	const last = Number(samples.at(-1).rss_mb);
+	console.log(`RSS growth 50 -> ${TOTAL}: ${(((last - first) / first) * 100).toFixed(1)}% (target within 10%)`);
+	console.log(`peak wasm memory reported: ${(peakWasm / 1024 / 1024).toFixed(1)} MB`);
+	console.log(`statuses: ${JSON.stringify(statuses)}`);
+} finally {
+	server.stop();
+}

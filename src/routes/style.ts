@@ -1,0 +1,197 @@
+import { type Context, Hono } from "hono";
+import { type KeyParts, resultCache, resultKey } from "../cache";
+import {
+	checkDimensions,
+	chooseOutput,
+	decodeToFit,
+	encodeImage,
+	type ImageInfo,
+	type OutputChoice,
+	probeImage,
+	toDataUrl,
+} from "../codecs";
+import {
+	applyFilter,
+	FILTER_NAMES,
+	FILTERS,
+	type FilterName,
+	filterWorkingSetBytes,
+	isFilterName,
+	KERNEL_VERSION,
+	parseFilterParams,
+} from "../filters";
+import { NotFoundError, UnprocessableError } from "../lib/errors";
+import { md5Hex } from "../lib/md5";
+import type { Pixels } from "../lib/pixels";
+import { admission, estimateWorkingSet, previewSize } from "../models/limits";
+import { serveCached, serverTiming } from "./cached";
+import { ok, optionsOf, readImageUpload } from "./respond";
+import type { AppEnv } from "./types";
+
+const DEFAULT_MAX_SIDE = 1024;
+const MAX_MAX_SIDE = 4096;
+
+function parseMaxSide(value: string | undefined): number {
+	if (value === undefined || value === "") return DEFAULT_MAX_SIDE;
+	const n = Number(value);
+	if (!Number.isInteger(n) || n < 1 || n > MAX_MAX_SIDE) {
+		throw new UnprocessableError("invalid_parameter", `max_side must be an integer from 1 to ${MAX_MAX_SIDE}`, {
+			parameter: "max_side",
+		});
+	}
+	return n;
+}
+
+function filterName(name: string): FilterName {
+	if (!isFilterName(name))
+		throw new NotFoundError("unknown_filter", `no filter named "${name.slice(0, 40)}"; try ${FILTER_NAMES.join(", ")}`);
+	return name;
+}
+
+/** Options that change a styled result, for the cache key. */
+function styleKeyParts(
+	md5: string,
+	name: FilterName,
+	params: Record<string, number>,
+	out: OutputChoice,
+	maxSide: number,
+): KeyParts {
+	return {
+		inputMd5: md5,
+		operation: `style:${name}`,
+		options: { ...params, max_side: maxSide, format: out.format, quality: out.quality },
+		version: KERNEL_VERSION,
+	};
+}
+
+/**
+ * Probes, checks and reserves memory for one decode of this upload and the
+ * filters to run on its preview: the preview's RGBA in and out, plus the
+ * largest kernel working set among them (they run one after another).
+ */
+async function admitDecode(
+	c: Context<AppEnv>,
+	bytes: Uint8Array,
+	maxSide: number,
+	filters: [FilterName, Record<string, number>][],
+) {
+	const info: ImageInfo = probeImage(bytes);
+	checkDimensions(info, c.get("limits"));
+	const preview = previewSize(info.width, info.height, maxSide);
+	const kernels = Math.max(0, ...filters.map(([n, p]) => filterWorkingSetBytes(n, preview.width, preview.height, p)));
+	const estimate = estimateWorkingSet(info.width, info.height, 8 * preview.width * preview.height + kernels);
+	const ticket = await admission(c.env).acquire("filter", estimate);
+	return { info, ticket };
+}
+
+async function timed<T>(stages: Record<string, number>, name: string, run: () => T | Promise<T>): Promise<T> {
+	const t = performance.now();
+	const value = await run();
+	stages[name] = (stages[name] ?? 0) + performance.now() - t;
+	return value;
+}
+
+/**
+ * POST /api/style/:name answers with the styled image itself, for <img> and
+ * blob front-ends. POST /api/styles answers in JSON with several styles of
+ * one upload as data URLs, decoding it once.
+ */
+export const styleRoutes = new Hono<AppEnv>()
+	.get("/filters", (c) =>
+		ok(c, {
+			filters: FILTERS.map((f) => ({
+				name: f.name,
+				opencv: f.opencv,
+				description: f.description,
+				params: f.params.map(({ aliases, exclusiveMin, ...p }) => ({ ...p, exclusive_min: exclusiveMin ?? false })),
+			})),
+			kernel_version: KERNEL_VERSION,
+		}),
+	)
+	.post("/style/:name", async (c) => {
+		const name = filterName(c.req.param("name"));
+		const upload = await readImageUpload(c);
+		const options = optionsOf(c, upload);
+		const params = parseFilterParams(name, options);
+		const maxSide = parseMaxSide(options.max_side);
+		const out = chooseOutput({ format: options.format, accept: c.req.header("accept"), quality: options.quality });
+		const key = await resultKey(styleKeyParts(await md5Hex(upload.bytes), name, params, out, maxSide));
+		return serveCached(c, {
+			key,
+			negotiated: options.format === undefined,
+			compute: async () => {
+				const stages: Record<string, number> = {};
+				const { info, ticket } = await admitDecode(c, upload.bytes, maxSide, [[name, params]]);
+				try {
+					let image: Pixels | null = (await timed(stages, "decode", () => decodeToFit(upload.bytes, info, maxSide)))
+						.pixels;
+					const styled = await timed(stages, "filter", () => applyFilter(name, image!, params));
+					image = null;
+					const encoded = await timed(stages, "encode", () => encodeImage(styled, out));
+					return { body: encoded.bytes, contentType: encoded.mime, headers: { "server-timing": serverTiming(stages) } };
+				} finally {
+					ticket.release();
+				}
+			},
+		});
+	})
+	.post("/styles", async (c) => {
+		const upload = await readImageUpload(c);
+		const options = optionsOf(c, upload);
+		const requested = (options.names ?? "sketch,color_sketch,oil,watercolor")
+			.split(",")
+			.map((s) => s.trim())
+			.filter(Boolean);
+		if (requested.length === 0)
+			throw new UnprocessableError("invalid_parameter", "names must list at least one filter", { parameter: "names" });
+		const names = [...new Set(requested.map(filterName))];
+		const maxSide = parseMaxSide(options.max_side);
+		const out = chooseOutput({ format: options.format ?? "jpeg", quality: options.quality });
+		const paramsOf = new Map(names.map((n) => [n, parseFilterParams(n, scopedOptions(options, n))] as const));
+		const md5 = await md5Hex(upload.bytes);
+		const cache = resultCache(c.env);
+		const stages: Record<string, number> = {};
+		const { info, ticket } = await admitDecode(c, upload.bytes, maxSide, [...paramsOf]);
+		try {
+			const image = (await timed(stages, "decode", () => decodeToFit(upload.bytes, info, maxSide))).pixels;
+			const original = await timed(stages, "encode", () => encodeImage(image, out));
+			const results: Record<string, { image: string; cache: string; filter_ms: number; encode_ms: number }> = {};
+			for (const name of names) {
+				const params = paramsOf.get(name)!;
+				const key = await resultKey(styleKeyParts(md5, name, params, out, maxSide));
+				const own: Record<string, number> = {};
+				const { value, source } = await cache.getOrCompute(key, async () => {
+					const styled = await timed(own, "filter", () => applyFilter(name, image, params));
+					const encoded = await timed(own, "encode", () => encodeImage(styled, out));
+					return { body: encoded.bytes, contentType: encoded.mime, headers: { "server-timing": serverTiming(own) } };
+				});
+				stages[`filter_${name}`] = own.filter ?? 0;
+				results[name] = {
+					image: toDataUrl({ bytes: value.body, mime: value.contentType, format: out.format }),
+					cache: source,
+					filter_ms: round(own.filter ?? 0),
+					encode_ms: round(own.encode ?? 0),
+				};
+			}
+			c.header("Server-Timing", serverTiming(stages));
+			return ok(c, {
+				width: image.width,
+				height: image.height,
+				original: toDataUrl(original),
+				results,
+				timings: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, round(v)])),
+			});
+		} finally {
+			ticket.release();
+		}
+	});
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/** Options for one filter of a multi-style request: `oil.size=9` beats `size=9`. */
+function scopedOptions(options: Record<string, string>, name: string): Record<string, string> {
+	const scoped: Record<string, string> = {};
+	for (const [k, v] of Object.entries(options)) if (!k.includes(".")) scoped[k] = v;
+	for (const [k, v] of Object.entries(options)) if (k.startsWith(`${name}.`)) scoped[k.slice(name.length + 1)] = v;
+	return scoped;
+}
