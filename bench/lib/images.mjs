@@ -11,9 +11,13 @@ const wasm = (p) => WebAssembly.compile(readFileSync(join(NM, p)));
 let codecs;
 async function load() {
 	if (codecs) return codecs;
-	const png = await import(join(NM, "png", "index.js"));
+	const pngDec = await import(join(NM, "png", "decode.js"));
+	const pngEnc = await import(join(NM, "png", "encode.js"));
 	const jpegEnc = await import(join(NM, "jpeg", "encode.js"));
-	await png.init(await wasm("png/codec/pkg/squoosh_png_bg.wasm"));
+	const pngWasm = await wasm("png/codec/pkg/squoosh_png_bg.wasm");
+	await pngDec.init(pngWasm);
+	await pngEnc.init(pngWasm);
+	const png = { decode: pngDec.default, encode: pngEnc.default };
 	await jpegEnc.init(await wasm("jpeg/codec/enc/mozjpeg_enc.wasm"));
 	codecs = { png, jpegEnc };
 	return codecs;
