@@ -7,6 +7,8 @@ import { AppError, UnauthorizedError } from "./lib/errors";
 import { requestFinished, requestStarted } from "./lib/stats";
 import { healthRoutes, statusRoutes } from "./routes/health";
 import { modelRoutes } from "./routes/models";
+import { ocrRoutes } from "./routes/ocr";
+import { pageRoutes } from "./routes/page";
 import { probeRoutes } from "./routes/probe";
 import { cacheRoutes, resultRoutes } from "./routes/results";
 import { styleRoutes } from "./routes/style";
@@ -62,16 +64,19 @@ export function createApp(): Hono<AppEnv> {
 		await next();
 	});
 
+	app.route("/", pageRoutes);
 	app.route("/health", healthRoutes);
 	app.route("/api/status", statusRoutes);
 	app.route("/api/probe", probeRoutes);
+	app.route("/api/ocr", ocrRoutes);
 	app.route("/api", styleRoutes);
 	app.route("/api/results", resultRoutes);
 	app.route("/api/cache", cacheRoutes);
 	app.route("/api/models", modelRoutes);
 
+	// The path is not echoed: error messages never repeat what the request sent.
 	app.notFound((c) =>
-		c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`, c.get("requestId") ?? ""), 404),
+		c.json(errorBody("not_found", "no route matches this method and path", c.get("requestId") ?? ""), 404),
 	);
 
 	app.onError((err, c) => {

@@ -4,6 +4,7 @@ import type { Pixels } from "../lib/pixels";
 import { downscaleToFit } from "../lib/resize";
 import { decodeBytes } from "./codec";
 import { displaySize, type ImageInfo, probeImage } from "./probe";
+import { firstWebpFrame, onCanvas } from "./webp-anim";
 
 export interface DimensionLimits {
 	maxPixels: number;
@@ -40,10 +41,30 @@ function hasJpegEnd(bytes: Uint8Array): boolean {
 	return false;
 }
 
-/** Decodes after the header checks; every decoder failure becomes a 422. */
+/**
+ * Decodes after the header checks; every decoder failure becomes a 422. An
+ * animated WebP gives its first frame on the full canvas.
+ */
 export async function decodeImage(bytes: Uint8Array, info: ImageInfo): Promise<Pixels> {
 	if (info.format === "jpeg" && !hasJpegEnd(bytes)) {
 		throw new UnprocessableError("truncated_image", "the JPEG data ends before its end-of-image marker");
+	}
+	// libjpeg cannot convert CMYK or YCCK to RGB; say so instead of letting it fail inside.
+	if (info.format === "jpeg" && info.components !== undefined && info.components !== 1 && info.components !== 3) {
+		throw new UnprocessableError(
+			"unsupported_variant",
+			`JPEGs with ${info.components} colour components (CMYK/YCCK) are not supported; convert the image to RGB`,
+		);
+	}
+	if (info.format === "webp" && info.animated) {
+		const frame = firstWebpFrame(bytes, info.width, info.height);
+		const still = await decodeImage(frame.still, {
+			...info,
+			animated: false,
+			width: frame.width,
+			height: frame.height,
+		});
+		return onCanvas(still, frame.x, frame.y, info.width, info.height);
 	}
 	let pixels: Pixels;
 	try {

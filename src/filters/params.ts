@@ -133,7 +133,7 @@ export function isFilterName(name: string): name is FilterName {
 
 export function filterSpec(name: string): FilterSpec {
 	const spec = SPECS.find((s) => s.name === name);
-	if (!spec) throw new NotFoundError("unknown_filter", `no filter named "${name.slice(0, 40)}"`);
+	if (!spec) throw new NotFoundError("unknown_filter", "no such filter");
 	return spec;
 }
 

@@ -1,4 +1,4 @@
-import { BadRequestError, TooLargeError } from "./errors";
+import { AppError, BadRequestError, TooLargeError } from "./errors";
 
 /** An uploaded image and any plain fields that came with it. */
 export interface Upload {
@@ -9,27 +9,46 @@ export interface Upload {
 	fields: Record<string, string>;
 }
 
+export interface ReadOptions {
+	/** Longest wait for the next chunk before giving up with 408. */
+	idleMs?: number;
+}
+
+/** A client that sends nothing for this long has stalled or walked away. */
+export const BODY_IDLE_MS = 30_000;
+
 /**
  * Reads the body up to maxBytes, refusing as soon as the count passes the cap
  * (or at once when Content-Length already says so), so an oversize upload is
- * never buffered whole.
+ * never buffered whole. A body that stalls gets a 408 after idleMs without a
+ * chunk, and one whose stream breaks (the client went away) a 400, so neither
+ * holds its partial bytes nor surfaces as a 500.
  */
-export async function readCappedBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+export async function readCappedBody(
+	request: Request,
+	maxBytes: number,
+	options: ReadOptions = {},
+): Promise<Uint8Array> {
 	const declared = request.headers.get("content-length");
 	if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
 	if (!request.body) return new Uint8Array(0);
+	const idleMs = options.idleMs ?? BODY_IDLE_MS;
 	const reader = request.body.getReader();
-	const chunks: Uint8Array[] = [];
+	let chunks: Uint8Array[] = [];
 	let total = 0;
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		total += value.byteLength;
-		if (total > maxBytes) {
-			await reader.cancel().catch(() => {});
-			throw tooLarge(maxBytes);
+	try {
+		for (;;) {
+			const { done, value } = await withDeadline(reader.read(), idleMs);
+			if (done) break;
+			total += value.byteLength;
+			if (total > maxBytes) throw tooLarge(maxBytes);
+			chunks.push(value);
 		}
-		chunks.push(value);
+	} catch (err) {
+		chunks = [];
+		await reader.cancel().catch(() => {});
+		if (err instanceof AppError) throw err;
+		throw new BadRequestError("body_read_failed", "the request body ended abnormally before it was complete");
 	}
 	if (chunks.length === 1) return chunks[0]!;
 	const out = new Uint8Array(total);
@@ -39,6 +58,17 @@ export async function readCappedBody(request: Request, maxBytes: number): Promis
 		offset += c.byteLength;
 	}
 	return out;
+}
+
+function withDeadline<T>(read: Promise<T>, ms: number): Promise<T> {
+	let timer: ReturnType<typeof setTimeout> | null = null;
+	const deadline = new Promise<never>((_, reject) => {
+		timer = setTimeout(
+			() => reject(new AppError(408, "body_timeout", `no part of the request body arrived for ${ms / 1000} s`)),
+			ms,
+		);
+	});
+	return Promise.race([read, deadline]).finally(() => clearTimeout(timer));
 }
 
 function tooLarge(maxBytes: number): TooLargeError {

@@ -77,7 +77,10 @@ export class ModelRegistry {
 
 	async entry(name: string): Promise<ManifestEntry> {
 		const found = (await this.entries()).find((e) => e.name === name);
-		if (!found) throw new NotFoundError("unknown_model", `no model named "${name.slice(0, 40)}"`);
+		if (!found) {
+			const names = (await this.entries()).map((e) => e.name).join(", ");
+			throw new NotFoundError("unknown_model", `no such model; the models are ${names}`);
+		}
 		return found;
 	}
 

@@ -43,8 +43,7 @@ function parseMaxSide(value: string | undefined): number {
 }
 
 function filterName(name: string): FilterName {
-	if (!isFilterName(name))
-		throw new NotFoundError("unknown_filter", `no filter named "${name.slice(0, 40)}"; try ${FILTER_NAMES.join(", ")}`);
+	if (!isFilterName(name)) throw new NotFoundError("unknown_filter", `no such filter; try ${FILTER_NAMES.join(", ")}`);
 	return name;
 }
 

@@ -35,7 +35,6 @@ async function zlib(data: Uint8Array): Promise<Uint8Array> {
 }
 
 export const COLOR = { gray: 0, rgb: 2, palette: 3, grayAlpha: 4, rgba: 6 } as const;
-const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
 export interface PngSpec {
 	width: number;
@@ -48,28 +47,48 @@ export interface PngSpec {
 	palette?: [number, number, number][];
 	/** Alpha per palette entry (tRNS), for colour type 3. */
 	paletteAlpha?: number[];
+	/** Adam7 interlacing: seven reduced passes instead of plain rows. */
+	interlaced?: boolean;
+}
+
+// Adam7 passes: [x0, y0, dx, dy].
+const ADAM7 = [
+	[0, 0, 8, 8],
+	[4, 0, 8, 8],
+	[0, 4, 4, 8],
+	[2, 0, 4, 4],
+	[0, 2, 2, 4],
+	[1, 0, 2, 2],
+	[0, 1, 1, 2],
+] as const;
+
+/** Filter-0 scanlines of the sub-images the image is stored as: one, or Adam7's seven (empty ones skipped). */
+function scanlines(spec: PngSpec, depth: number): Uint8Array {
+	const passes = spec.interlaced ? ADAM7 : ([[0, 0, 1, 1]] as const);
+	const rows: number[] = [];
+	for (const [x0, y0, dx, dy] of passes) {
+		if (x0 >= spec.width || y0 >= spec.height) continue;
+		for (let y = y0; y < spec.height; y += dy) {
+			rows.push(0);
+			for (let x = x0; x < spec.width; x += dx) {
+				for (const s of spec.samples(x, y)) {
+					if (depth === 16) rows.push(s >> 8);
+					rows.push(s & 0xff);
+				}
+			}
+		}
+	}
+	return new Uint8Array(rows);
 }
 
 export async function makePng(spec: PngSpec): Promise<Uint8Array> {
 	const depth = spec.bitDepth ?? 8;
-	const ch = CHANNELS[spec.colorType]!;
-	const bytesPerSample = depth / 8;
-	const stride = 1 + spec.width * ch * bytesPerSample;
-	const raw = new Uint8Array(stride * spec.height);
-	for (let y = 0; y < spec.height; y++) {
-		let o = y * stride + 1;
-		for (let x = 0; x < spec.width; x++) {
-			for (const s of spec.samples(x, y)) {
-				if (depth === 16) raw[o++] = s >> 8;
-				raw[o++] = s & 0xff;
-			}
-		}
-	}
+	const raw = scanlines(spec, depth);
 	const ihdr = new Uint8Array(13);
 	const v = new DataView(ihdr.buffer);
 	v.setUint32(0, spec.width);
 	v.setUint32(4, spec.height);
-	ihdr.set([depth, spec.colorType, 0, 0, 0], 8);
+	ihdr.set([depth, spec.colorType, 0, 0, spec.interlaced ? 1 : 0], 8);
 	const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr)];
 	if (spec.palette) parts.push(chunk("PLTE", new Uint8Array(spec.palette.flat())));
 	if (spec.paletteAlpha) parts.push(chunk("tRNS", new Uint8Array(spec.paletteAlpha)));

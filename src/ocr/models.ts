@@ -1,0 +1,100 @@
+/**
+ * The OCR model set as the pipeline needs it: session names, input names,
+ * the recogniser's character list and a version naming the exact files.
+ * Built from models/manifest.json entries; the dictionary is read through
+ * the caller's file reader (the private models binding), never from
+ * elsewhere. `ensureOcrModels` also loads the sessions, for callers without
+ * the model registry (tests, the benchmark Worker).
+ */
+import { UnavailableError } from "../lib/errors";
+import { charset } from "./ctcDecode";
+import { isLoaded, loadSession } from "./session";
+
+export const OCR_MODEL_NAMES = ["det", "cls", "rec"] as const;
+export type OcrModelName = (typeof OCR_MODEL_NAMES)[number];
+
+/** The fields of a manifest entry this module reads. */
+export interface ModelEntry {
+	name: string;
+	file: string;
+	sha256: string;
+	input: { name: string };
+	dictionary?: { file: string; sha256: string };
+}
+
+export interface OcrModels {
+	/** Session names, as registered with the session module. */
+	det: string;
+	cls: string;
+	rec: string;
+	/** Input tensor name of each model. */
+	inputs: Record<OcrModelName, string>;
+	/** Recogniser classes: blank, dictionary, space. */
+	chars: readonly string[];
+	/** Names the exact model files, for cache keys and responses. */
+	version: string;
+}
+
+export type ReadModelFile = (file: string) => Promise<Response>;
+
+function entry(list: readonly ModelEntry[], name: OcrModelName): ModelEntry {
+	const found = list.find((m) => m.name === name);
+	if (!found) throw new UnavailableError("model_missing", `model "${name}" is not in the manifest`, 30);
+	return found;
+}
+
+async function read(readFile: ReadModelFile, file: string): Promise<Response> {
+	const res = await readFile(file);
+	if (!res.ok) throw new UnavailableError("model_missing", `model file ${file} is not available`, 30);
+	return res;
+}
+
+/** "det:<sha256 prefix>,cls:...,rec:...": changes whenever any model file does. */
+export function ocrModelVersion(list: readonly ModelEntry[]): string {
+	return OCR_MODEL_NAMES.map((n) => `${n}:${entry(list, n).sha256.slice(0, 12)}`).join(",");
+}
+
+// One parsed dictionary per isolate, keyed by its checksum; a failed read is not remembered.
+let charsFor: { sha256: string; chars: Promise<readonly string[]> } | undefined;
+
+function dictionary(readFile: ReadModelFile, rec: ModelEntry): Promise<readonly string[]> {
+	const dict = rec.dictionary;
+	if (!dict) throw new UnavailableError("model_missing", "the recogniser has no dictionary", 30);
+	if (charsFor?.sha256 !== dict.sha256) {
+		const chars = read(readFile, dict.file).then(async (r) => charset(await r.text()));
+		chars.catch(() => {
+			if (charsFor?.chars === chars) charsFor = undefined;
+		});
+		charsFor = { sha256: dict.sha256, chars };
+	}
+	return charsFor.chars;
+}
+
+/** The model set described by the manifest; the sessions must be loaded under these names. */
+export async function ocrModelSet(list: readonly ModelEntry[], readFile: ReadModelFile): Promise<OcrModels> {
+	const rec = entry(list, "rec");
+	return {
+		det: "det",
+		cls: "cls",
+		rec: "rec",
+		inputs: { det: entry(list, "det").input.name, cls: entry(list, "cls").input.name, rec: rec.input.name },
+		chars: await dictionary(readFile, rec),
+		version: ocrModelVersion(list),
+	};
+}
+
+/** Anything with the Fetcher shape: the assets binding in the Worker, or a stand-in. */
+export interface AssetSource {
+	fetch(input: string): Promise<Response>;
+}
+
+/** Reads the manifest through `assets`, loads whichever sessions are missing, returns the set. */
+export async function ensureOcrModels(assets: AssetSource): Promise<OcrModels> {
+	const readFile: ReadModelFile = (file) => assets.fetch(`http://assets/${file}`);
+	const list = ((await (await read(readFile, "manifest.json")).json()) as { models: ModelEntry[] }).models;
+	for (const name of OCR_MODEL_NAMES) {
+		if (isLoaded(name)) continue;
+		await loadSession(name, await (await read(readFile, entry(list, name).file)).arrayBuffer());
+	}
+	return ocrModelSet(list, readFile);
+}

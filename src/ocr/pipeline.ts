@@ -1,0 +1,241 @@
+/**
+ * Image to text: detect line boxes on a bounded-size copy, crop each box
+ * from the full-resolution input, optionally turn upside-down lines, read
+ * them in batches and put them in reading order. Boxes are returned in the
+ * coordinates of the pixels passed in.
+ */
+import { UnprocessableError } from "../lib/errors";
+import type { Pixels } from "../lib/pixels";
+import { cropQuad } from "./crop";
+import { ctcGreedy, type DecodedLine } from "./ctcDecode";
+import { dbBoxes } from "./dbPostprocess";
+import { detInputSize, detTensor, planTiles, stitch } from "./detPreprocess";
+import { type Point, type Quad, quadSize } from "./geometry";
+import { type BatchLimits, lineTensor, planBatches } from "./lineTensor";
+import type { OcrModels } from "./models";
+import { decideOrientation, turnQuad } from "./orientation";
+import { readingOrder } from "./readingOrder";
+import { resize, rotate180 } from "./resample";
+import { run } from "./session";
+
+export interface OcrOptions {
+	/** Longer side of the detector's view of the image, in pixels. */
+	det_limit_side?: number;
+	/** Lines read with a lower mean character probability are dropped. */
+	min_confidence?: number;
+	/** Run the 0/180 degree line classifier. */
+	classify?: boolean;
+}
+
+export interface OcrLine {
+	text: string;
+	confidence: number;
+	box: [Point, Point, Point, Point];
+}
+
+export interface OcrTimings {
+	det: number;
+	cls: number;
+	rec: number;
+	post: number;
+	total: number;
+}
+
+export interface OcrResult {
+	text: string;
+	lines: OcrLine[];
+	width: number;
+	height: number;
+	timings: OcrTimings;
+}
+
+export const OCR_DEFAULTS = { det_limit_side: 960, min_confidence: 0.5, classify: true } as const;
+export const DET_LIMIT_RANGE = [32, 4096] as const;
+
+// Measured: ORT's wasm memory stays in its 84.6 MB step with all three models
+// loaded for detector inputs up to 576x576 and recogniser batches up to
+// 6 x 640 columns; the next step would be 101.5 MB.
+const DET_TILE_AREA = 576 * 576;
+const DET_TILE_OVERLAP = 96;
+const REC_LIMITS: BatchLimits = { maxBatch: 6, maxColumns: 3840, minWidth: 96, maxWidth: 3200 };
+// A small image in which nothing was found is searched again enlarged to this
+// long side: glyphs that are large relative to the frame (a sign filling a
+// thumbnail) fit the detector's receptive field better when enlarged.
+const DET_RETRY_LONG_SIDE = 640;
+const CLS_WIDTH = 192;
+const CLS_LIMITS: BatchLimits = { maxBatch: 6, maxColumns: 6 * CLS_WIDTH, minWidth: CLS_WIDTH, maxWidth: CLS_WIDTH };
+// Boxes this thin in the input are noise, not text.
+const MIN_BOX_SIDE = 3;
+
+function resolve(options: OcrOptions): Required<OcrOptions> {
+	const o = { ...OCR_DEFAULTS, ...options };
+	const [lo, hi] = DET_LIMIT_RANGE;
+	if (!Number.isInteger(o.det_limit_side) || o.det_limit_side < lo || o.det_limit_side > hi) {
+		throw new UnprocessableError("invalid_parameter", `det_limit_side must be an integer from ${lo} to ${hi}`);
+	}
+	if (!(o.min_confidence >= 0 && o.min_confidence <= 1)) {
+		throw new UnprocessableError("invalid_parameter", "min_confidence must be between 0 and 1");
+	}
+	return o;
+}
+
+function first(out: Record<string, { data: Float32Array; dims: readonly number[] }>) {
+	const t = Object.values(out)[0];
+	if (!t) throw new UnprocessableError("inference_failed", "a model returned no output");
+	return t;
+}
+
+/** Probability map of the detector over the scaled image, tile by tile. */
+async function detect(pixels: Pixels, limitSide: number, minLongSide: number, models: OcrModels) {
+	const size = detInputSize(pixels.width, pixels.height, limitSide, minLongSide);
+	const scaled = resize(pixels, size.width, size.height);
+	const map = new Float32Array(size.width * size.height);
+	for (const tile of planTiles(size.width, size.height, DET_TILE_AREA, DET_TILE_OVERLAP)) {
+		const data = detTensor(scaled, tile);
+		const prob = first(await run(models.det, { [models.inputs.det]: { data, dims: [1, 3, tile.height, tile.width] } }));
+		stitch(map, size.width, tile, prob.data);
+	}
+	return { data: map, width: size.width, height: size.height };
+}
+
+/** Per line, the classifier's probability that the line is upside down. */
+async function upsideDownScores(pixels: Pixels, quads: Quad[], ratios: number[], models: OcrModels): Promise<number[]> {
+	const scores = new Array<number>(quads.length).fill(0);
+	for (const plan of planBatches(ratios, CLS_LIMITS)) {
+		const crops = plan.indices.map((i) => cropQuad(pixels, quads[i] as Quad));
+		const data = lineTensor(crops, CLS_WIDTH);
+		const probs = first(
+			await run(models.cls, { [models.inputs.cls]: { data, dims: [crops.length, 3, 48, CLS_WIDTH] } }),
+		);
+		plan.indices.forEach((i, k) => {
+			scores[i] = probs.data[k * 2 + 1] as number;
+		});
+	}
+	return scores;
+}
+
+/**
+ * Transparent pixels composited over white. Logos and screenshots often
+ * carry dark text on a transparent background whose hidden colour is black;
+ * the models ignore alpha and would see black on black.
+ */
+function onWhite(p: Pixels): Pixels {
+	const d = p.data;
+	let opaque = true;
+	for (let i = 3; i < d.length; i += 4) {
+		if ((d[i] as number) < 255) {
+			opaque = false;
+			break;
+		}
+	}
+	if (opaque) return p;
+	const out = new Uint8ClampedArray(d.length);
+	for (let i = 0; i < d.length; i += 4) {
+		const a = (d[i + 3] as number) / 255;
+		const white = 255 * (1 - a);
+		out[i] = (d[i] as number) * a + white;
+		out[i + 1] = (d[i + 1] as number) * a + white;
+		out[i + 2] = (d[i + 2] as number) * a + white;
+		out[i + 3] = 255;
+	}
+	return { data: out, width: p.width, height: p.height };
+}
+
+function toInput(q: Quad, sx: number, sy: number, width: number, height: number): Quad {
+	return q.map(([x, y]) => [
+		Math.min(Math.max(x * sx, 0), width - 1),
+		Math.min(Math.max(y * sy, 0), height - 1),
+	]) as Quad;
+}
+
+export async function recognize(pixels: Pixels, options: OcrOptions, models: OcrModels): Promise<OcrResult> {
+	const o = resolve(options);
+	if (pixels.width < 1 || pixels.height < 1) throw new UnprocessableError("empty_image", "the image has no pixels");
+	pixels = onWhite(pixels);
+	const timings: OcrTimings = { det: 0, cls: 0, rec: 0, post: 0, total: 0 };
+	const start = performance.now();
+	let t = start;
+	const lap = (stage: keyof OcrTimings) => {
+		const now = performance.now();
+		timings[stage] += now - t;
+		t = now;
+	};
+
+	let map = await detect(pixels, o.det_limit_side, 0, models);
+	lap("det");
+	let boxes = dbBoxes(map);
+	lap("post");
+	if (boxes.length === 0 && Math.max(map.width, map.height) < Math.min(o.det_limit_side, DET_RETRY_LONG_SIDE)) {
+		map = await detect(pixels, o.det_limit_side, DET_RETRY_LONG_SIDE, models);
+		lap("det");
+		boxes = dbBoxes(map);
+	}
+	const sx = pixels.width / map.width;
+	const sy = pixels.height / map.height;
+	const quads = boxes
+		.map((b) => toInput(b.quad, sx, sy, pixels.width, pixels.height))
+		.filter((q) => {
+			const s = quadSize(q);
+			return s.width > MIN_BOX_SIDE && s.height > MIN_BOX_SIDE;
+		});
+	const ratios = quads.map((q) => {
+		const { width, height } = quadSize(q);
+		return height / width >= 1.5 ? height / width : width / height;
+	});
+	lap("post");
+
+	const orientation = o.classify
+		? decideOrientation(await upsideDownScores(pixels, quads, ratios, models), ratios)
+		: { flip: quads.map(() => false), pageUpsideDown: false };
+	lap("cls");
+
+	const read: (DecodedLine | undefined)[] = new Array(quads.length);
+	for (const plan of planBatches(ratios, REC_LIMITS)) {
+		const crops = plan.indices.map((i) => {
+			const crop = cropQuad(pixels, quads[i] as Quad);
+			return orientation.flip[i] ? rotate180(crop) : crop;
+		});
+		lap("post");
+		const data = lineTensor(crops, plan.width);
+		const out = first(
+			await run(models.rec, { [models.inputs.rec]: { data, dims: [crops.length, 3, 48, plan.width] } }),
+		);
+		const decoded = ctcGreedy(out.data, out.dims, models.chars);
+		plan.indices.forEach((i, k) => {
+			read[i] = decoded[k];
+		});
+		lap("rec");
+	}
+
+	const kept = quads
+		.map((box, i) => ({ box, line: read[i] }))
+		.filter(
+			(x): x is { box: Quad; line: DecodedLine } =>
+				!!x.line && x.line.text.trim() !== "" && x.line.confidence >= o.min_confidence,
+		);
+	const rows = readingOrder(kept.map((k) => (orientation.pageUpsideDown ? turnQuad(k.box) : k.box)));
+	const lines: OcrLine[] = [];
+	const text = rows
+		.map((row) =>
+			row
+				.map((i) => {
+					const { box, line } = kept[i] as (typeof kept)[number];
+					lines.push({
+						text: line.text.trim(),
+						confidence: round(line.confidence, 4),
+						box: box.map(([x, y]) => [round(x, 1), round(y, 1)]) as Quad,
+					});
+					return line.text.trim();
+				})
+				.join(" "),
+		)
+		.join("\n");
+	lap("post");
+	timings.total = performance.now() - start;
+	return { text, lines, width: pixels.width, height: pixels.height, timings };
+}
+
+function round(v: number, digits: number): number {
+	const f = 10 ** digits;
+	return Math.round(v * f) / f;
+}

@@ -1,0 +1,127 @@
+/**
+ * Image resizing for the OCR stages: separable triangle (bilinear) filtering
+ * whose footprint widens with the reduction factor, so a downscale averages
+ * every source pixel it covers instead of skipping some (plain bilinear
+ * aliases thin strokes away), and an upscale is ordinary bilinear.
+ */
+import type { Pixels } from "../lib/pixels";
+
+interface Taps {
+	start: Int32Array;
+	count: Int32Array;
+	weights: Float32Array;
+	stride: number;
+}
+
+function taps(inSize: number, outSize: number): Taps {
+	const scale = inSize / outSize;
+	const radius = Math.max(1, scale);
+	const stride = Math.ceil(radius) * 2 + 2;
+	const start = new Int32Array(outSize);
+	const count = new Int32Array(outSize);
+	const weights = new Float32Array(outSize * stride);
+	for (let i = 0; i < outSize; i++) {
+		const center = (i + 0.5) * scale;
+		const lo = Math.max(0, Math.floor(center - radius));
+		const hi = Math.min(inSize, Math.ceil(center + radius));
+		let sum = 0;
+		let n = 0;
+		for (let j = lo; j < hi && n < stride; j++, n++) {
+			const w = Math.max(0, 1 - Math.abs(j + 0.5 - center) / radius);
+			weights[i * stride + n] = w;
+			sum += w;
+		}
+		if (sum === 0) {
+			// Only reachable at the far edge of a tiny source: take the nearest pixel.
+			weights[i * stride] = 1;
+			sum = 1;
+			n = Math.max(n, 1);
+		}
+		for (let k = 0; k < n; k++) weights[i * stride + k] = (weights[i * stride + k] ?? 0) / sum;
+		start[i] = Math.min(lo, inSize - 1);
+		count[i] = n;
+	}
+	return { start, count, weights, stride };
+}
+
+/** Resizes RGBA pixels to exactly width x height. */
+export function resize(src: Pixels, width: number, height: number): Pixels {
+	if (width < 1 || height < 1) throw new RangeError(`cannot resize to ${width}x${height}`);
+	if (width === src.width && height === src.height) return src;
+	const h = taps(src.width, width);
+	const v = taps(src.height, height);
+	const s = src.data;
+	// Horizontal pass first: the intermediate is width x src.height, bytes not floats.
+	const mid = new Uint8ClampedArray(width * src.height * 4);
+	for (let y = 0; y < src.height; y++) {
+		const row = y * src.width * 4;
+		const out = y * width * 4;
+		for (let x = 0; x < width; x++) {
+			let r = 0;
+			let g = 0;
+			let b = 0;
+			let a = 0;
+			const base = x * h.stride;
+			const n = h.count[x] ?? 0;
+			let p = row + (h.start[x] ?? 0) * 4;
+			for (let k = 0; k < n; k++, p += 4) {
+				const w = h.weights[base + k] ?? 0;
+				r += (s[p] ?? 0) * w;
+				g += (s[p + 1] ?? 0) * w;
+				b += (s[p + 2] ?? 0) * w;
+				a += (s[p + 3] ?? 0) * w;
+			}
+			const o = out + x * 4;
+			mid[o] = r;
+			mid[o + 1] = g;
+			mid[o + 2] = b;
+			mid[o + 3] = a;
+		}
+	}
+	const dst = new Uint8ClampedArray(width * height * 4);
+	const rowBytes = width * 4;
+	const acc = new Float32Array(rowBytes);
+	for (let y = 0; y < height; y++) {
+		acc.fill(0);
+		const base = y * v.stride;
+		const n = v.count[y] ?? 0;
+		const first = v.start[y] ?? 0;
+		for (let k = 0; k < n; k++) {
+			const w = v.weights[base + k] ?? 0;
+			const row = (first + k) * rowBytes;
+			for (let i = 0; i < rowBytes; i++) acc[i] = (acc[i] ?? 0) + (mid[row + i] ?? 0) * w;
+		}
+		dst.set(acc, y * rowBytes);
+	}
+	return { data: dst, width, height };
+}
+
+// One 32-bit word per pixel makes rotations a plain index shuffle.
+function words(p: Pixels): Uint32Array {
+	const n = p.width * p.height;
+	if (p.data.byteOffset % 4 === 0) return new Uint32Array(p.data.buffer, p.data.byteOffset, n);
+	return new Uint32Array(p.data.slice().buffer, 0, n);
+}
+
+/** Rotates by 180 degrees (upside-down text lines). */
+export function rotate180(src: Pixels): Pixels {
+	const n = src.width * src.height;
+	const s = words(src);
+	const out = new Uint8ClampedArray(n * 4);
+	const d = new Uint32Array(out.buffer);
+	for (let i = 0; i < n; i++) d[i] = s[n - 1 - i] ?? 0;
+	return { data: out, width: src.width, height: src.height };
+}
+
+/** Rotates by 90 degrees counter-clockwise, so text written top-to-bottom reads left-to-right. */
+export function rotate90ccw(src: Pixels): Pixels {
+	const { width: w, height: h } = src;
+	const s = words(src);
+	const out = new Uint8ClampedArray(w * h * 4);
+	const d = new Uint32Array(out.buffer);
+	// Output is h wide and w tall; output (x, y) comes from input (w - 1 - y, x).
+	for (let y = 0; y < w; y++) {
+		for (let x = 0; x < h; x++) d[y * h + x] = s[x * w + (w - 1 - y)] ?? 0;
+	}
+	return { data: out, width: h, height: w };
+}

@@ -1,0 +1,56 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { AppError } from "../src/lib/errors";
+import {
+	initRuntime,
+	isLoaded,
+	loadSession,
+	releaseSession,
+	run,
+	runtimeStatus,
+	wasmMemoryBytes,
+} from "../src/ocr/session";
+
+async function modelBytes(file: string): Promise<ArrayBuffer> {
+	const res = await (env as unknown as { MODELS: Fetcher }).MODELS.fetch(`http://assets/${file}`);
+	expect(res.status).toBe(200);
+	return res.arrayBuffer();
+}
+
+describe("ORT session inside workerd", () => {
+	it("starts the runtime from the imported wasm module and reports its memory", async () => {
+		await initRuntime();
+		expect(runtimeStatus().state).toBe("ready");
+		expect(wasmMemoryBytes()).toBeGreaterThanOrEqual(16 * 1024 * 1024);
+	});
+
+	it("refuses a corrupt model with a named error and still loads the real one after", async () => {
+		const bad = new Uint8Array(4096).fill(7);
+		const err = await loadSession("det", bad).catch((e: unknown) => e);
+		expect(err).toBeInstanceOf(AppError);
+		expect((err as AppError).status).toBe(503);
+		expect(isLoaded("det")).toBe(false);
+		await loadSession("det", await modelBytes("ch_PP-OCRv4_det_infer.onnx"));
+		expect(isLoaded("det")).toBe(true);
+	});
+
+	it("runs detection on a blank image and gives a probability map of the input size", async () => {
+		const h = 64;
+		const w = 96;
+		const out = await run("det", { x: { data: new Float32Array(3 * h * w), dims: [1, 3, h, w] } });
+		const map = Object.values(out)[0];
+		expect(map?.dims).toEqual([1, 1, h, w]);
+		expect(Math.max(...(map?.data ?? [1]))).toBeLessThan(0.3);
+	});
+
+	it("releases a session and can load it again", async () => {
+		expect(await releaseSession("det")).toBe(true);
+		expect(isLoaded("det")).toBe(false);
+		const err = await run("det", { x: { data: new Float32Array(3 * 32 * 32), dims: [1, 3, 32, 32] } }).catch(
+			(e: unknown) => e,
+		);
+		expect((err as AppError).code).toBe("model_not_loaded");
+		await loadSession("det", await modelBytes("ch_PP-OCRv4_det_infer.onnx"));
+		expect(isLoaded("det")).toBe(true);
+	});
+});
