@@ -44,7 +44,10 @@ try {
 		}
 		if (i % 25 === 0) {
 			const status = await (await fetch(`${server.url}/api/status`)).json();
-			peakWasm = Math.max(peakWasm, (status.data?.memory?.kernel_wasm_peak_bytes ?? 0) + (status.data?.memory?.ocr_wasm_peak_bytes ?? 0));
+			peakWasm = Math.max(
+				peakWasm,
+				(status.data?.memory?.kernel_wasm_peak_bytes ?? 0) + (status.data?.memory?.ocr_wasm_peak_bytes ?? 0),
+			);
 		}
 		if (i === 50 || i === 250 || i === 500 || i === TOTAL) samples.push({ requests: i, rss_mb: rssMb(pid).toFixed(1) });
 	}

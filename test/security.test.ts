@@ -50,7 +50,12 @@ describe("CORS", () => {
 
 describe("model files", () => {
 	it("are never served through public routes, even with the assets layer in front", async () => {
-		for (const path of ["/ch_PP-OCRv4_det_infer.onnx", "/manifest.json", "/models/manifest.json", "/ppocr_keys_v1.txt"]) {
+		for (const path of [
+			"/ch_PP-OCRv4_det_infer.onnx",
+			"/manifest.json",
+			"/models/manifest.json",
+			"/ppocr_keys_v1.txt",
+		]) {
 			const res = await SELF.fetch(`http://inkstone.test${path}`);
 			expect(res.status).toBe(404);
 			expect(res.headers.get("content-type")).toContain("application/json");
