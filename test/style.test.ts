@@ -87,6 +87,24 @@ describe("POST /api/style/:name", () => {
 		);
 	});
 
+	it("falls back to the shared edge tier when this isolate's cache is cleared", async () => {
+		const path = "/api/style/detail_enhance?max_side=96&format=png";
+		const first = await style(path);
+		const firstBytes = await bytesOf(first);
+		expect(first.headers.get("x-cache")).toBe("MISS");
+		await SELF.fetch(`${BASE}/api/cache`, { method: "DELETE" });
+		// The edge write runs after the response (waitUntil); give it a moment to land.
+		let again = await style(path);
+		for (let i = 0; i < 20 && again.headers.get("x-cache") !== "EDGE"; i++) {
+			await again.arrayBuffer();
+			await SELF.fetch(`${BASE}/api/cache`, { method: "DELETE" });
+			await new Promise((r) => setTimeout(r, 50));
+			again = await style(path);
+		}
+		expect(again.headers.get("x-cache")).toBe("EDGE");
+		expect(await bytesOf(again)).toEqual(firstBytes);
+	});
+
 	it("clears the isolate's cache on DELETE /api/cache", async () => {
 		await style("/api/style/sketch?max_side=64&format=png");
 		const cleared = await expectOk(await SELF.fetch(`${BASE}/api/cache`, { method: "DELETE" }));
