@@ -27,8 +27,8 @@ async function call(path, init) {
 const raw = (body, type = "image/jpeg") => ({ method: "POST", body, headers: { "content-type": type } });
 
 try {
-	const pid = server.workerdPid();
-	if (!pid) throw new Error("workerd process not found");
+	const pid = server.workerdPids();
+	if (pid.length === 0) throw new Error("workerd process not found");
 	for (let i = 1; i <= TOTAL; i++) {
 		const kind = i % 10;
 		// Vary an option so most styled requests miss the cache and really run.

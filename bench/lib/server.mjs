@@ -30,7 +30,8 @@ export async function startServer({ port = 8790, vars = {} } = {}) {
 	return {
 		url,
 		log: () => log,
-		workerdPid: () => findWorkerd(child.pid),
+		/** wrangler dev runs more than one workerd; the worker's memory is in one of them, so we sum them. */
+		workerdPids: () => findWorkerds(child.pid),
 		stop: () => stopGroup(child.pid),
 	};
 }
@@ -41,8 +42,8 @@ function stopGroup(pid) {
 	} catch {}
 }
 
-/** The workerd process among the descendants of pid (wrangler spawns it). */
-function findWorkerd(root) {
+/** The workerd processes among the descendants of pid (wrangler spawns them). */
+function findWorkerds(root) {
 	const rows = execFileSync("ps", ["-e", "-o", "pid=,ppid=,comm="], { encoding: "utf8" })
 		.trim()
 		.split("\n")
@@ -50,21 +51,25 @@ function findWorkerd(root) {
 		.map(([pid, ppid, comm]) => ({ pid: Number(pid), ppid: Number(ppid), comm }));
 	const children = new Map();
 	for (const r of rows) children.set(r.ppid, [...(children.get(r.ppid) ?? []), r]);
+	const found = [];
 	const queue = [root];
 	while (queue.length) {
 		const p = queue.shift();
 		for (const c of children.get(p) ?? []) {
-			if (c.comm === "workerd") return c.pid;
+			if (c.comm === "workerd") found.push(c.pid);
 			queue.push(c.pid);
 		}
 	}
-	return null;
+	return found;
 }
 
-/** Resident set size of a process in MB (from /proc, so it needs no tools). */
-export function rssMb(pid) {
-	const status = readFileSync(`/proc/${pid}/status`, "utf8");
-	const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+/** Resident set size of processes in MB, summed (from /proc, so it needs no tools). */
+export function rssMb(pids) {
+	let kb = 0;
+	for (const pid of [pids].flat()) {
+		const status = readFileSync(`/proc/${pid}/status`, "utf8");
+		kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+	}
 	return kb / 1024;
 }
 

@@ -6,7 +6,7 @@
  */
 import { UnprocessableError } from "../lib/errors";
 import type { Pixels } from "../lib/pixels";
-import { cropQuad } from "./crop";
+import { cropQuad, VERTICAL_RATIO } from "./crop";
 import { ctcGreedy, type DecodedLine } from "./ctcDecode";
 import { dbBoxes } from "./dbPostprocess";
 import { detInputSize, detTensor, planTiles, stitch } from "./detPreprocess";
@@ -15,7 +15,7 @@ import { type BatchLimits, lineTensor, planBatches } from "./lineTensor";
 import type { OcrModels } from "./models";
 import { decideOrientation, turnQuad } from "./orientation";
 import { readingOrder } from "./readingOrder";
-import { resize, rotate180 } from "./resample";
+import { onWhite, resize, rotate180 } from "./resample";
 import { run } from "./session";
 
 export interface OcrOptions {
@@ -98,6 +98,32 @@ async function detect(pixels: Pixels, limitSide: number, minLongSide: number, mo
 	return { data: map, width: size.width, height: size.height };
 }
 
+/** Text boxes in input coordinates; a small image with none is searched again enlarged. */
+async function findBoxes(
+	pixels: Pixels,
+	limitSide: number,
+	models: OcrModels,
+	lap: (stage: keyof OcrTimings) => void,
+): Promise<Quad[]> {
+	let map = await detect(pixels, limitSide, 0, models);
+	lap("det");
+	let boxes = dbBoxes(map);
+	lap("post");
+	if (boxes.length === 0 && Math.max(map.width, map.height) < Math.min(limitSide, DET_RETRY_LONG_SIDE)) {
+		map = await detect(pixels, limitSide, DET_RETRY_LONG_SIDE, models);
+		lap("det");
+		boxes = dbBoxes(map);
+	}
+	const sx = pixels.width / map.width;
+	const sy = pixels.height / map.height;
+	return boxes
+		.map((b) => toInput(b.quad, sx, sy, pixels.width, pixels.height))
+		.filter((q) => {
+			const s = quadSize(q);
+			return s.width > MIN_BOX_SIDE && s.height > MIN_BOX_SIDE;
+		});
+}
+
 /** Per line, the classifier's probability that the line is upside down. */
 async function upsideDownScores(pixels: Pixels, quads: Quad[], ratios: number[], models: OcrModels): Promise<number[]> {
 	const scores = new Array<number>(quads.length).fill(0);
@@ -112,33 +138,6 @@ async function upsideDownScores(pixels: Pixels, quads: Quad[], ratios: number[],
 		});
 	}
 	return scores;
-}
-
-/**
- * Transparent pixels composited over white. Logos and screenshots often
- * carry dark text on a transparent background whose hidden colour is black;
- * the models ignore alpha and would see black on black.
- */
-function onWhite(p: Pixels): Pixels {
-	const d = p.data;
-	let opaque = true;
-	for (let i = 3; i < d.length; i += 4) {
-		if ((d[i] as number) < 255) {
-			opaque = false;
-			break;
-		}
-	}
-	if (opaque) return p;
-	const out = new Uint8ClampedArray(d.length);
-	for (let i = 0; i < d.length; i += 4) {
-		const a = (d[i + 3] as number) / 255;
-		const white = 255 * (1 - a);
-		out[i] = (d[i] as number) * a + white;
-		out[i + 1] = (d[i + 1] as number) * a + white;
-		out[i + 2] = (d[i + 2] as number) * a + white;
-		out[i + 3] = 255;
-	}
-	return { data: out, width: p.width, height: p.height };
 }
 
 function toInput(q: Quad, sx: number, sy: number, width: number, height: number): Quad {
@@ -161,26 +160,11 @@ export async function recognize(pixels: Pixels, options: OcrOptions, models: Ocr
 		t = now;
 	};
 
-	let map = await detect(pixels, o.det_limit_side, 0, models);
-	lap("det");
-	let boxes = dbBoxes(map);
-	lap("post");
-	if (boxes.length === 0 && Math.max(map.width, map.height) < Math.min(o.det_limit_side, DET_RETRY_LONG_SIDE)) {
-		map = await detect(pixels, o.det_limit_side, DET_RETRY_LONG_SIDE, models);
-		lap("det");
-		boxes = dbBoxes(map);
-	}
-	const sx = pixels.width / map.width;
-	const sy = pixels.height / map.height;
-	const quads = boxes
-		.map((b) => toInput(b.quad, sx, sy, pixels.width, pixels.height))
-		.filter((q) => {
-			const s = quadSize(q);
-			return s.width > MIN_BOX_SIDE && s.height > MIN_BOX_SIDE;
-		});
+	// The probability maps live only inside findBoxes: gone before any crop is cut.
+	const quads = await findBoxes(pixels, o.det_limit_side, models, lap);
 	const ratios = quads.map((q) => {
 		const { width, height } = quadSize(q);
-		return height / width >= 1.5 ? height / width : width / height;
+		return height / width >= VERTICAL_RATIO ? height / width : width / height;
 	});
 	lap("post");
 

@@ -125,3 +125,30 @@ export function rotate90ccw(src: Pixels): Pixels {
 	}
 	return { data: out, width: h, height: w };
 }
+
+/**
+ * Transparent pixels composited over white. Logos and screenshots often
+ * carry dark text on a transparent background whose hidden colour is black;
+ * the models ignore alpha and would see black on black.
+ */
+export function onWhite(p: Pixels): Pixels {
+	const d = p.data;
+	let opaque = true;
+	for (let i = 3; i < d.length; i += 4) {
+		if ((d[i] as number) < 255) {
+			opaque = false;
+			break;
+		}
+	}
+	if (opaque) return p;
+	const out = new Uint8ClampedArray(d.length);
+	for (let i = 0; i < d.length; i += 4) {
+		const a = (d[i + 3] as number) / 255;
+		const white = 255 * (1 - a);
+		out[i] = (d[i] as number) * a + white;
+		out[i + 1] = (d[i + 1] as number) * a + white;
+		out[i + 2] = (d[i + 2] as number) * a + white;
+		out[i + 3] = 255;
+	}
+	return { data: out, width: p.width, height: p.height };
+}

@@ -71,10 +71,18 @@ async function withInstantiateHook<T>(fn: () => Promise<T>): Promise<T> {
 		return original(ortWasm, imports).then((instance) => ({ module: ortWasm, instance }));
 	};
 	WebAssembly.instantiate = hooked as typeof WebAssembly.instantiate;
+	// ORT 1.30 ships only its threaded build. Its glue decides while starting up whether
+	// Atomics.waitAsync exists and, if so, parks a never-settling wait on the main thread's
+	// mailbox in the shared memory (measured: one call). With one thread nothing ever posts
+	// there, so hiding the function for this window sends the glue down its no-wait path.
+	const atomics = Atomics as unknown as { waitAsync?: unknown };
+	const waitAsync = atomics.waitAsync;
+	atomics.waitAsync = undefined;
 	try {
 		return await fn();
 	} finally {
 		WebAssembly.instantiate = original;
+		atomics.waitAsync = waitAsync;
 	}
 }
 
@@ -205,6 +213,10 @@ export async function run(name: string, feeds: Record<string, TensorIn>): Promis
 		out[key] = { data: t.data as Float32Array, dims: t.dims };
 		t.dispose();
 	}
+	// A run is one long synchronous wasm call and ORT's promise chain never
+	// yields to the event loop, so without this a whole OCR request would hold
+	// the isolate: no other request could be read, reach admission or be refused.
+	await new Promise((resolve) => setTimeout(resolve, 0));
 	return out;
 }
 
