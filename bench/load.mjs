@@ -103,6 +103,12 @@ try {
 	console.log(
 		`burst of 64 uncached OCR: ${JSON.stringify(burst.statuses)}; 503s without Retry-After: ${burst.missing}`,
 	);
+	// Server-side lines about failures, so a 5xx in the table can be traced.
+	const failures = server
+		.log()
+		.split("\n")
+		.filter((l) => /unhandled|error|restarted/i.test(l) && !/Request\.cf|getaddrinfo|ENOTFOUND|GetAddrInfo/.test(l));
+	if (failures.length) console.log(`server log (${failures.length} lines):\n${failures.slice(0, 20).join("\n")}`);
 } finally {
 	server.stop();
 }

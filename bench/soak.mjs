@@ -33,7 +33,8 @@ try {
 		const kind = i % 10;
 		// Vary an option so most styled requests miss the cache and really run.
 		if (kind <= 3) await call(`/api/style/${filters[i % filters.length]}?max_side=${512 + (i % 97)}`, raw(photo));
-		else if (kind <= 5) await call("/api/ocr", raw(label));
+		// A new min_confidence is a new cache key, so every OCR request really runs.
+		else if (kind <= 5) await call(`/api/ocr?min_confidence=${(0.3 + i / 10000).toFixed(4)}`, raw(label));
 		else if (kind === 6) await call("/api/probe", raw(photo));
 		else if (kind === 7) await call("/api/probe", raw(label.slice(0, 300)));
 		else if (kind === 8) await call("/api/style/oil", raw(new TextEncoder().encode("not an image"), "text/plain"));
@@ -49,7 +50,16 @@ try {
 				(status.data?.memory?.kernel_wasm_peak_bytes ?? 0) + (status.data?.memory?.ocr_wasm_peak_bytes ?? 0),
 			);
 		}
-		if (i === 50 || i === 250 || i === 500 || i === TOTAL) samples.push({ requests: i, rss_mb: rssMb(pid).toFixed(1) });
+		if (i === 50 || i === 250 || i === 500 || i === TOTAL) {
+			const status = (await (await fetch(`${server.url}/api/status`)).json()).data;
+			samples.push({
+				requests: i,
+				rss_mb: rssMb(pid).toFixed(1),
+				...Object.fromEntries(pid.map((p, k) => [`rss_proc${k}_mb`, rssMb(p).toFixed(1)])),
+				wasm_mb: (status.memory.wasm_total_bytes / 2 ** 20).toFixed(1),
+				cache_mb: (status.cache.bytes / 2 ** 20).toFixed(1),
+			});
+		}
 	}
 	console.log(table(samples));
 	const first = Number(samples[0].rss_mb);

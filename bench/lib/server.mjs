@@ -1,14 +1,29 @@
 // Starts the app under `wrangler dev` (real workerd) for HTTP benchmarks, and
 // finds the workerd process so its memory can be read from /proc.
 import { execFileSync, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 export async function startServer({ port = 8790, vars = {} } = {}) {
-	const args = ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--log-level", "warn"];
+	// A fresh state folder: the local Cache API persists there, and a result cached by an
+	// earlier run would turn this run's work into cache hits.
+	const state = mkdtempSync(join(tmpdir(), "inkstone-bench-"));
+	const args = [
+		"wrangler",
+		"dev",
+		"--port",
+		String(port),
+		"--ip",
+		"127.0.0.1",
+		"--log-level",
+		"warn",
+		"--persist-to",
+		state,
+	];
 	for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
 	const child = spawn("npx", args, { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
 	let log = "";
@@ -32,7 +47,10 @@ export async function startServer({ port = 8790, vars = {} } = {}) {
 		log: () => log,
 		/** wrangler dev runs more than one workerd; the worker's memory is in one of them, so we sum them. */
 		workerdPids: () => findWorkerds(child.pid),
-		stop: () => stopGroup(child.pid),
+		stop: () => {
+			stopGroup(child.pid);
+			rmSync(state, { recursive: true, force: true });
+		},
 	};
 }
 
