@@ -16,7 +16,7 @@ const rows = [];
 for (const name of FILTERS) {
 	const server = await startServer({ port: 8794 });
 	try {
-		const pid = server.workerdPids();
+		const pid = server.workerPid();
 		const idle = rssMb(pid);
 		const res = await fetch(`${server.url}/api/style/${name}?format=jpeg`, {
 			method: "POST",

@@ -45,8 +45,15 @@ export async function startServer({ port = 8790, vars = {} } = {}) {
 	return {
 		url,
 		log: () => log,
-		/** wrangler dev runs more than one workerd; the worker's memory is in one of them, so we sum them. */
+		/** Every workerd that wrangler dev started (it runs two). */
 		workerdPids: () => findWorkerds(child.pid),
+		/**
+		 * The workerd that runs the Worker's isolate. wrangler dev runs two: one in front
+		 * (the entry socket, its proxy and the assets server) and the Worker's own, the one
+		 * with the inspector. Checked here: a filter request grows only the latter.
+		 */
+		workerPid: () =>
+			findWorkerds(child.pid).find((p) => readFileSync(`/proc/${p}/cmdline`, "utf8").includes("--inspector-addr")),
 		stop: () => {
 			stopGroup(child.pid);
 			rmSync(state, { recursive: true, force: true });
