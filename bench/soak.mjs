@@ -67,7 +67,9 @@ try {
 	console.log(table(samples));
 	const first = Number(samples[0].rss_mb);
 	const last = Number(samples.at(-1).rss_mb);
-	console.log(`RSS growth of the Worker's workerd process, 50 -> ${TOTAL}: ${(((last - first) / first) * 100).toFixed(1)}% (target within 10%)`);
+	console.log(
+		`RSS growth of the Worker's workerd process, 50 -> ${TOTAL}: ${(((last - first) / first) * 100).toFixed(1)}% (target within 10%)`,
+	);
 	console.log(`peak wasm memory reported: ${(peakWasm / 1024 / 1024).toFixed(1)} MB`);
 	console.log(`statuses: ${JSON.stringify(statuses)}`);
 } finally {
