@@ -67,14 +67,17 @@ const CLS_LIMITS: BatchLimits = { maxBatch: 6, maxColumns: 6 * CLS_WIDTH, minWid
 // Boxes this thin in the input are noise, not text.
 const MIN_BOX_SIDE = 3;
 
-function resolve(options: OcrOptions): Required<OcrOptions> {
+/** Options with defaults filled in; 422 naming the parameter for a value out of range. */
+export function resolveOcrOptions(options: OcrOptions): Required<OcrOptions> {
 	const o = { ...OCR_DEFAULTS, ...options };
+	const bad = (parameter: string, message: string) =>
+		new UnprocessableError("invalid_parameter", message, { parameter });
 	const [lo, hi] = DET_LIMIT_RANGE;
 	if (!Number.isInteger(o.det_limit_side) || o.det_limit_side < lo || o.det_limit_side > hi) {
-		throw new UnprocessableError("invalid_parameter", `det_limit_side must be an integer from ${lo} to ${hi}`);
+		throw bad("det_limit_side", `det_limit_side must be an integer from ${lo} to ${hi}`);
 	}
 	if (!(o.min_confidence >= 0 && o.min_confidence <= 1)) {
-		throw new UnprocessableError("invalid_parameter", "min_confidence must be between 0 and 1");
+		throw bad("min_confidence", "min_confidence must be a number from 0 to 1");
 	}
 	return o;
 }
@@ -148,7 +151,7 @@ function toInput(q: Quad, sx: number, sy: number, width: number, height: number)
 }
 
 export async function recognize(pixels: Pixels, options: OcrOptions, models: OcrModels): Promise<OcrResult> {
-	const o = resolve(options);
+	const o = resolveOcrOptions(options);
 	if (pixels.width < 1 || pixels.height < 1) throw new UnprocessableError("empty_image", "the image has no pixels");
 	pixels = onWhite(pixels);
 	const timings: OcrTimings = { det: 0, cls: 0, rec: 0, post: 0, total: 0 };

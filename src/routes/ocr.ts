@@ -3,10 +3,10 @@ import { resultKey } from "../cache";
 import { checkDimensions, decodeToFit, probeImage } from "../codecs";
 import { UnprocessableError } from "../lib/errors";
 import { md5Hex } from "../lib/md5";
-import { modelRegistry } from "../models";
+import { modelFiles, modelRegistry } from "../models";
 import { admission, estimateWorkingSet, previewSize } from "../models/limits";
 import { OCR_MODEL_NAMES, ocrModelSet, ocrModelVersion } from "../ocr/models";
-import { OCR_DEFAULTS, type OcrOptions, recognize } from "../ocr/pipeline";
+import { type OcrOptions, recognize, resolveOcrOptions } from "../ocr/pipeline";
 import { serveCached, serverTiming } from "./cached";
 import { optionsOf, readImageUpload } from "./respond";
 import type { AppEnv } from "./types";
@@ -18,27 +18,20 @@ import type { AppEnv } from "./types";
 const OCR_MAX_SIDE = 2048;
 const MODEL_LABEL = "PP-OCRv4 mobile (det, cls 0/180, rec ch) via onnxruntime-web wasm";
 
+/** Query or form strings to options; the ranges are the pipeline's own (resolveOcrOptions). */
 function parseOptions(raw: Record<string, string>): Required<OcrOptions> {
-	const bad = (parameter: string, message: string) =>
-		new UnprocessableError("invalid_parameter", message, { parameter });
-	const out: Required<OcrOptions> = { ...OCR_DEFAULTS };
-	if (raw.det_limit_side !== undefined && raw.det_limit_side !== "") {
-		const n = Number(raw.det_limit_side);
-		if (!Number.isInteger(n) || n < 32 || n > 4096)
-			throw bad("det_limit_side", "det_limit_side must be an integer from 32 to 4096");
-		out.det_limit_side = n;
+	const options: OcrOptions = {};
+	const given = (key: string) => raw[key] !== undefined && raw[key] !== "";
+	if (given("det_limit_side")) options.det_limit_side = Number(raw.det_limit_side);
+	if (given("min_confidence")) options.min_confidence = Number(raw.min_confidence);
+	if (given("classify")) {
+		const v = raw.classify!.toLowerCase();
+		if (!["true", "false", "1", "0"].includes(v)) {
+			throw new UnprocessableError("invalid_parameter", "classify must be true or false", { parameter: "classify" });
+		}
+		options.classify = v === "true" || v === "1";
 	}
-	if (raw.min_confidence !== undefined && raw.min_confidence !== "") {
-		const n = Number(raw.min_confidence);
-		if (!(n >= 0 && n <= 1)) throw bad("min_confidence", "min_confidence must be a number from 0 to 1");
-		out.min_confidence = n;
-	}
-	if (raw.classify !== undefined && raw.classify !== "") {
-		const v = raw.classify.toLowerCase();
-		if (!["true", "false", "1", "0"].includes(v)) throw bad("classify", "classify must be true or false");
-		out.classify = v === "true" || v === "1";
-	}
-	return out;
+	return resolveOcrOptions(options);
 }
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
@@ -77,9 +70,8 @@ export const ocrRoutes = new Hono<AppEnv>().post("/", async (c) => {
 				const t0 = performance.now();
 				const image = await decodeToFit(upload.bytes, info, OCR_MAX_SIDE);
 				const decode = performance.now() - t0;
-				const files = (file: string) => c.env.MODELS.fetch(`https://models.internal/${file}`);
 				const result = await registry.use([...OCR_MODEL_NAMES], async () =>
-					recognize(image.pixels, options, await ocrModelSet(entries, files)),
+					recognize(image.pixels, options, await ocrModelSet(entries, modelFiles(c.env))),
 				);
 				const back = 1 / image.scale;
 				const { total, ...stages } = result.timings;
