@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../src/lib/errors";
 import { Admission } from "../src/models/admission";
-import { estimateWorkingSet, previewSize } from "../src/models/limits";
+import { estimateWorkingSet, ocrReservation, ocrRuntimeBytes, previewSize } from "../src/models/limits";
 
 const MB = 1024 * 1024;
 const make = (over: Partial<ConstructorParameters<typeof Admission>[0]> = {}) =>
@@ -59,5 +59,64 @@ describe("admission", () => {
 		const bytes = estimateWorkingSet(4000, 3000, preview.width * preview.height * 40);
 		expect(bytes).toBe(8 * 12_000_000);
 		expect(bytes).toBeLessThan(100 * MB);
+	});
+
+	it("counts held runtime heaps against other operations, never against their own", async () => {
+		const held = { ocr: 70 * MB, filter: 10 * MB, other: 5 * MB };
+		const a = make({ held: () => held, maxWaitMs: 50 });
+		// OCR reserves its runtime in full, so its own held heap is not counted twice: 90 + 10 + 5 <= 100.
+		const ocr = await a.acquire("ocr", 85 * MB);
+		ocr.release();
+		// A filter sees the idle OCR heap: 30 + 70 + 5 > 100, and with no reclaim it waits, then 503.
+		const err = await a.acquire("filter", 30 * MB).catch((e: AppError) => e);
+		expect((err as AppError).code).toBe("overloaded");
+		expect(a.stats().held_bytes).toEqual(held);
+	});
+
+	it("drops idle runtimes to admit a request that does not fit, and tells them which are busy", async () => {
+		const held = { ocr: 70 * MB, filter: 10 * MB, other: 0 };
+		const calls: Record<string, boolean>[] = [];
+		const a = make({
+			held: () => held,
+			reclaim: async (busy) => {
+				calls.push({ ...busy });
+				const freed = busy.ocr ? 0 : held.ocr;
+				if (!busy.ocr) held.ocr = 0;
+				return freed;
+			},
+		});
+		const ticket = await a.acquire("filter", 60 * MB);
+		expect(calls).toEqual([{ ocr: false, filter: true }]);
+		expect(a.stats()).toMatchObject({ reserved_bytes: 60 * MB, reclaimed_bytes: 70 * MB });
+		ticket.release();
+	});
+
+	it("refuses at once, not after the wait, when nothing running or idle can make room", async () => {
+		const a = make({
+			held: () => ({ ocr: 0, filter: 0, other: 60 * MB }),
+			reclaim: async () => 0,
+			maxWaitMs: 10_000,
+		});
+		const started = Date.now();
+		const err = await a.acquire("filter", 50 * MB).catch((e: AppError) => e);
+		expect([(err as AppError).status, (err as AppError).code]).toEqual([503, "memory_held"]);
+		expect(Date.now() - started).toBeLessThan(5_000);
+		expect(a.stats().queued).toEqual({ ocr: 0, filter: 0 });
+	});
+
+	it("shrinks the OCR preview until the runtime and its pixels fit the budget", () => {
+		const budget = 100 * MB;
+		const small = ocrReservation(800, 600, 960, 2048, budget);
+		expect(small.maxSide).toBe(2048);
+		expect(small.bytes).toBe(ocrRuntimeBytes() + 8 * 480_000 + 8 * 480_000 + 4 * MB);
+		const photo = ocrReservation(4000, 3000, 960, 2048, budget);
+		expect(photo.maxSide).toBeLessThan(2048);
+		expect(photo.maxSide).toBeGreaterThanOrEqual(960);
+		// At least the decode of 12 MP (both copies), and all of it within the budget.
+		expect(photo.bytes).toBeGreaterThanOrEqual(8 * 12_000_000);
+		expect(photo.bytes).toBeLessThanOrEqual(budget);
+		// One step larger would not have fitted.
+		const p = previewSize(4000, 3000, Math.ceil(photo.maxSide / 0.9));
+		expect(ocrRuntimeBytes() + 8 * p.width * p.height + 8 * 960 * 960 + 4 * MB).toBeGreaterThan(budget);
 	});
 });

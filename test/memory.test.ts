@@ -1,12 +1,11 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { encodeImage } from "../src/codecs";
-import { BASE, expectOk } from "./helpers/api";
+import signJpeg from "./fixtures/ocr/dev_en_sign_01.jpg";
+import { BASE, expectOk, postImage } from "./helpers/api";
 
-/** A 4000x3000 (12 MP) photo-like JPEG: smooth gradients with some texture, built here so none is committed. */
-async function twelveMegapixelJpeg(): Promise<Uint8Array> {
-	const width = 4000;
-	const height = 3000;
+/** A photo-like JPEG (12 MP by default): smooth gradients with some texture, built here so none is committed. */
+async function photoJpeg(width = 4000, height = 3000): Promise<Uint8Array> {
 	const data = new Uint8ClampedArray(width * height * 4);
 	for (let y = 0; y < height; y++) {
 		for (let x = 0; x < width; x++) {
@@ -21,13 +20,21 @@ async function twelveMegapixelJpeg(): Promise<Uint8Array> {
 }
 
 type Status = {
-	memory: { live_pixel_bytes: number; codec_wasm_bytes: number; kernel_wasm_bytes: number };
-	admission: { reserved_bytes: number; peak_reserved_bytes: number; in_flight: { ocr: number; filter: number } };
+	memory: { live_pixel_bytes: number; codec_wasm_bytes: number; kernel_wasm_bytes: number; ocr_wasm_bytes: number };
+	models: { loaded: string[]; ocr_runtime: { state: string; dropped: number } };
+	admission: {
+		reserved_bytes: number;
+		peak_reserved_bytes: number;
+		in_flight: { ocr: number; filter: number };
+		held_bytes: { ocr: number; filter: number; other: number };
+		reclaimed_bytes: number;
+	};
 };
+const status = async () => (await expectOk(await SELF.fetch(`${BASE}/api/status`))) as unknown as Status;
 
 describe("memory accounting", () => {
 	it("returns to where it started after a 12 MP styled preview, and no codec heap is kept", async () => {
-		const jpeg = await twelveMegapixelJpeg();
+		const jpeg = await photoJpeg();
 		const before = (await expectOk(await SELF.fetch(`${BASE}/api/status`))) as unknown as Status;
 		const res = await SELF.fetch(`${BASE}/api/style/sketch?format=jpeg`, {
 			method: "POST",
@@ -45,5 +52,32 @@ describe("memory accounting", () => {
 		expect(after.memory.codec_wasm_bytes).toBe(before.memory.codec_wasm_bytes);
 		// The kernel worked on the 1024x768 preview, not the upload: a few bytes a preview pixel.
 		expect(after.memory.kernel_wasm_bytes).toBeLessThan(1024 * 768 * 24);
+	});
+
+	it("counts the idle OCR runtime against a large filter request and drops it to make room", async () => {
+		const ocr = await postImage("/api/ocr", new Uint8Array(signJpeg), "image/jpeg");
+		expect(ocr.status).toBe(200);
+		await ocr.arrayBuffer();
+		const loaded = await status();
+		expect(loaded.models.loaded.sort()).toEqual(["cls", "det", "rec"]);
+		expect(loaded.admission.held_bytes.ocr).toBe(loaded.memory.ocr_wasm_bytes);
+		expect(loaded.memory.ocr_wasm_bytes).toBeGreaterThan(40 * 1024 * 1024);
+
+		// 3000 x 2400: about 58 MB to decode, more than the budget leaves beside the idle runtime.
+		const big = await photoJpeg(3000, 2400);
+		const res = await postImage("/api/style/sketch?format=jpeg", big, "image/jpeg");
+		expect(res.status).toBe(200);
+		await res.arrayBuffer();
+		const after = await status();
+		expect(after.models.loaded).toEqual([]);
+		expect(after.models.ocr_runtime).toMatchObject({ state: "idle", dropped: loaded.models.ocr_runtime.dropped + 1 });
+		expect(after.memory.ocr_wasm_bytes).toBe(0);
+		expect(after.admission.reclaimed_bytes - loaded.admission.reclaimed_bytes).toBe(loaded.memory.ocr_wasm_bytes);
+		expect(after.admission.reserved_bytes).toBe(0);
+
+		// OCR loads a fresh runtime on its next request.
+		const again = await postImage("/api/ocr", new Uint8Array(signJpeg), "image/jpeg");
+		expect(again.status).toBe(200);
+		expect(((await again.json()) as { data: { text: string } }).data.text.length).toBeGreaterThan(0);
 	});
 });

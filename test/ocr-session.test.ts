@@ -67,4 +67,25 @@ describe("ORT session inside workerd", () => {
 		await loadSession("det", await modelBytes("ch_PP-OCRv4_det_infer.onnx"));
 		expect(isLoaded("det")).toBe(true);
 	});
+
+	it("drops the runtime with its last session, and the next load starts a fresh, smaller heap", async () => {
+		// Grow the heap well past what a fresh runtime with det needs.
+		const side = 576;
+		await run("det", { x: { data: new Float32Array(3 * side * side), dims: [1, 3, side, side] } });
+		const before = runtimeStatus();
+		expect(before.sessions).toEqual(["det"]);
+		const grown = wasmMemoryBytes();
+
+		expect(await releaseSession("det")).toBe(true);
+		const after = runtimeStatus();
+		expect([after.state, after.wasmBytes, after.sessions]).toEqual(["idle", 0, []]);
+		expect(after.dropped.total).toBe(before.dropped.total + 1);
+
+		await loadSession("det", await modelBytes("ch_PP-OCRv4_det_infer.onnx"));
+		expect(runtimeStatus()).toMatchObject({ state: "ready", started: before.started + 1, sessions: ["det"] });
+		// A reused heap would still be `grown` bytes: wasm memory never shrinks.
+		expect(wasmMemoryBytes()).toBeLessThan(grown);
+		const out = await run("det", { x: { data: new Float32Array(3 * 32 * 32), dims: [1, 3, 32, 32] } });
+		expect(Object.values(out)[0]?.dims).toEqual([1, 1, 32, 32]);
+	});
 });

@@ -69,6 +69,11 @@ function pngModule(): Promise<unknown> {
 }
 let pngHeap: WebAssembly.Memory | undefined;
 
+/** Wasm memory the codecs keep between requests: the PNG module's heap. */
+export function codecResidentBytes(): number {
+	return pngHeap?.buffer.byteLength ?? 0;
+}
+
 /** Wasm memory the codecs hold right now: calls in progress plus the PNG module's heap. */
 export function codecHeapBytes(): number {
 	return liveHeapBytes + (pngHeap?.buffer.byteLength ?? 0);

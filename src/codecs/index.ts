@@ -1,4 +1,4 @@
-export { codecHeapBytes } from "./codec";
+export { codecHeapBytes, codecResidentBytes } from "./codec";
 export { chooseOutput, type EncodedImage, encodeImage, type OutputChoice, toDataUrl } from "./encode";
 export { checkDimensions, decodeImage, decodeToFit, type LoadedImage, loadImage } from "./load";
 export { displaySize, type ImageInfo, probeImage } from "./probe";

@@ -12,7 +12,21 @@ export interface AdmissionOptions {
 	queueLimit: number;
 	/** How long one request may wait before it gets a 503. */
 	maxWaitMs: number;
+	/**
+	 * Wasm bytes held between requests (heaps that never shrink), by the
+	 * operation whose runtime holds them. They count against the budget like
+	 * reservations, except for a request of that operation, and while one is
+	 * admitted: its own reservation includes its runtime's full size.
+	 */
+	held?: () => Held;
+	/**
+	 * Drops the runtimes of the operations not marked busy, so their heaps
+	 * can be collected; resolves to the bytes it let go of.
+	 */
+	reclaim?: (busy: Record<Operation, boolean>) => Promise<number>;
 }
+
+export type Held = Record<Operation | "other", number>;
 
 export interface Ticket {
 	readonly operation: Operation;
@@ -31,9 +45,11 @@ interface Waiter {
 /**
  * Admission control for one isolate. Each request reserves the working set it
  * estimated from the image header before decoding anything, and holds one
- * slot of its operation's cap. Requests that do not fit wait in a bounded FIFO
- * queue; past the queue or the wait limit they get a 503 with Retry-After,
- * which a client can act on, instead of pushing the isolate past its memory.
+ * slot of its operation's cap. The budget covers those reservations plus the
+ * wasm heaps the isolate already holds. Requests that do not fit wait in a
+ * bounded FIFO queue, and idle runtimes are dropped to make room; past the
+ * queue or the wait limit they get a 503 with Retry-After, which a client can
+ * act on, instead of pushing the isolate past its memory.
  */
 export class Admission {
 	private reserved = 0;
@@ -41,8 +57,16 @@ export class Admission {
 	private readonly running: Record<Operation, number> = { ocr: 0, filter: 0 };
 	private readonly queue: Waiter[] = [];
 	private refused = 0;
+	private reclaiming = false;
+	/** Set when a reclaim freed nothing; cleared when anything is released. */
+	private reclaimSpent = false;
+	private reclaimed = 0;
 
 	constructor(private readonly options: AdmissionOptions) {}
+
+	get budgetBytes(): number {
+		return this.options.budgetBytes;
+	}
 
 	async acquire(operation: Operation, bytes: number): Promise<Ticket> {
 		const need = Math.max(0, Math.ceil(bytes));
@@ -74,8 +98,42 @@ export class Admission {
 		});
 	}
 
+	/** Held bytes that count against a request of `operation`. */
+	private heldFor(operation: Operation): number {
+		const h = this.options.held?.();
+		if (!h) return 0;
+		let bytes = h.other;
+		for (const op of ["ocr", "filter"] as const) {
+			if (op !== operation && this.running[op] === 0) bytes += h[op];
+		}
+		return bytes;
+	}
+
+	private fitsMemory(operation: Operation, bytes: number): boolean {
+		return this.reserved + this.heldFor(operation) + bytes <= this.options.budgetBytes;
+	}
+
 	private fits(operation: Operation, bytes: number): boolean {
-		return this.running[operation] < this.options.caps[operation] && this.reserved + bytes <= this.options.budgetBytes;
+		return this.running[operation] < this.options.caps[operation] && this.fitsMemory(operation, bytes);
+	}
+
+	/** Asks for the idle runtimes `waiter` is not going to use to be dropped, then admits again. */
+	private reclaim(waiter: Operation): void {
+		const reclaim = this.options.reclaim;
+		if (!reclaim || this.reclaiming || this.reclaimSpent) return;
+		this.reclaiming = true;
+		const busy = {
+			ocr: waiter === "ocr" || this.running.ocr > 0,
+			filter: waiter === "filter" || this.running.filter > 0,
+		};
+		reclaim(busy)
+			.catch(() => 0)
+			.then((freed) => {
+				this.reclaiming = false;
+				this.reclaimed += freed;
+				if (freed === 0) this.reclaimSpent = true;
+				this.pump();
+			});
 	}
 
 	private grant(operation: Operation, bytes: number): Ticket {
@@ -91,6 +149,7 @@ export class Admission {
 				released = true;
 				this.running[operation]--;
 				this.reserved -= bytes;
+				this.reclaimSpent = false;
 				this.pump();
 			},
 		};
@@ -104,8 +163,24 @@ export class Admission {
 				this.queue.splice(i, 1);
 				clearTimeout(w.timer);
 				w.admit(this.grant(w.operation, w.bytes));
-			} else if (this.reserved + w.bytes > this.options.budgetBytes) {
-				break; // memory-bound head of line: later, smaller requests must not starve it
+			} else if (!this.fitsMemory(w.operation, w.bytes)) {
+				if (this.reserved === 0 && this.reclaimSpent) {
+					// Nothing admitted will release memory and nothing idle is left to drop.
+					this.queue.splice(i, 1);
+					clearTimeout(w.timer);
+					this.refused++;
+					w.refuse(
+						new UnavailableError(
+							"memory_held",
+							"the server's memory is held by loaded runtimes; retry shortly",
+							this.retryAfter(),
+						),
+					);
+					continue;
+				}
+				// Memory-bound head of line: later, smaller requests must not starve it.
+				this.reclaim(w.operation);
+				break;
 			} else {
 				i++;
 			}
@@ -119,6 +194,7 @@ export class Admission {
 	stats() {
 		return {
 			budget_bytes: this.options.budgetBytes,
+			held_bytes: this.options.held?.() ?? { ocr: 0, filter: 0, other: 0 },
 			reserved_bytes: this.reserved,
 			peak_reserved_bytes: this.peakReserved,
 			in_flight: { ...this.running },
@@ -129,6 +205,7 @@ export class Admission {
 			},
 			queue_limit: this.options.queueLimit,
 			refused: this.refused,
+			reclaimed_bytes: this.reclaimed,
 		};
 	}
 }

@@ -1,4 +1,9 @@
+import { codecResidentBytes } from "../codecs";
+import { kernelMemoryBytes, releaseKernel } from "../filters";
+import type { Env } from "../lib/config";
+import { wasmMemoryBytes, wasmPeakBytes } from "../ocr/session";
 import { Admission, type Operation } from "./admission";
+import { modelRegistry } from "./index";
 
 export interface AdmissionEnv {
 	MEMORY_BUDGET_BYTES?: string;
@@ -20,7 +25,78 @@ const num = (v: string | undefined, fallback: number) => {
 	return v !== undefined && v !== "" && Number.isFinite(n) && n > 0 ? Math.floor(n) : fallback;
 };
 
+const MB = 1024 * 1024;
+
+/**
+ * ORT's heap with the three models loaded, at the end of an OCR request, when
+ * no larger peak has been seen yet (measured: 70.4 MiB with 480x480 detector
+ * tiles and recogniser batches of at most 1920 columns).
+ */
+export const OCR_RUNTIME_BYTES = 70.5 * MB;
+
+/** The OCR runtime's full size as a request must reserve it. */
+export function ocrRuntimeBytes(): number {
+	return Math.max(OCR_RUNTIME_BYTES, wasmPeakBytes());
+}
+
+/**
+ * Pixel bytes OCR holds after the decode, for a preview of `previewPixels`
+ * and a detector limited to `detPixels`: the preview and its copy composited
+ * on white (alpha images only, counted always), the detector's scaled copy
+ * and probability map, and a few MB of tiles, crops and line tensors.
+ */
+export function ocrPhaseBytes(previewPixels: number, detPixels: number): number {
+	return 8 * previewPixels + 8 * Math.min(previewPixels, detPixels) + 4 * MB;
+}
+
+// Below this the preview would lose small print; such requests get a 413 instead.
+const MIN_OCR_SIDE = 960;
+
+/**
+ * The longest preview side at which an OCR request fits the budget with the
+ * runtime at its full size, and the bytes it must reserve: the larger of the
+ * decode (codec copy and ours), the downscale (full image and preview) and
+ * the OCR phase (runtime plus pixel buffers).
+ */
+export function ocrReservation(
+	width: number,
+	height: number,
+	detLimitSide: number,
+	maxSide: number,
+	budgetBytes: number,
+): { maxSide: number; bytes: number } {
+	const runtime = ocrRuntimeBytes();
+	const phase = (p: { width: number; height: number }) =>
+		runtime + ocrPhaseBytes(p.width * p.height, detLimitSide * detLimitSide);
+	let side = maxSide;
+	let preview = previewSize(width, height, side);
+	while (phase(preview) > budgetBytes && side > MIN_OCR_SIDE) {
+		side = Math.max(MIN_OCR_SIDE, Math.floor(side * 0.9));
+		preview = previewSize(width, height, side);
+	}
+	const full = width * height;
+	return {
+		maxSide: side,
+		bytes: Math.max(8 * full, 4 * full + 4 * preview.width * preview.height, phase(preview)),
+	};
+}
+
 let shared: Admission | null = null;
+
+/** Drops the idle runtimes: ORT through the registry (so its state stays true), the kernels directly. */
+async function reclaim(env: Env, busy: Record<Operation, boolean>): Promise<number> {
+	let freed = 0;
+	if (!busy.ocr && wasmMemoryBytes() > 0) {
+		const before = wasmMemoryBytes();
+		await modelRegistry(env).unloadIdle();
+		freed += before - wasmMemoryBytes();
+	}
+	if (!busy.filter && kernelMemoryBytes() > 0) {
+		freed += kernelMemoryBytes();
+		releaseKernel();
+	}
+	return freed;
+}
 
 /** The isolate's admission controller, configured from the environment on first use. */
 export function admission(env: AdmissionEnv | undefined): Admission {
@@ -32,6 +108,8 @@ export function admission(env: AdmissionEnv | undefined): Admission {
 		},
 		queueLimit: num(env?.QUEUE_LIMIT, ADMISSION_DEFAULTS.queueLimit),
 		maxWaitMs: num(env?.QUEUE_WAIT_MS, ADMISSION_DEFAULTS.maxWaitMs),
+		held: () => ({ ocr: wasmMemoryBytes(), filter: kernelMemoryBytes(), other: codecResidentBytes() }),
+		reclaim: env && "MODELS" in env ? (busy) => reclaim(env as Env, busy) : undefined,
 	});
 	return shared;
 }

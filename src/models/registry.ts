@@ -180,6 +180,16 @@ export class ModelRegistry {
 		return true;
 	}
 
+	/** Unloads the loaded models nobody is using or loading; the others stay. */
+	async unloadIdle(): Promise<string[]> {
+		const unloaded: string[] = [];
+		for (const e of await this.entries()) {
+			const s = this.stateOf(e.name);
+			if (s.inUse === 0 && !s.loading && (await this.unload(e.name))) unloaded.push(e.name);
+		}
+		return unloaded;
+	}
+
 	async unloadAll(): Promise<string[]> {
 		const unloaded: string[] = [];
 		for (const e of await this.entries()) if (await this.unload(e.name)) unloaded.push(e.name);

@@ -8,15 +8,20 @@
  * initialisation runs, answer that one instantiate call with the imported
  * Module. Every other instantiate call passes through untouched.
  *
- * ORT 1.30 remembers a failed initialisation for the life of its module
- * instance, and a module cannot be re-imported inside an isolate. So we run
- * every check that could fail transiently before handing control to ORT
- * (those failures are retried on a later call), and if ORT itself fails we
- * answer 503 for OCR only: nothing else in the isolate depends on this file.
+ * ORT keeps its emscripten instance in module state, remembers a failed
+ * start for that instance's life, and its heap never shrinks. So we do not
+ * use the package's module directly: `build/ort/factory.mjs` (generated at
+ * install) evaluates ORT afresh per call, and each runtime is a closure held
+ * only by `current` and its sessions. When the last session is released we
+ * drop it, and the garbage collector can take the whole heap; a weak
+ * reference to each dropped heap lets status (and the tests) see that it was
+ * really collected. A runtime whose start failed is thrown away the same way,
+ * so the next request starts a new one.
  */
 
 import ortWasm from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
-import * as ort from "onnxruntime-web/wasm";
+import type { InferenceSession, Tensor } from "onnxruntime-web/wasm";
+import { createOrt, type Ort } from "../../build/ort/factory.mjs";
 import { UnavailableError, UnprocessableError } from "../lib/errors";
 
 export interface TensorIn {
@@ -27,24 +32,31 @@ export interface TensorOut {
 	data: Float32Array;
 	dims: readonly number[];
 }
+/** idle: no runtime; failed: the last start failed (the next call tries a new runtime). */
 export type RuntimeState = "idle" | "initializing" | "ready" | "failed";
 
 // "\0asm" followed by a tag no real module carries: recognisable after ORT copies it.
 const MARKER = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x69, 0x6e, 0x6b, 0x73, 0x74, 0x6f, 0x6e, 0x65]);
 const RETRY_AFTER_S = 5;
 
-const sessions = new Map<string, ort.InferenceSession>();
+interface Runtime {
+	readonly ort: Ort;
+	readonly sessions: Map<string, InferenceSession>;
+	memory: WebAssembly.Memory | undefined;
+}
+
+// Dropped heaps we keep watching (weakly); older ones only count.
+const WATCH_LIMIT = 8;
+
+let current: Runtime | undefined;
+let starting: Promise<Runtime> | undefined;
 const pending = new Map<string, Promise<void>>();
 let state: RuntimeState = "idle";
 let failure: string | undefined;
-let memory: WebAssembly.Memory | undefined;
 let peakBytes = 0;
-
-ort.env.wasm.numThreads = 1;
-ort.env.wasm.proxy = false;
-ort.env.wasm.simd = true;
-ort.env.wasm.wasmBinary = MARKER;
-ort.env.logLevel = "error";
+let started = 0;
+let dropped = 0;
+let watched: WeakRef<WebAssembly.Memory>[] = [];
 
 function isMarker(source: unknown): boolean {
 	let bytes: Uint8Array | undefined;
@@ -62,19 +74,20 @@ function findMemory(imports: WebAssembly.Imports | undefined): WebAssembly.Memor
 }
 
 /** Runs `fn` with WebAssembly.instantiate answering ORT's marker with the imported Module. */
-async function withInstantiateHook<T>(fn: () => Promise<T>): Promise<T> {
+async function withInstantiateHook<T>(runtime: Runtime, fn: () => Promise<T>): Promise<T> {
 	const original = WebAssembly.instantiate;
 	const hooked = (source: unknown, imports?: WebAssembly.Imports): Promise<unknown> => {
 		if (!isMarker(source))
 			return (original as (s: unknown, i?: WebAssembly.Imports) => Promise<unknown>)(source, imports);
-		memory = findMemory(imports);
+		runtime.memory = findMemory(imports);
 		return original(ortWasm, imports).then((instance) => ({ module: ortWasm, instance }));
 	};
 	WebAssembly.instantiate = hooked as typeof WebAssembly.instantiate;
 	// ORT 1.30 ships only its threaded build. Its glue decides while starting up whether
 	// Atomics.waitAsync exists and, if so, parks a never-settling wait on the main thread's
 	// mailbox in the shared memory (measured: one call). With one thread nothing ever posts
-	// there, so hiding the function for this window sends the glue down its no-wait path.
+	// there, and that parked wait would keep the heap reachable after we drop the runtime,
+	// so hiding the function for this window sends the glue down its no-wait path.
 	const atomics = Atomics as unknown as { waitAsync?: unknown };
 	const waitAsync = atomics.waitAsync;
 	atomics.waitAsync = undefined;
@@ -86,7 +99,7 @@ async function withInstantiateHook<T>(fn: () => Promise<T>): Promise<T> {
 	}
 }
 
-/** Checks that can fail for passing reasons; a failure here leaves ORT untouched and retryable. */
+/** Checks that can fail for passing reasons, before any runtime is built. */
 function preflight(): void {
 	if (typeof SharedArrayBuffer === "undefined") throw new Error("SharedArrayBuffer is unavailable");
 	// ORT's glue asks for this exact memory first; if the isolate cannot give it now, try later.
@@ -97,7 +110,7 @@ function unavailable(): UnavailableError {
 	return new UnavailableError("ocr_runtime_unavailable", "the OCR runtime could not start; retry later", RETRY_AFTER_S);
 }
 
-function sessionOptions(): ort.InferenceSession.SessionOptions {
+function sessionOptions(): InferenceSession.SessionOptions {
 	// No arena and no memory pattern: ORT then mallocs per tensor and frees eagerly, so
 	// wasm memory follows the live working set instead of the arena's high-water mark.
 	return {
@@ -123,84 +136,124 @@ function probeModel(): Uint8Array {
 	return new Uint8Array([...int(1, 7), ...msg(7, graph), ...msg(8, [...str(1, ""), ...int(2, 13)])]);
 }
 
-let starting: Promise<void> | undefined;
-
-/** Starts ORT once per isolate. Transient failures stay retryable; ORT's own failure is final. */
-export function initRuntime(): Promise<void> {
-	if (state === "ready") return Promise.resolve();
-	if (state === "failed") return Promise.reject(unavailable());
+/** The running runtime, started on first use; concurrent callers share one start. */
+function runtime(): Promise<Runtime> {
+	if (current) return Promise.resolve(current);
 	starting ??= start().finally(() => {
 		starting = undefined;
 	});
 	return starting;
 }
 
-async function start(): Promise<void> {
+/** Starts the runtime if it is not running. A failed start leaves nothing behind to retry against. */
+export async function initRuntime(): Promise<void> {
+	await runtime();
+}
+
+async function start(): Promise<Runtime> {
 	try {
 		preflight();
 	} catch {
 		throw unavailable();
 	}
 	state = "initializing";
+	const fresh: Runtime = { ort: createOrt(), sessions: new Map(), memory: undefined };
+	fresh.ort.env.wasm.numThreads = 1;
+	fresh.ort.env.wasm.proxy = false;
+	fresh.ort.env.wasm.simd = true;
+	fresh.ort.env.wasm.wasmBinary = MARKER;
+	fresh.ort.env.logLevel = "error";
 	try {
-		const probe = await withInstantiateHook(() => ort.InferenceSession.create(probeModel(), sessionOptions()));
+		const probe = await withInstantiateHook(fresh, () =>
+			fresh.ort.InferenceSession.create(probeModel(), sessionOptions()),
+		);
 		await probe.release();
-		state = "ready";
-		notePeak();
 	} catch (err) {
 		state = "failed";
 		failure = err instanceof Error ? err.message : String(err);
+		drop(fresh);
 		throw unavailable();
 	}
+	current = fresh;
+	state = "ready";
+	failure = undefined;
+	started++;
+	notePeak();
+	return fresh;
+}
+
+/** Lets go of a runtime: from here on only the weak reference below points at its heap. */
+function drop(runtime: Runtime): void {
+	if (current === runtime) current = undefined;
+	if (runtime.memory) {
+		dropped++;
+		watched = [...watched.slice(1 - WATCH_LIMIT), new WeakRef(runtime.memory)];
+	}
+	runtime.memory = undefined;
+	runtime.sessions.clear();
+	if (state === "ready") state = "idle";
 }
 
 async function create(name: string, bytes: Uint8Array): Promise<void> {
-	await initRuntime();
-	let session: ort.InferenceSession;
+	const rt = await runtime();
+	let session: InferenceSession;
 	try {
-		session = await ort.InferenceSession.create(bytes, sessionOptions());
+		session = await rt.ort.InferenceSession.create(bytes, sessionOptions());
 	} catch {
 		throw new UnavailableError("model_invalid", `model "${name}" could not be loaded`, RETRY_AFTER_S);
 	}
-	sessions.set(name, session);
+	rt.sessions.set(name, session);
 	notePeak();
 }
 
 /** Creates the session for `name` from ONNX bytes; resolves once it can run. Idempotent. */
 export function loadSession(name: string, bytes: ArrayBuffer | Uint8Array): Promise<void> {
-	if (sessions.has(name)) return Promise.resolve();
+	if (current?.sessions.has(name)) return Promise.resolve();
 	const inFlight = pending.get(name);
 	if (inFlight) return inFlight;
 	const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-	const p = create(name, view).finally(() => pending.delete(name));
+	const p = create(name, view).finally(() => {
+		pending.delete(name);
+		dropIfUnused();
+	});
 	pending.set(name, p);
 	return p;
 }
 
-/** Frees the session's weights inside wasm memory (the memory itself never shrinks). */
+/**
+ * Releases the session. When it was the last one (and no load is under
+ * way) the runtime itself is dropped, so its heap can be collected.
+ */
 export async function releaseSession(name: string): Promise<boolean> {
-	const session = sessions.get(name);
-	if (!session) return false;
-	sessions.delete(name);
+	const rt = current;
+	const session = rt?.sessions.get(name);
+	if (!rt || !session) return false;
+	rt.sessions.delete(name);
 	await session.release();
+	dropIfUnused();
 	return true;
 }
 
+function dropIfUnused(): void {
+	if (current && current.sessions.size === 0 && pending.size === 0) drop(current);
+}
+
 export function isLoaded(name: string): boolean {
-	return sessions.has(name);
+	return current?.sessions.has(name) ?? false;
 }
 
 export function loadedSessions(): string[] {
-	return [...sessions.keys()];
+	return [...(current?.sessions.keys() ?? [])];
 }
 
 /** Runs one model; outputs are copied out of wasm memory, so they outlive the call. */
 export async function run(name: string, feeds: Record<string, TensorIn>): Promise<Record<string, TensorOut>> {
-	const session = sessions.get(name);
-	if (!session) throw new UnavailableError("model_not_loaded", `model "${name}" is not loaded`, 1);
-	const inputs: Record<string, ort.Tensor> = {};
-	for (const [key, t] of Object.entries(feeds)) inputs[key] = new ort.Tensor("float32", t.data, t.dims);
-	let results: ort.InferenceSession.OnnxValueMapType;
+	const rt = current;
+	const session = rt?.sessions.get(name);
+	if (!rt || !session) throw new UnavailableError("model_not_loaded", `model "${name}" is not loaded`, 1);
+	const inputs: Record<string, Tensor> = {};
+	for (const [key, t] of Object.entries(feeds)) inputs[key] = new rt.ort.Tensor("float32", t.data, t.dims);
+	let results: InferenceSession.OnnxValueMapType;
 	try {
 		results = await session.run(inputs);
 	} catch {
@@ -224,21 +277,44 @@ function notePeak(): void {
 	peakBytes = Math.max(peakBytes, wasmMemoryBytes());
 }
 
-/** Current size of ORT's wasm memory in bytes (0 before the runtime starts). */
+/** Current size of the running runtime's wasm memory in bytes (0 when none runs). */
 export function wasmMemoryBytes(): number {
-	return memory?.buffer.byteLength ?? 0;
+	return current?.memory?.buffer.byteLength ?? 0;
 }
 
-/** Largest wasm memory seen after a load or a run; memory never shrinks, so this is also the current size. */
+/** Largest wasm memory any runtime of this isolate reached. */
 export function wasmPeakBytes(): number {
 	return peakBytes;
 }
 
-export function runtimeStatus(): { state: RuntimeState; error?: string; sessions: string[]; wasmBytes: number } {
-	const status: { state: RuntimeState; error?: string; sessions: string[]; wasmBytes: number } = {
+/**
+ * Heaps of dropped runtimes, and how many of the last few are still alive.
+ * V8 frees a dropped wasm memory only in a full collection, which workerd
+ * runs when memory is short (measured: ten 200 MB memories made and dropped
+ * in turn left RSS where one put it), so "alive" is normal for a while.
+ */
+export function droppedHeaps(): { total: number; alive: number; aliveBytes: number } {
+	const alive = watched.map((w) => w.deref()).filter((m): m is WebAssembly.Memory => m !== undefined);
+	return { total: dropped, alive: alive.length, aliveBytes: alive.reduce((n, m) => n + m.buffer.byteLength, 0) };
+}
+
+export interface RuntimeStatus {
+	state: RuntimeState;
+	error?: string;
+	sessions: string[];
+	wasmBytes: number;
+	/** Runtimes started in this isolate so far. */
+	started: number;
+	dropped: ReturnType<typeof droppedHeaps>;
+}
+
+export function runtimeStatus(): RuntimeStatus {
+	const status: RuntimeStatus = {
 		state,
 		sessions: loadedSessions(),
 		wasmBytes: wasmMemoryBytes(),
+		started,
+		dropped: droppedHeaps(),
 	};
 	if (failure) status.error = failure;
 	return status;

@@ -6,6 +6,7 @@ import { requestStats } from "../lib/stats";
 import { VERSIONS } from "../lib/versions";
 import { admission } from "../models/limits";
 import { runtimeStatus, wasmPeakBytes } from "../ocr/session";
+import { runtimeView } from "./models";
 import { ok } from "./respond";
 import type { AppEnv } from "./types";
 
@@ -34,7 +35,7 @@ export const statusRoutes = new Hono<AppEnv>().get("/", (c) => {
 			wasm_total_bytes: memory.codec_wasm_bytes + memory.kernel_wasm_bytes + memory.ocr_wasm_bytes,
 			live_pixel_bytes: admission(c.env).stats().reserved_bytes,
 		},
-		models: { runtime: ocr.state, loaded: ocr.sessions },
+		models: { runtime: ocr.state, loaded: ocr.sessions, ocr_runtime: runtimeView(ocr) },
 		admission: admission(c.env).stats(),
 		cache: resultCache(c.env).stats(),
 	});

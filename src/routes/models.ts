@@ -1,8 +1,20 @@
 import { Hono } from "hono";
 import { modelRegistry } from "../models";
-import { runtimeStatus } from "../ocr/session";
+import { type RuntimeStatus, runtimeStatus } from "../ocr/session";
 import { ok } from "./respond";
 import type { AppEnv } from "./types";
+
+/** The runtime's state, its wasm heap, and the heaps of dropped runtimes not yet collected. */
+export function runtimeView(runtime: RuntimeStatus) {
+	return {
+		state: runtime.state,
+		wasm_bytes: runtime.wasmBytes,
+		started: runtime.started,
+		dropped: runtime.dropped.total,
+		dropped_alive: runtime.dropped.alive,
+		dropped_alive_bytes: runtime.dropped.aliveBytes,
+	};
+}
 
 /**
  * GET /api/models lists the models on disk with their state in this isolate;
@@ -13,7 +25,7 @@ export const modelRoutes = new Hono<AppEnv>()
 	.get("/", async (c) => {
 		const models = await modelRegistry(c.env).list();
 		const runtime = runtimeStatus();
-		return ok(c, { models, runtime: { state: runtime.state, wasm_bytes: runtime.wasmBytes } });
+		return ok(c, { models, runtime: runtimeView(runtime) });
 	})
 	.post("/unload", async (c) => {
 		const unloaded = await modelRegistry(c.env).unloadAll();

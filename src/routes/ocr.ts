@@ -4,7 +4,7 @@ import { checkDimensions, decodeToFit, probeImage } from "../codecs";
 import { UnprocessableError } from "../lib/errors";
 import { md5Hex } from "../lib/md5";
 import { modelFiles, modelRegistry } from "../models";
-import { admission, estimateWorkingSet, previewSize } from "../models/limits";
+import { admission, ocrReservation } from "../models/limits";
 import { OCR_MODEL_NAMES, ocrModelSet, ocrModelVersion } from "../ocr/models";
 import { type OcrOptions, recognize, resolveOcrOptions } from "../ocr/pipeline";
 import { serveCached, serverTiming } from "./cached";
@@ -60,15 +60,13 @@ export const ocrRoutes = new Hono<AppEnv>().post("/", async (c) => {
 		compute: async () => {
 			const info = probeImage(upload.bytes);
 			checkDimensions(info, c.get("limits"));
-			const preview = previewSize(info.width, info.height, OCR_MAX_SIDE);
-			// The upload's pixels, the detector's copy and map, and line crops: about 12 bytes a preview pixel.
-			const ticket = await admission(c.env).acquire(
-				"ocr",
-				estimateWorkingSet(info.width, info.height, 12 * preview.width * preview.height),
-			);
+			const gate = admission(c.env);
+			// The preview shrinks (not below 960) when the runtime and its pixels would not fit the budget.
+			const plan = ocrReservation(info.width, info.height, options.det_limit_side, OCR_MAX_SIDE, gate.budgetBytes);
+			const ticket = await gate.acquire("ocr", plan.bytes);
 			try {
 				const t0 = performance.now();
-				const image = await decodeToFit(upload.bytes, info, OCR_MAX_SIDE);
+				const image = await decodeToFit(upload.bytes, info, plan.maxSide);
 				const decode = performance.now() - t0;
 				const result = await registry.use([...OCR_MODEL_NAMES], async () =>
 					recognize(image.pixels, options, await ocrModelSet(entries, modelFiles(c.env))),
