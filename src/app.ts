@@ -38,6 +38,7 @@ export function createApp(): Hono<AppEnv> {
 		try {
 			await next();
 		} finally {
+			c.get("upload")?.release();
 			c.header("X-Request-Id", requestId);
 			requestFinished(c.res.status);
 		}

@@ -86,8 +86,15 @@ describe("/api/models", () => {
 		const loaded = await expectOk(await SELF.fetch(`${BASE}/api/models/cls/load`, { method: "POST" }));
 		expect(loaded.model).toMatchObject({ name: "cls", loaded: true });
 		expect(loaded.runtime_wasm_bytes as number).toBeGreaterThan(0);
+		expect((loaded.model as { runtime_wasm_bytes: number }).runtime_wasm_bytes).toBe(loaded.runtime_wasm_bytes);
 		const unloaded = await expectOk(await SELF.fetch(`${BASE}/api/models/cls/unload`, { method: "POST" }));
-		expect(unloaded).toMatchObject({ name: "cls", unloaded: true });
+		// cls was the only model loaded, so its runtime was dropped with it.
+		expect(unloaded).toMatchObject({ name: "cls", unloaded: true, runtime_wasm_bytes: 0 });
+		const after = await expectOk(await SELF.fetch(`${BASE}/api/models`));
+		expect(after.runtime).toMatchObject({ state: "idle", wasm_bytes: 0, dropped: 1 });
+		for (const m of after.models as { loaded: boolean; runtime_wasm_bytes: number }[]) {
+			expect([m.loaded, m.runtime_wasm_bytes]).toEqual([false, 0]);
+		}
 		await expectError(await SELF.fetch(`${BASE}/api/models/nope/load`, { method: "POST" }), 404, "unknown_model");
 	});
 });

@@ -15,6 +15,7 @@ export interface Env {
 	QUEUE_LIMIT?: string;
 	QUEUE_WAIT_MS?: string;
 	MODEL_IDLE_SECONDS?: string;
+	UPLOAD_POOL_BYTES?: string;
 }
 
 export interface Limits {

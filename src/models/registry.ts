@@ -208,6 +208,8 @@ export class ModelRegistry {
 				sha256: e.sha256,
 				source: e.source,
 				loaded: this.runtime.isLoaded(e.name),
+				// The heap of the runtime the model lives in, shared by the models loaded with it.
+				runtime_wasm_bytes: this.runtime.isLoaded(e.name) ? this.runtime.memoryBytes() : 0,
 				loading: s.loading !== null,
 				load_ms: s.loadMs,
 				loaded_at: s.loadedAt ? new Date(s.loadedAt).toISOString() : null,

@@ -5,6 +5,7 @@ import { kernelMemoryBytes, kernelPeakBytes } from "../filters";
 import { requestStats } from "../lib/stats";
 import { VERSIONS } from "../lib/versions";
 import { admission } from "../models/limits";
+import { uploadPool } from "../models/uploads";
 import { runtimeStatus, wasmPeakBytes } from "../ocr/session";
 import { runtimeView } from "./models";
 import { ok } from "./respond";
@@ -37,6 +38,7 @@ export const statusRoutes = new Hono<AppEnv>().get("/", (c) => {
 		},
 		models: { runtime: ocr.state, loaded: ocr.sessions, ocr_runtime: runtimeView(ocr) },
 		admission: admission(c.env).stats(),
+		uploads: uploadPool(c.env).stats(),
 		cache: resultCache(c.env).stats(),
 	});
 });

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { type LoadedImage, loadImage } from "../codecs";
 import { successBody } from "../lib/envelope";
 import { readUpload, type Upload } from "../lib/upload";
+import { uploadPool } from "../models/uploads";
 import type { AppEnv } from "./types";
 
 /** A JSON success in the envelope. */
@@ -9,9 +10,19 @@ export function ok<T>(c: Context<AppEnv>, data: T, status: 200 | 201 | 202 = 200
 	return c.json(successBody(data, c.get("requestId")), status);
 }
 
-/** Reads the upload under the body cap, in any of the three input forms. */
-export function readImageUpload(c: Context<AppEnv>): Promise<Upload> {
-	return readUpload(c.req.raw, c.get("limits").maxUploadBytes);
+/**
+ * Reads the upload under the body cap, in any of the three input forms,
+ * holding its bytes in the upload pool until the request ends (app.ts).
+ */
+export async function readImageUpload(c: Context<AppEnv>): Promise<Upload> {
+	const cap = c.get("limits").maxUploadBytes;
+	const declared = Number(c.req.header("content-length"));
+	const expected = Number.isFinite(declared) && declared >= 0 ? Math.min(declared, cap) : cap;
+	const hold = uploadPool(c.env).hold(2 * expected);
+	c.set("upload", hold);
+	const upload = await readUpload(c.req.raw, cap);
+	hold.shrink(upload.bytes.byteLength);
+	return upload;
 }
 
 /** Reads, checks and decodes the upload, downscaled to maxSide. */
