@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { AppError } from "../src/lib/errors";
+import type { AppError } from "../src/lib/errors";
 import { UploadPool } from "../src/models/uploads";
 import pngFile from "./fixtures/tools.input.png";
 import { BASE, expectError, expectOk, postImage } from "./helpers/api";
