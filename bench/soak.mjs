@@ -10,6 +10,8 @@ import { photoJpeg } from "./lib/images.mjs";
 import { ROOT, rssMb, startServer, table } from "./lib/server.mjs";
 
 const TOTAL = Number(process.env.REQUESTS ?? 500);
+// UNLOAD_EVERY=0 leaves the cycles out, to tell their effect on RSS from the rest.
+const UNLOAD_EVERY = Number(process.env.UNLOAD_EVERY ?? 100);
 const fixture = (p) => new Uint8Array(readFileSync(join(ROOT, "test", "fixtures", p)));
 const label = fixture("dev_en_label_01.jpg");
 const photo = (await photoJpeg("apple", 1.0)).bytes;
@@ -67,7 +69,7 @@ try {
 		// The unload/load cycle comes after the sample: RSS at i is after exactly i requests. The
 		// sample's row also gets the RSS just after the cycle, when the dropped runtime's heap has
 		// not been collected yet and the new one already exists.
-		if (i % 100 === 0) {
+		if (UNLOAD_EVERY > 0 && i % UNLOAD_EVERY === 0) {
 			await call("/api/models/unload", { method: "POST" });
 			await call("/api/models/det/load", { method: "POST" });
 			const row = samples.find((r) => r.requests === i);

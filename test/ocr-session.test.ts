@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { AppError } from "../src/lib/errors";
 import {
+	forgetDroppedRuntimeForTest,
 	initRuntime,
 	isLoaded,
 	loadSession,
@@ -68,19 +69,33 @@ describe("ORT session inside workerd", () => {
 		expect(isLoaded("det")).toBe(true);
 	});
 
-	it("drops the runtime with its last session, and the next load starts a fresh, smaller heap", async () => {
+	it("drops the runtime with its last session, and a load before it is collected revives the same heap", async () => {
 		// Grow the heap well past what a fresh runtime with det needs.
 		const side = 576;
 		await run("det", { x: { data: new Float32Array(3 * side * side), dims: [1, 3, side, side] } });
 		const before = runtimeStatus();
 		expect(before.sessions).toEqual(["det"]);
 		const grown = wasmMemoryBytes();
+		const det = await modelBytes("ch_PP-OCRv4_det_infer.onnx");
 
 		expect(await releaseSession("det")).toBe(true);
 		const after = runtimeStatus();
 		expect([after.state, after.wasmBytes, after.sessions]).toEqual(["idle", 0, []]);
 		expect(after.dropped.total).toBe(before.dropped.total + 1);
 
+		// No task boundary since the drop, so the collector cannot have taken it yet.
+		await loadSession("det", det);
+		const revived = runtimeStatus();
+		expect(revived).toMatchObject({ state: "ready", started: before.started, sessions: ["det"] });
+		expect(revived.dropped.revived).toBe(before.dropped.revived + 1);
+		expect(wasmMemoryBytes()).toBe(grown);
+	});
+
+	it("starts a fresh, smaller heap once the dropped runtime is gone", async () => {
+		const before = runtimeStatus();
+		const grown = wasmMemoryBytes();
+		expect(await releaseSession("det")).toBe(true);
+		forgetDroppedRuntimeForTest();
 		await loadSession("det", await modelBytes("ch_PP-OCRv4_det_infer.onnx"));
 		expect(runtimeStatus()).toMatchObject({ state: "ready", started: before.started + 1, sessions: ["det"] });
 		// A reused heap would still be `grown` bytes: wasm memory never shrinks.

@@ -14,9 +14,11 @@
  * install) evaluates ORT afresh per call, and each runtime is a closure held
  * only by `current` and its sessions. When the last session is released we
  * drop it, and the garbage collector can take the whole heap; a weak
- * reference to each dropped heap lets status (and the tests) see that it was
- * really collected. A runtime whose start failed is thrown away the same way,
- * so the next request starts a new one.
+ * reference to each dropped heap lets status see whether it was collected.
+ * V8 takes a dropped heap only in a later full collection, so until then the
+ * dropped runtime stays weakly reachable, and a load in that window revives
+ * it instead of building a second heap beside it. A runtime whose start
+ * failed is thrown away for good, so the next request starts a new one.
  */
 
 import ortWasm from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
@@ -56,7 +58,10 @@ let failure: string | undefined;
 let peakBytes = 0;
 let started = 0;
 let dropped = 0;
+let revived = 0;
 let watched: WeakRef<WebAssembly.Memory>[] = [];
+/** The last cleanly dropped runtime, until the collector takes it. */
+let dormant: WeakRef<Runtime> | undefined;
 
 function isMarker(source: unknown): boolean {
 	let bytes: Uint8Array | undefined;
@@ -139,6 +144,15 @@ function probeModel(): Uint8Array {
 /** The running runtime, started on first use; concurrent callers share one start. */
 function runtime(): Promise<Runtime> {
 	if (current) return Promise.resolve(current);
+	const asleep = dormant?.deref();
+	dormant = undefined;
+	if (asleep) {
+		watched = watched.filter((w) => w.deref() !== asleep.memory);
+		current = asleep;
+		state = "ready";
+		revived++;
+		return Promise.resolve(asleep);
+	}
 	starting ??= start().finally(() => {
 		starting = undefined;
 	});
@@ -171,7 +185,7 @@ async function start(): Promise<Runtime> {
 	} catch (err) {
 		state = "failed";
 		failure = err instanceof Error ? err.message : String(err);
-		drop(fresh);
+		drop(fresh, false);
 		throw unavailable();
 	}
 	current = fresh;
@@ -182,16 +196,21 @@ async function start(): Promise<Runtime> {
 	return fresh;
 }
 
-/** Lets go of a runtime: from here on only the weak reference below points at its heap. */
-function drop(runtime: Runtime): void {
+/** Lets go of a runtime: from here on only weak references point at it and its heap. */
+function drop(runtime: Runtime, reusable: boolean): void {
 	if (current === runtime) current = undefined;
 	if (runtime.memory) {
 		dropped++;
 		watched = [...watched.slice(1 - WATCH_LIMIT), new WeakRef(runtime.memory)];
 	}
-	runtime.memory = undefined;
 	runtime.sessions.clear();
+	dormant = reusable ? new WeakRef(runtime) : undefined;
 	if (state === "ready") state = "idle";
+}
+
+/** Forgets the dropped runtime as the collector would, so tests can take the fresh-start path. */
+export function forgetDroppedRuntimeForTest(): void {
+	dormant = undefined;
 }
 
 async function create(name: string, bytes: Uint8Array): Promise<void> {
@@ -235,7 +254,7 @@ export async function releaseSession(name: string): Promise<boolean> {
 }
 
 function dropIfUnused(): void {
-	if (current && current.sessions.size === 0 && pending.size === 0) drop(current);
+	if (current && current.sessions.size === 0 && pending.size === 0) drop(current, true);
 }
 
 export function isLoaded(name: string): boolean {
@@ -293,9 +312,14 @@ export function wasmPeakBytes(): number {
  * runs when memory is short (measured: ten 200 MB memories made and dropped
  * in turn left RSS where one put it), so "alive" is normal for a while.
  */
-export function droppedHeaps(): { total: number; alive: number; aliveBytes: number } {
+export function droppedHeaps(): { total: number; revived: number; alive: number; aliveBytes: number } {
 	const alive = watched.map((w) => w.deref()).filter((m): m is WebAssembly.Memory => m !== undefined);
-	return { total: dropped, alive: alive.length, aliveBytes: alive.reduce((n, m) => n + m.buffer.byteLength, 0) };
+	return {
+		total: dropped,
+		revived,
+		alive: alive.length,
+		aliveBytes: alive.reduce((n, m) => n + m.buffer.byteLength, 0),
+	};
 }
 
 export interface RuntimeStatus {

@@ -11,6 +11,7 @@ export function runtimeView(runtime: RuntimeStatus) {
 		wasm_bytes: runtime.wasmBytes,
 		started: runtime.started,
 		dropped: runtime.dropped.total,
+		revived: runtime.dropped.revived,
 		dropped_alive: runtime.dropped.alive,
 		dropped_alive_bytes: runtime.dropped.aliveBytes,
 	};
