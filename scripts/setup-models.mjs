@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileS
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { quantizeDynamicU8 } from "./quantize.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = join(root, "models");
@@ -39,6 +40,9 @@ const MODELS = [
 		task: "text-recognition",
 		input: { name: "x", shape: [-1, 3, 48, -1], dtype: "float32" },
 		dictionary: "ppocr_keys_v1.txt",
+		// Recognition is most of OCR's time; 8-bit weights and activations make it
+		// about 1.5x faster in onnxruntime-web (scripts/quantize.mjs says how and why).
+		quantize: "ch_PP-OCRv4_rec_infer.u8.onnx",
 	},
 ];
 
@@ -46,20 +50,34 @@ function sha256(path) {
 	return createHash("sha256").update(readFileSync(path)).digest("hex");
 }
 
+function writeIfChanged(path, bytes) {
+	const digest = createHash("sha256").update(bytes).digest("hex");
+	if (!existsSync(path) || sha256(path) !== digest) writeFileSync(path, bytes);
+}
+
 mkdirSync(outDir, { recursive: true });
 const entries = [];
-for (const m of MODELS) {
-	const files = [m.file, ...(m.dictionary ? [m.dictionary] : [])];
-	for (const f of files) {
+for (const { quantize, ...m } of MODELS) {
+	const copied = [...(quantize ? [] : [m.file]), ...(m.dictionary ? [m.dictionary] : [])];
+	for (const f of [m.file, ...copied]) {
+		if (!existsSync(join(assets, f))) throw new Error(`${source} does not contain ${f}`);
+	}
+	for (const f of copied) {
 		const from = join(assets, f);
 		const to = join(outDir, f);
-		if (!existsSync(from)) throw new Error(`${source} does not contain ${f}`);
 		if (!existsSync(to) || statSync(to).size !== statSync(from).size || sha256(to) !== sha256(from)) {
 			copyFileSync(from, to);
 		}
 	}
+	let origin = source;
+	if (quantize) {
+		const q = quantizeDynamicU8(readFileSync(join(assets, m.file)));
+		writeIfChanged(join(outDir, quantize), q.bytes);
+		origin = `${source} ${m.file}, quantized by scripts/quantize.mjs (${q.conv} Conv, ${q.matmul} MatMul to uint8)`;
+		m.file = quantize;
+	}
 	const path = join(outDir, m.file);
-	const entry = { ...m, bytes: statSync(path).size, sha256: sha256(path), source };
+	const entry = { ...m, bytes: statSync(path).size, sha256: sha256(path), source: origin };
 	if (m.dictionary) {
 		const dict = join(outDir, m.dictionary);
 		entry.dictionary = { file: m.dictionary, bytes: statSync(dict).size, sha256: sha256(dict) };

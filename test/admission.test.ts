@@ -105,18 +105,18 @@ describe("admission", () => {
 	});
 
 	it("shrinks the OCR preview until the runtime and its pixels fit the budget", () => {
-		const budget = 100 * MB;
+		const budget = 85 * MB;
 		const small = ocrReservation(800, 600, 960, 2048, budget);
 		expect(small.maxSide).toBe(2048);
 		expect(small.bytes).toBe(ocrRuntimeBytes() + 8 * 480_000 + 8 * 480_000 + 4 * MB);
-		const photo = ocrReservation(4000, 3000, 960, 2048, budget);
+		const photo = ocrReservation(3000, 2250, 960, 2048, budget);
 		expect(photo.maxSide).toBeLessThan(2048);
 		expect(photo.maxSide).toBeGreaterThanOrEqual(960);
-		// At least the decode of 12 MP (both copies), and all of it within the budget.
-		expect(photo.bytes).toBeGreaterThanOrEqual(8 * 12_000_000);
+		// At least the decode of 6.75 MP (both copies), and all of it within the budget.
+		expect(photo.bytes).toBeGreaterThanOrEqual(8 * 3000 * 2250);
 		expect(photo.bytes).toBeLessThanOrEqual(budget);
 		// One step larger would not have fitted.
-		const p = previewSize(4000, 3000, Math.ceil(photo.maxSide / 0.9));
+		const p = previewSize(3000, 2250, Math.ceil(photo.maxSide / 0.9));
 		expect(ocrRuntimeBytes() + 8 * p.width * p.height + 8 * 960 * 960 + 4 * MB).toBeGreaterThan(budget);
 	});
 });

@@ -83,6 +83,10 @@ describe("/api/models", () => {
 		const list = await expectOk(await SELF.fetch(`${BASE}/api/models`));
 		const names = (list.models as { name: string; bytes: number; sha256: string }[]).map((m) => m.name);
 		expect(names.sort()).toEqual(["cls", "det", "rec"]);
+		// The recogniser is the 8-bit graph written at install, not the float file it came from.
+		const rec = (list.models as { name: string; file: string; source: string }[]).find((m) => m.name === "rec");
+		expect(rec?.file).toBe("ch_PP-OCRv4_rec_infer.u8.onnx");
+		expect(rec?.source).toMatch(/quantized by scripts\/quantize\.mjs \(24 Conv, 9 MatMul/);
 		const loaded = await expectOk(await SELF.fetch(`${BASE}/api/models/cls/load`, { method: "POST" }));
 		expect(loaded.model).toMatchObject({ name: "cls", loaded: true });
 		expect(loaded.runtime_wasm_bytes as number).toBeGreaterThan(0);

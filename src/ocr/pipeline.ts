@@ -52,10 +52,11 @@ export interface OcrResult {
 export const OCR_DEFAULTS = { det_limit_side: 960, min_confidence: 0.5, classify: true } as const;
 export const DET_LIMIT_RANGE = [32, 4096] as const;
 
-// ORT's heap grows in 20% steps (47.9 MiB with the three models loaded, then
-// 57.6, 69.1, 83.0, 99.6). Measured in this order (det, cls, rec): tiles up to
-// 480x480 and recogniser batches up to 1920 columns (3 x 640, or one 3200-wide
-// line) stay in the 69.1 MiB step; 576 tiles or 6 x 640 batches need 83.0.
+// ORT's heap grows in 20% steps (…, 47.9, 57.6, 69.1, 83.0, 99.6 MiB). Measured
+// in this order (det, cls, rec) with the float recogniser: tiles up to 480x480
+// and recogniser batches up to 1920 columns (3 x 640, or one 3200-wide line)
+// stay in the 69.1 MiB step, where 576 tiles or 6 x 640 batches need 83.0.
+// With the 8-bit recogniser the same limits peak at 57.6 MiB.
 const DET_TILE_AREA = 480 * 480;
 const DET_TILE_OVERLAP = 96;
 const REC_LIMITS: BatchLimits = { maxBatch: 6, maxColumns: 1920, minWidth: 96, maxWidth: 3200 };
