@@ -3,8 +3,10 @@
 // models and grows its heap), then POST /api/models/unload (the runtime is
 // dropped). It prints the RSS of the Worker's workerd process after each
 // step. If a dropped heap were kept alive by a leftover reference, RSS would
-// climb by about one heap (~70 MiB) per cycle; if heaps are collected, it
-// stays within about one heap of the first cycle.
+// climb by about one heap per cycle; if heaps are collected, it stays within
+// about one heap of the first cycle. A load that comes before the collector
+// has taken the dropped runtime revives it (column `revived`); a new start
+// (`runtimes_started`) after cycle 1 means the collector had taken it.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, rssMb, startServer, table } from "./lib/server.mjs";
@@ -42,6 +44,7 @@ try {
 			rss_loaded_mb: rssLoaded.toFixed(1),
 			rss_unloaded_mb: rssMb(pid).toFixed(1),
 			runtimes_started: dropped.models.ocr_runtime.started,
+			revived: dropped.models.ocr_runtime.revived,
 			dropped: dropped.models.ocr_runtime.dropped,
 			dropped_alive: dropped.models.ocr_runtime.dropped_alive,
 		});
