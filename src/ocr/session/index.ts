@@ -21,10 +21,9 @@
  * failed is thrown away for good, so the next request starts a new one.
  */
 
-import ortWasm from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
 import type { InferenceSession, Tensor } from "onnxruntime-web/wasm";
-import { createOrt, type Ort } from "../../build/ort/factory.mjs";
-import { UnavailableError, UnprocessableError } from "../lib/errors";
+import { UnavailableError, UnprocessableError } from "../../lib/errors";
+import { boot, newRuntime, preflight, type Runtime, sessionOptions } from "./runtime";
 
 export interface TensorIn {
 	data: Float32Array;
@@ -37,15 +36,7 @@ export interface TensorOut {
 /** idle: no runtime; failed: the last start failed (the next call tries a new runtime). */
 export type RuntimeState = "idle" | "initializing" | "ready" | "failed";
 
-// "\0asm" followed by a tag no real module carries: recognisable after ORT copies it.
-const MARKER = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x69, 0x6e, 0x6b, 0x73, 0x74, 0x6f, 0x6e, 0x65]);
 const RETRY_AFTER_S = 5;
-
-interface Runtime {
-	readonly ort: Ort;
-	readonly sessions: Map<string, InferenceSession>;
-	memory: WebAssembly.Memory | undefined;
-}
 
 // Dropped heaps we keep watching (weakly); older ones only count.
 const WATCH_LIMIT = 8;
@@ -63,82 +54,8 @@ let watched: WeakRef<WebAssembly.Memory>[] = [];
 /** The last cleanly dropped runtime, until the collector takes it. */
 let dormant: WeakRef<Runtime> | undefined;
 
-function isMarker(source: unknown): boolean {
-	let bytes: Uint8Array | undefined;
-	if (source instanceof Uint8Array) bytes = source;
-	else if (source instanceof ArrayBuffer) bytes = new Uint8Array(source);
-	if (!bytes || bytes.byteLength !== MARKER.byteLength) return false;
-	return bytes.every((b, i) => b === MARKER[i]);
-}
-
-function findMemory(imports: WebAssembly.Imports | undefined): WebAssembly.Memory | undefined {
-	for (const ns of Object.values(imports ?? {})) {
-		for (const value of Object.values(ns)) if (value instanceof WebAssembly.Memory) return value;
-	}
-	return undefined;
-}
-
-/** Runs `fn` with WebAssembly.instantiate answering ORT's marker with the imported Module. */
-async function withInstantiateHook<T>(runtime: Runtime, fn: () => Promise<T>): Promise<T> {
-	const original = WebAssembly.instantiate;
-	const hooked = (source: unknown, imports?: WebAssembly.Imports): Promise<unknown> => {
-		if (!isMarker(source))
-			return (original as (s: unknown, i?: WebAssembly.Imports) => Promise<unknown>)(source, imports);
-		runtime.memory = findMemory(imports);
-		return original(ortWasm, imports).then((instance) => ({ module: ortWasm, instance }));
-	};
-	WebAssembly.instantiate = hooked as typeof WebAssembly.instantiate;
-	// ORT 1.30 ships only its threaded build. Its glue decides while starting up whether
-	// Atomics.waitAsync exists and, if so, parks a never-settling wait on the main thread's
-	// mailbox in the shared memory (measured: one call). With one thread nothing ever posts
-	// there, and that parked wait would keep the heap reachable after we drop the runtime,
-	// so hiding the function for this window sends the glue down its no-wait path.
-	const atomics = Atomics as unknown as { waitAsync?: unknown };
-	const waitAsync = atomics.waitAsync;
-	atomics.waitAsync = undefined;
-	try {
-		return await fn();
-	} finally {
-		WebAssembly.instantiate = original;
-		atomics.waitAsync = waitAsync;
-	}
-}
-
-/** Checks that can fail for passing reasons, before any runtime is built. */
-function preflight(): void {
-	if (typeof SharedArrayBuffer === "undefined") throw new Error("SharedArrayBuffer is unavailable");
-	// ORT's glue asks for this exact memory first; if the isolate cannot give it now, try later.
-	new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
-}
-
 function unavailable(): UnavailableError {
 	return new UnavailableError("ocr_runtime_unavailable", "the OCR runtime could not start; retry later", RETRY_AFTER_S);
-}
-
-function sessionOptions(): InferenceSession.SessionOptions {
-	// No arena and no memory pattern: ORT then mallocs per tensor and frees eagerly, so
-	// wasm memory follows the live working set instead of the arena's high-water mark.
-	return {
-		executionProviders: ["wasm"],
-		graphOptimizationLevel: "all",
-		enableCpuMemArena: false,
-		enableMemPattern: false,
-		executionMode: "sequential",
-	};
-}
-
-// A one-node Identity graph (float[1] -> float[1]), encoded by hand so that starting the
-// runtime never depends on a model file: a failure here is the runtime's, not a model's.
-function probeModel(): Uint8Array {
-	const len = (b: number[]) => [b.length, ...b];
-	const msg = (field: number, b: number[]) => [(field << 3) | 2, ...len(b)];
-	const str = (field: number, s: string) => msg(field, [...new TextEncoder().encode(s)]);
-	const int = (field: number, v: number) => [field << 3, v];
-	const tensor = msg(1, [...int(1, 1), ...msg(2, msg(1, int(1, 1)))]);
-	const value = (name: string) => [...str(1, name), ...msg(2, tensor)];
-	const node = [...str(1, "x"), ...str(2, "y"), ...str(4, "Identity")];
-	const graph = [...msg(1, node), ...str(2, "probe"), ...msg(11, value("x")), ...msg(12, value("y"))];
-	return new Uint8Array([...int(1, 7), ...msg(7, graph), ...msg(8, [...str(1, ""), ...int(2, 13)])]);
 }
 
 /** The running runtime, started on first use; concurrent callers share one start. */
@@ -171,17 +88,9 @@ async function start(): Promise<Runtime> {
 		throw unavailable();
 	}
 	state = "initializing";
-	const fresh: Runtime = { ort: createOrt(), sessions: new Map(), memory: undefined };
-	fresh.ort.env.wasm.numThreads = 1;
-	fresh.ort.env.wasm.proxy = false;
-	fresh.ort.env.wasm.simd = true;
-	fresh.ort.env.wasm.wasmBinary = MARKER;
-	fresh.ort.env.logLevel = "error";
+	const fresh = newRuntime();
 	try {
-		const probe = await withInstantiateHook(fresh, () =>
-			fresh.ort.InferenceSession.create(probeModel(), sessionOptions()),
-		);
-		await probe.release();
+		await boot(fresh);
 	} catch (err) {
 		state = "failed";
 		failure = err instanceof Error ? err.message : String(err);
