@@ -75,11 +75,9 @@ export function ocrReservation(
 		side = Math.max(MIN_OCR_SIDE, Math.floor(side * 0.9));
 		preview = previewSize(width, height, side);
 	}
-	const full = width * height;
-	return {
-		maxSide: side,
-		bytes: Math.max(8 * full, 4 * full + 4 * preview.width * preview.height, phase(preview)),
-	};
+	// The downscale's working set is the preview itself; the OCR phase comes after it.
+	const intake = estimateWorkingSet(width, height, 4 * preview.width * preview.height);
+	return { maxSide: side, bytes: Math.max(intake, phase(preview)) };
 }
 
 let shared: Admission | null = null;

@@ -1,12 +1,9 @@
 /**
  * The ONNX Runtime wrapper: the only module that imports onnxruntime-web.
  *
- * workerd refuses to compile wasm from bytes, so ORT's wasm arrives as a
- * WebAssembly.Module through the bundler's CompiledWasm rule. ORT's bundle
- * build still wants bytes (`env.wasm.wasmBinary`) and instantiates them
- * itself; we give it a small marker instead and, only while its
- * initialisation runs, answer that one instantiate call with the imported
- * Module. Every other instantiate call passes through untouched.
+ * Each runtime is a fresh copy of ORT that runtime.ts builds and starts
+ * (workerd hands over ORT's wasm as an imported Module; runtime.ts says how
+ * ORT is made to take it). This file owns their lifecycle and the sessions.
  *
  * ORT keeps its emscripten instance in module state, remembers a failed
  * start for that instance's life, and its heap never shrinks. So we do not

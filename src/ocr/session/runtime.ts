@@ -3,6 +3,12 @@
  * the generated factory, configured for one thread, with its wasm handed over
  * as the Module workerd gave us. Part of the session module (the only place
  * that imports onnxruntime-web); the lifecycle of runtimes lives in index.ts.
+ *
+ * workerd refuses to compile wasm from bytes, so ORT's wasm arrives as a
+ * WebAssembly.Module through the bundler's CompiledWasm rule. ORT still wants
+ * bytes (`env.wasm.wasmBinary`) and instantiates them itself; we give it a
+ * small marker instead and, only while it starts, answer that one
+ * instantiate call with the imported Module. Every other call passes through.
  */
 
 import ortWasm from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
