@@ -5,6 +5,18 @@
 
 import { dist3 } from "./_pixels";
 
+/**
+ * First index from `from` on whose domain coordinate (f32 at
+ * base + index << shift) exceeds `limit`. Coordinates rise along a row or
+ * column, so a window [c - r, c + r] slides with two of these cursors that
+ * only move forward: the whole pass is linear in its length.
+ */
+export function windowEnd(base: usize, shift: u32, from: i32, limit: f32): i32 {
+	let i = from;
+	while (load<f32>(base + ((<usize>i) << shift)) <= limit) i++;
+	return i;
+}
+
 /** ct of row y (w + 1 floats, ct[w] = +inf as a sentinel). */
 export function rowDomain(io: usize, y: i32, w: i32, ratio: f32, ct: usize): void {
 	const one = f32x4.splat(1.0);
@@ -77,10 +89,8 @@ export function ncRow(P: usize, planeB: usize, rowOff: usize, w: i32, ct: usize,
 	let hi = 0;
 	for (let x = 0; x < w; x++) {
 		const c = load<f32>(ct + ((<usize>x) << 2));
-		const a = c - r;
-		const b = c + r;
-		while (load<f32>(ct + ((<usize>lo) << 2)) <= a) lo++;
-		while (load<f32>(ct + ((<usize>hi) << 2)) <= b) hi++;
+		lo = windowEnd(ct, 2, lo, c - r);
+		hi = windowEnd(ct, 2, hi, c + r);
 		const m = f32x4.div(
 			f32x4.sub(v128.load(acc + ((<usize>hi) << 4)), v128.load(acc + ((<usize>lo) << 4))),
 			f32x4.splat(<f32>(hi - lo)),
@@ -136,10 +146,8 @@ export function ncStrip(
 		let hi = 0;
 		for (let y = 0; y < h; y++) {
 			const c = load<f32>(col + ((<usize>y) << 6));
-			const a = c - r;
-			const b = c + r;
-			while (load<f32>(col + ((<usize>lo) << 6)) <= a) lo++;
-			while (load<f32>(col + ((<usize>hi) << 6)) <= b) hi++;
+			lo = windowEnd(col, 6, lo, c - r);
+			hi = windowEnd(col, 6, hi, c + r);
 			const m = f32x4.div(
 				f32x4.sub(v128.load(ak + ((<usize>hi) << 8)), v128.load(ak + ((<usize>lo) << 8))),
 				f32x4.splat(<f32>(hi - lo)),

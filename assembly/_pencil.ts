@@ -5,7 +5,7 @@
 //   gray  = shade * (rowCount + colCount)
 //   color = that gray as luma Y, with the input's Cr and Cb (float YCrCb).
 
-import { colDomain, rowDomain } from "./_normconv";
+import { colDomain, rowDomain, windowEnd } from "./_normconv";
 import { byteF, sat8 } from "./_pixels";
 import { sigmaH } from "./_simd";
 
@@ -29,10 +29,8 @@ export function pencilSketch(
 		let hi = 0;
 		for (let x = 0; x < w; x++) {
 			const c = load<f32>(ct + ((<usize>x) << 2));
-			const a = c - r;
-			const b = c + r;
-			while (load<f32>(ct + ((<usize>lo) << 2)) <= a) lo++;
-			while (load<f32>(ct + ((<usize>hi) << 2)) <= b) hi++;
+			lo = windowEnd(ct, 2, lo, c - r);
+			hi = windowEnd(ct, 2, hi, c + r);
 			store<f32>(out + ((<usize>x) << 2), <f32>(hi - lo));
 		}
 	}
@@ -46,10 +44,8 @@ export function pencilSketch(
 			let hi = 0;
 			for (let y = 0; y < h; y++) {
 				const c = load<f32>(col + ((<usize>y) << 6));
-				const a = c - r;
-				const b = c + r;
-				while (load<f32>(col + ((<usize>lo) << 6)) <= a) lo++;
-				while (load<f32>(col + ((<usize>hi) << 6)) <= b) hi++;
+				lo = windowEnd(col, 6, lo, c - r);
+				hi = windowEnd(col, 6, hi, c + r);
 				const idx = (<usize>y * <usize>w + <usize>(x0 + k)) << 2;
 				const pen = shade * (load<f32>(rows + idx) + <f32>(hi - lo));
 				const p = io + idx;
