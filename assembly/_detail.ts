@@ -3,8 +3,7 @@
 
 import { labA, labB, labL, labOf, labTables, outB, outG, outR, rgbOf } from "./_lab";
 import { sat8 } from "./_pixels";
-import { rfCols, rfRows, rfWeights } from "./_recursive";
-import { sigmaH, squarePlane } from "./_simd";
+import { rfFilter } from "./_recursive";
 
 const INV255: f32 = <f32>(1.0 / 255.0);
 
@@ -33,17 +32,7 @@ export function detailEnhance(
 		}
 		for (let x = w; x < S; x++) store<f32>(row + ((<usize>x) << 2), 0);
 	}
-	const a0 = <f32>Math.exp(-Math.SQRT2 / <f64>sigmaH(sigmaS, 0));
-	rfWeights(0, L, S, w, h, sigmaS / sigmaR, <f32>Math.log(<f64>a0), vh, vv);
-	const n = <usize>S * <usize>h;
-	for (let i = 0; i < 3; i++) {
-		if (i > 0) {
-			squarePlane(vh, n);
-			squarePlane(vv, n);
-		}
-		rfRows(L, 1, S, h, vh, vt, tmp);
-		rfCols(L, 1, S, h, vv);
-	}
+	rfFilter(0, L, L, 1, S, w, h, sigmaS, sigmaR, vh, vv, vt, tmp);
 	for (let y = 0; y < h; y++) {
 		const row = L + <usize>y * rowB;
 		for (let x = 0; x < w; x++) {

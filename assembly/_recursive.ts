@@ -4,7 +4,7 @@
 // Planes are f32, row-major, `S` floats per row (S is a multiple of 4).
 
 import { dist3 } from "./_pixels";
-import { exp4 } from "./_simd";
+import { exp4, sigmaH, squarePlane } from "./_simd";
 
 /**
  * Feedback weights of the first iteration for both directions:
@@ -168,5 +168,39 @@ export function rfCols(P: usize, nc: i32, S: i32, h: i32, vv: usize): void {
 				v128.store(p, f32x4.add(o, f32x4.mul(f32x4.sub(v128.load(p + rowB), o), v)));
 			}
 		}
+	}
+}
+
+/**
+ * The recursive filter in full: weights from the colour image at `io` (or,
+ * when `mono` is not 0, from that plane, as rfWeights reads them), then three
+ * passes of rows and columns over the nc planes at P. Each pass halves the
+ * filter's sigma, which squares its per-step weights in place.
+ */
+export function rfFilter(
+	io: usize,
+	mono: usize,
+	P: usize,
+	nc: i32,
+	S: i32,
+	w: i32,
+	h: i32,
+	sigmaS: f32,
+	sigmaR: f32,
+	vh: usize,
+	vv: usize,
+	vt: usize,
+	tmp: usize,
+): void {
+	const a0 = <f32>Math.exp(-Math.SQRT2 / <f64>sigmaH(sigmaS, 0));
+	rfWeights(io, mono, S, w, h, sigmaS / sigmaR, <f32>Math.log(<f64>a0), vh, vv);
+	const n = <usize>S * <usize>h;
+	for (let i = 0; i < 3; i++) {
+		if (i > 0) {
+			squarePlane(vh, n);
+			squarePlane(vv, n);
+		}
+		rfRows(P, nc, S, h, vh, vt, tmp);
+		rfCols(P, nc, S, h, vv);
 	}
 }

@@ -2,8 +2,7 @@
 
 import { ncFilter } from "./_normconv";
 import { channel, packRGB, sat8 } from "./_pixels";
-import { rfCols, rfRows, rfWeights } from "./_recursive";
-import { sigmaH, squarePlane } from "./_simd";
+import { rfFilter } from "./_recursive";
 
 /** RGBA -> three planes (R, G, B), S floats per row, zero padding. */
 export function toPlanes(io: usize, P: usize, S: i32, w: i32, h: i32): void {
@@ -128,17 +127,7 @@ export function edgePreserving(
 	const S = (w + 3) & ~3;
 	toPlanes(io, P, S, w, h);
 	if (flags === 1) {
-		const a0 = <f32>Math.exp(-Math.SQRT2 / <f64>sigmaH(sigmaS, 0));
-		rfWeights(io, 0, S, w, h, sigmaS / sigmaR, <f32>Math.log(<f64>a0), vh, vv);
-		const n = <usize>S * <usize>h;
-		for (let i = 0; i < 3; i++) {
-			if (i > 0) {
-				squarePlane(vh, n);
-				squarePlane(vv, n);
-			}
-			rfRows(P, 3, S, h, vh, ct, acc);
-			rfCols(P, 3, S, h, vv);
-		}
+		rfFilter(io, 0, P, 3, S, w, h, sigmaS, sigmaR, vh, vv, ct, acc);
 	} else {
 		ncFilter(io, P, S, w, h, sigmaS, sigmaR, ct, acc);
 	}
