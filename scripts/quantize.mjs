@@ -193,6 +193,9 @@ export function quantizeDynamicU8(bytes) {
 	}
 	graph.node = out.filter((n) => !(n.opType === "Constant" && dropped.has(n.output[0])));
 	graph.initializer.push(...added);
+	// The float weights now read by nobody (initializers as well as Constant nodes).
+	const read = new Set(graph.node.flatMap((n) => n.input));
+	graph.initializer = graph.initializer.filter((t) => read.has(t.name));
 	graph.valueInfo = []; // shapes of rewritten values are stale; ORT infers them again
 	return { bytes: onnx.ModelProto.encode(model).finish(), ...done, opset: { from, to: Number(opset.version) } };
 }

@@ -83,8 +83,11 @@ describe("/api/models", () => {
 		const list = await expectOk(await SELF.fetch(`${BASE}/api/models`));
 		const names = (list.models as { name: string; bytes: number; sha256: string }[]).map((m) => m.name);
 		expect(names.sort()).toEqual(["cls", "det", "rec"]);
-		// The recogniser is the 8-bit graph written at install, not the float file it came from.
-		const rec = (list.models as { name: string; file: string; source: string }[]).find((m) => m.name === "rec");
+		// Every model is the graph written at install (folded; the recogniser also 8-bit),
+		// not the file it came from, and says so.
+		const models = list.models as { name: string; file: string; source: string }[];
+		for (const m of models) expect(m.source).toMatch(/folded by scripts\/fold\.mjs \(\d+ element-wise ops fewer\)/);
+		const rec = models.find((m) => m.name === "rec");
 		expect(rec?.file).toBe("ch_PP-OCRv4_rec_infer.u8.onnx");
 		expect(rec?.source).toMatch(/quantized by scripts\/quantize\.mjs \(24 Conv, 9 MatMul/);
 		const loaded = await expectOk(await SELF.fetch(`${BASE}/api/models/cls/load`, { method: "POST" }));

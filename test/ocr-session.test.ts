@@ -45,7 +45,7 @@ describe("ORT session inside workerd", () => {
 		expect(err).toBeInstanceOf(AppError);
 		expect((err as AppError).status).toBe(503);
 		expect(isLoaded("det")).toBe(false);
-		await loadSession("det", await modelBytes("ch_PP-OCRv4_det_infer.onnx"));
+		await loadSession("det", await modelBytes("ch_PP-OCRv4_det_infer.folded.onnx"));
 		expect(isLoaded("det")).toBe(true);
 	});
 
@@ -65,7 +65,7 @@ describe("ORT session inside workerd", () => {
 			(e: unknown) => e,
 		);
 		expect((err as AppError).code).toBe("model_not_loaded");
-		await loadSession("det", await modelBytes("ch_PP-OCRv4_det_infer.onnx"));
+		await loadSession("det", await modelBytes("ch_PP-OCRv4_det_infer.folded.onnx"));
 		expect(isLoaded("det")).toBe(true);
 	});
 
@@ -76,7 +76,7 @@ describe("ORT session inside workerd", () => {
 		const before = runtimeStatus();
 		expect(before.sessions).toEqual(["det"]);
 		const grown = wasmMemoryBytes();
-		const det = await modelBytes("ch_PP-OCRv4_det_infer.onnx");
+		const det = await modelBytes("ch_PP-OCRv4_det_infer.folded.onnx");
 
 		expect(await releaseSession("det")).toBe(true);
 		const after = runtimeStatus();
@@ -96,7 +96,7 @@ describe("ORT session inside workerd", () => {
 		const grown = wasmMemoryBytes();
 		expect(await releaseSession("det")).toBe(true);
 		forgetDroppedRuntimeForTest();
-		await loadSession("det", await modelBytes("ch_PP-OCRv4_det_infer.onnx"));
+		await loadSession("det", await modelBytes("ch_PP-OCRv4_det_infer.folded.onnx"));
 		expect(runtimeStatus()).toMatchObject({ state: "ready", started: before.started + 1, sessions: ["det"] });
 		// A reused heap would still be `grown` bytes: wasm memory never shrinks.
 		expect(wasmMemoryBytes()).toBeLessThan(grown);

@@ -30,8 +30,8 @@ const MB = 1024 * 1024;
 /**
  * ORT's heap with the three models loaded, at the end of an OCR request, when
  * no larger peak has been seen yet (measured: 57.6 MiB with the 8-bit
- * recogniser, 480x480 detector tiles and recogniser batches of at most 1920
- * columns; 70.4 MiB with the float recogniser).
+ * recogniser reading one line of at most 3200 columns at a time and 480x480
+ * detector tiles; 70.4 MiB with the float recogniser in batches of 1920).
  */
 export const OCR_RUNTIME_BYTES = 58 * MB;
 

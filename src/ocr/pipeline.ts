@@ -54,12 +54,16 @@ export const DET_LIMIT_RANGE = [32, 4096] as const;
 
 // ORT's heap grows in 20% steps (…, 47.9, 57.6, 69.1, 83.0, 99.6 MiB). Measured
 // in this order (det, cls, rec) with the float recogniser: tiles up to 480x480
-// and recogniser batches up to 1920 columns (3 x 640, or one 3200-wide line)
+// and recogniser inputs up to 1920 columns (3 x 640, or one 3200-wide line)
 // stay in the 69.1 MiB step, where 576 tiles or 6 x 640 batches need 83.0.
-// With the 8-bit recogniser the same limits peak at 57.6 MiB.
+// With the 8-bit recogniser, read one line at a time, they peak at 57.6 MiB.
 const DET_TILE_AREA = 480 * 480;
 const DET_TILE_OVERLAP = 96;
-const REC_LIMITS: BatchLimits = { maxBatch: 6, maxColumns: 1920, minWidth: 96, maxWidth: 3200 };
+// Lines are read one at a time, each at its own width: onnxruntime-web's wasm
+// kernels loop over the batch, so a batch of six 160-wide lines took as long
+// as six single runs (187 ms both), and padding every line to the widest of
+// its batch added 17% more columns over the OCR fixtures.
+const REC_LIMITS: BatchLimits = { maxBatch: 1, maxColumns: 3200, minWidth: 96, maxWidth: 3200 };
 // A small image in which nothing was found is searched again enlarged to this
 // long side: glyphs that are large relative to the frame (a sign filling a
 // thumbnail) fit the detector's receptive field better when enlarged.
