@@ -1,7 +1,7 @@
 // cv::detailEnhance: RF-smooth the Lab lightness (scaled to [0, 0.39]) with
 // weights from its own gradients, boost the residual 3x, convert back.
 
-import { labA, labB, labL, labOf, labTables, outB, outG, outR, rgbOf } from "./_lab";
+import { labA, labB, labL, labOf, labTables, lightnessOf, outB, outG, outR, rgbOf } from "./_lab";
 import { sat8 } from "./_pixels";
 import { rfFilter } from "./_recursive";
 
@@ -27,8 +27,7 @@ export function detailEnhance(
 	for (let y = 0; y < h; y++) {
 		const row = L + <usize>y * rowB;
 		for (let x = 0; x < w; x++) {
-			labOf(io + ((<usize>y * <usize>w + <usize>x) << 2));
-			store<f32>(row + ((<usize>x) << 2), labL * INV255);
+			store<f32>(row + ((<usize>x) << 2), lightnessOf(io + ((<usize>y * <usize>w + <usize>x) << 2)) * INV255);
 		}
 		for (let x = w; x < S; x++) store<f32>(row + ((<usize>x) << 2), 0);
 	}

@@ -29,7 +29,6 @@ function rescan(): void {
 	maxCount = top;
 }
 
-// @ts-expect-error: decorator
 function add(lum: usize, px: usize): void {
 	const b = <usize>load<u8>(lum);
 	const c = load<u16>(COUNTS + (b << 1)) + 1;
@@ -42,7 +41,6 @@ function add(lum: usize, px: usize): void {
 	}
 }
 
-// @ts-expect-error: decorator
 function remove(lum: usize, px: usize): bool {
 	const b = <usize>load<u8>(lum);
 	store<u16>(COUNTS + (b << 1), load<u16>(COUNTS + (b << 1)) - 1);

@@ -7,7 +7,6 @@ export const SCALE: f32 = <f32>(1.0 / 255.0);
 const Z = i32x4.splat(0);
 
 /** Channel `c` (0 R, 1 G, 2 B) of 4 RGBA pixels as f32 in [0, 1]. */
-// @ts-expect-error: decorator
 export function channel(px: v128, c: i32): v128 {
 	let v: v128;
 	if (c === 0) v = i8x16.shuffle(px, Z, 0, 16, 16, 16, 4, 16, 16, 16, 8, 16, 16, 16, 12, 16, 16, 16);
@@ -18,7 +17,6 @@ export function channel(px: v128, c: i32): v128 {
 
 /** OpenCV's L1 colour distance between two sets of 4 pixels, summed in B, G, R
  * order as its loop does, so float rounding matches. */
-// @ts-expect-error: decorator
 export function dist3(a: v128, b: v128): v128 {
 	const db = f32x4.abs(f32x4.sub(channel(a, 2), channel(b, 2)));
 	const dg = f32x4.abs(f32x4.sub(channel(a, 1), channel(b, 1)));
@@ -28,7 +26,6 @@ export function dist3(a: v128, b: v128): v128 {
 
 /** Rounds (half to even) and saturates 4 pixels of r, g, b (already x255) and
  * interleaves them with the alpha bytes of `orig`. */
-// @ts-expect-error: decorator
 export function packRGB(r: v128, g: v128, b: v128, orig: v128): v128 {
 	const ri = i32x4.trunc_sat_f32x4_s(f32x4.nearest(r));
 	const gi = i32x4.trunc_sat_f32x4_s(f32x4.nearest(g));
@@ -40,7 +37,6 @@ export function packRGB(r: v128, g: v128, b: v128, orig: v128): v128 {
 }
 
 /** Scalar saturate_cast<uchar>(v) for one value already scaled by 255. */
-// @ts-expect-error: decorator
 export function sat8(v: f32): u8 {
 	const r = nearest<f32>(v);
 	if (!(r > 0)) return 0;
@@ -49,7 +45,6 @@ export function sat8(v: f32): u8 {
 }
 
 /** Loads RGBA byte `c` of pixel at `p` as f32 in [0, 1]. */
-// @ts-expect-error: decorator
 export function byteF(p: usize, c: i32): f32 {
 	return <f32>load<u8>(p + c) * SCALE;
 }

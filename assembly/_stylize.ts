@@ -55,7 +55,6 @@ export function fromPlanes(io: usize, P: usize, S: i32, w: i32, h: i32, scale: f
 
 /** Sobel magnitude of one plane at (y, x), OpenCV's separable order and
  * BORDER_REFLECT_101 rows/columns given by the caller. */
-// @ts-expect-error: decorator
 function sobelMag(p: usize, rm: usize, r0: usize, rp: usize, xm: usize, x0: usize, xp: usize): f32 {
 	const dm = load<f32>(p + rm + xp) - load<f32>(p + rm + xm);
 	const d0 = load<f32>(p + r0 + xp) - load<f32>(p + r0 + xm);
