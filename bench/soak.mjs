@@ -11,7 +11,7 @@ import { ROOT, rssMb, startServer, table } from "./lib/server.mjs";
 
 const TOTAL = Number(process.env.REQUESTS ?? 500);
 // RSS of a garbage-collected runtime swings by the garbage not yet collected
-// (one 16 MiB codec heap per JPEG or WebP call, pixel buffers): measured every
+// (the codec heap of each JPEG or WebP call, pixel buffers): measured every
 // 25 requests it moved 307-341 MB with no trend. So each mark also reports the
 // floor, the least RSS over the WINDOW requests up to it, read after each one:
 // the live set, which is what grows when something leaks.

@@ -1,9 +1,19 @@
 import { describe, expect, it } from "vitest";
+import { decodeHeapBytes, type ImageInfo } from "../src/codecs";
 import { AppError } from "../src/lib/errors";
 import { Admission } from "../src/models/admission";
 import { estimateWorkingSet, ocrReservation, ocrRuntimeBytes, previewSize } from "../src/models/limits";
 
 const MB = 1024 * 1024;
+const jpegInfo = (width: number, height: number, progressive: boolean): ImageInfo => ({
+	format: "jpeg",
+	width,
+	height,
+	orientation: 1,
+	hasAlpha: false,
+	animated: false,
+	progressive,
+});
 const make = (over: Partial<ConstructorParameters<typeof Admission>[0]> = {}) =>
 	new Admission({ budgetBytes: 100 * MB, caps: { ocr: 1, filter: 2 }, queueLimit: 2, maxWaitMs: 200, ...over });
 
@@ -53,12 +63,17 @@ describe("admission", () => {
 		expect(a.stats().in_flight.ocr).toBe(0);
 	});
 
-	it("estimates a 12 MP styled preview within the default budget", () => {
+	it("estimates a 12 MP baseline JPEG's preview within the default budget, and a progressive one over it", () => {
 		const preview = previewSize(4000, 3000, 1024);
 		expect(preview).toEqual({ width: 1024, height: 768 });
-		const bytes = estimateWorkingSet(4000, 3000, preview.width * preview.height * 40);
-		expect(bytes).toBe(8 * 12_000_000);
-		expect(bytes).toBeLessThan(100 * MB);
+		const baseline = estimateWorkingSet(jpegInfo(4000, 3000, false), preview.width * preview.height * 40);
+		// The decode is the peak: MozJPEG's heap (4.3 bytes a pixel, measured) and our RGBA copy.
+		expect(baseline).toBe(decodeHeapBytes(jpegInfo(4000, 3000, false)) + 4 * 12_000_000);
+		expect(baseline).toBeLessThan(100 * MB);
+		// A progressive scan keeps every coefficient for the whole decode (8.3 bytes a pixel).
+		const progressive = estimateWorkingSet(jpegInfo(4000, 3000, true), preview.width * preview.height * 40);
+		expect(progressive - baseline).toBe(4 * 12_000_000);
+		expect(progressive).toBeGreaterThan(100 * MB);
 	});
 
 	it("counts held runtime heaps against other operations, never against their own", async () => {
@@ -106,14 +121,14 @@ describe("admission", () => {
 
 	it("shrinks the OCR preview until the runtime and its pixels fit the budget", () => {
 		const budget = 85 * MB;
-		const small = ocrReservation(800, 600, 960, 2048, budget);
+		const small = ocrReservation(jpegInfo(800, 600, false), 960, 2048, budget);
 		expect(small.maxSide).toBe(2048);
 		expect(small.bytes).toBe(ocrRuntimeBytes() + 8 * 480_000 + 8 * 480_000 + 4 * MB);
-		const photo = ocrReservation(3000, 2250, 960, 2048, budget);
+		const photo = ocrReservation(jpegInfo(3000, 2250, false), 960, 2048, budget);
 		expect(photo.maxSide).toBeLessThan(2048);
 		expect(photo.maxSide).toBeGreaterThanOrEqual(960);
-		// At least the decode of 6.75 MP (both copies), and all of it within the budget.
-		expect(photo.bytes).toBeGreaterThanOrEqual(8 * 3000 * 2250);
+		// At least the decode of 6.75 MP (codec heap and our copy), and all of it within the budget.
+		expect(photo.bytes).toBeGreaterThanOrEqual(decodeHeapBytes(jpegInfo(3000, 2250, false)) + 4 * 3000 * 2250);
 		expect(photo.bytes).toBeLessThanOrEqual(budget);
 		// One step larger would not have fitted.
 		const p = previewSize(3000, 2250, Math.ceil(photo.maxSide / 0.9));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseOutput, encodeImage, loadImage, probeImage } from "../src/codecs";
+import { chooseOutput, codecPeakBytes, encodeImage, loadImage, probeImage, resetCodecPeakForTest } from "../src/codecs";
 import { DEFAULT_LIMITS } from "../src/lib/config";
 import { AppError } from "../src/lib/errors";
 import { applyOrientation } from "../src/lib/orient";
@@ -146,5 +146,21 @@ describe("encode", () => {
 			for (let i = 0; i < back.data.length; i++) err += Math.abs(back.data[i]! - pixels.data[i]!);
 			expect(err / back.data.length).toBeLessThan(format === "png" ? 0.001 : 4);
 		}
+	});
+
+	it("gives a MozJPEG or libwebp call the heap its image needs, not a fixed 16 MiB", async () => {
+		const MiB = 1024 * 1024;
+		resetCodecPeakForTest();
+		const small = (await loadImage(jpeg, DEFAULT_LIMITS)).pixels;
+		await loadImage(webp, DEFAULT_LIMITS);
+		await encodeImage(small, { format: "jpeg", quality: 80 });
+		await encodeImage(small, { format: "webp", quality: 80 });
+		// 454x242: 0.4 MiB of RGBA; the shipped modules start every heap at 16 MiB.
+		expect(codecPeakBytes()).toBeLessThan(4 * MiB);
+		// A 2000x1500 frame (11.4 MiB of RGBA) grows the encoder's heap past its pixels, and encodes.
+		const big = coordinateImage(2000, 1500);
+		const encoded = await encodeImage(big, { format: "jpeg", quality: 80 });
+		expect([probeImage(encoded.bytes).width, probeImage(encoded.bytes).height]).toEqual([2000, 1500]);
+		expect(codecPeakBytes()).toBeGreaterThan(big.data.length);
 	});
 });

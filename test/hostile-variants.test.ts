@@ -1,3 +1,5 @@
+import jpegEncWasm from "@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm";
+import encodeJpeg, { init as initJpegEncode } from "@jsquash/jpeg/encode.js";
 import webpEncWasm from "@jsquash/webp/codec/enc/webp_enc_simd.wasm";
 import encodeWebp, { init as initWebpEncode } from "@jsquash/webp/encode.js";
 import { describe, expect, it } from "vitest";
@@ -31,12 +33,17 @@ function meanError(p: Pixels, samples: (x: number, y: number) => number[]): numb
 }
 
 describe("JPEG variants", () => {
-	it("decodes a progressive JPEG (our encoder's default) and probe says so", async () => {
+	it("decodes a progressive JPEG and probe says so; our own encoder writes baseline", async () => {
 		const src = await load(good);
-		const encoded = await encodeImage(src.pixels, { format: "jpeg", quality: 90 });
-		expect(await expectOk(await postImage("/api/probe", encoded.bytes))).toMatchObject({ progressive: true });
-		const back = await load(encoded.bytes);
+		await initJpegEncode(jpegEncWasm);
+		const progressive = new Uint8Array(
+			await encodeJpeg(src.pixels as unknown as Parameters<typeof encodeJpeg>[0], { quality: 90, progressive: true }),
+		);
+		expect(await expectOk(await postImage("/api/probe", progressive))).toMatchObject({ progressive: true });
+		const back = await load(progressive);
 		expect([back.pixels.width, back.pixels.height]).toEqual([400, 400]);
+		const ours = await encodeImage(src.pixels, { format: "jpeg", quality: 90 });
+		expect(await expectOk(await postImage("/api/probe", ours.bytes))).toMatchObject({ progressive: false });
 	});
 
 	it("decodes baseline JPEGs with restart markers faithfully, and refuses one cut mid-scan", async () => {

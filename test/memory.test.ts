@@ -2,6 +2,7 @@ import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { encodeImage } from "../src/codecs";
 import signJpeg from "./fixtures/ocr/dev_en_sign_01.jpg";
+import progressiveFile from "./fixtures/progressive_12mp.jpg";
 import { BASE, expectOk, postImage } from "./helpers/api";
 
 /** A photo-like JPEG (12 MP by default): smooth gradients with some texture, built here so none is committed. */
@@ -33,6 +34,19 @@ type Status = {
 const status = async () => (await expectOk(await SELF.fetch(`${BASE}/api/status`))) as unknown as Status;
 
 describe("memory accounting", () => {
+	it("refuses a 12 MP progressive JPEG up front: its decode alone needs more than the budget", async () => {
+		// Progressive scans keep every coefficient until the last one: 8.3 bytes a pixel of codec heap.
+		const progressive = new Uint8Array(progressiveFile);
+		for (const path of ["/api/style/sketch", "/api/ocr"]) {
+			const res = await postImage(path, progressive, "image/jpeg");
+			expect(res.status).toBe(413);
+			expect(((await res.json()) as { error: { code: string } }).error.code).toBe("over_memory_budget");
+		}
+		const after = await status();
+		expect(after.admission.in_flight).toEqual({ ocr: 0, filter: 0 });
+		expect(after.admission.reserved_bytes).toBe(0);
+	});
+
 	it("returns to where it started after a 12 MP styled preview, and no codec heap is kept", async () => {
 		const jpeg = await photoJpeg();
 		const before = (await expectOk(await SELF.fetch(`${BASE}/api/status`))) as unknown as Status;
@@ -46,8 +60,8 @@ describe("memory accounting", () => {
 		const after = (await expectOk(await SELF.fetch(`${BASE}/api/status`))) as unknown as Status;
 		expect(after.memory.live_pixel_bytes).toBe(before.memory.live_pixel_bytes);
 		expect(after.admission.in_flight).toEqual({ ocr: 0, filter: 0 });
-		// The request reserved its decode peak: both copies of 12 MP RGBA.
-		expect(after.admission.peak_reserved_bytes).toBeGreaterThanOrEqual(8 * 12_000_000);
+		// The request reserved its decode peak: MozJPEG's heap (4.3 bytes a pixel) and our 12 MP RGBA.
+		expect(after.admission.peak_reserved_bytes).toBeGreaterThanOrEqual(8.3 * 12_000_000);
 		// No codec instance outlives its call: the decoder's 12 MP heap is not held.
 		expect(after.memory.codec_wasm_bytes).toBe(before.memory.codec_wasm_bytes);
 		// The kernel worked on the 1024x768 preview, not the upload: a few bytes a preview pixel.

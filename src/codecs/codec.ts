@@ -1,34 +1,38 @@
 import mozjpegDecode from "@jsquash/jpeg/codec/dec/mozjpeg_dec.js";
-import jpegDecWasm from "@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm";
 import mozjpegEncode from "@jsquash/jpeg/codec/enc/mozjpeg_enc.js";
-import jpegEncWasm from "@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm";
 import { defaultOptions as jpegDefaults } from "@jsquash/jpeg/meta.js";
 // @ts-expect-error the package types this file as its exports; wrangler imports it as a compiled module
 import pngWasm from "@jsquash/png/codec/pkg/squoosh_png_bg.wasm";
 import decodePng, { init as initPngDecode } from "@jsquash/png/decode.js";
 import encodePng, { init as initPngEncode } from "@jsquash/png/encode.js";
 import webpDecode from "@jsquash/webp/codec/dec/webp_dec.js";
-import webpDecWasm from "@jsquash/webp/codec/dec/webp_dec.wasm";
 import webpEncode from "@jsquash/webp/codec/enc/webp_enc_simd.js";
-import webpEncWasm from "@jsquash/webp/codec/enc/webp_enc_simd.wasm";
 import { defaultOptions as webpDefaults } from "@jsquash/webp/meta.js";
+import jpegDecWasm from "../../build/codecs/mozjpeg_dec.wasm";
+import jpegEncWasm from "../../build/codecs/mozjpeg_enc.wasm";
+import webpDecWasm from "../../build/codecs/webp_dec.wasm";
+import webpEncWasm from "../../build/codecs/webp_enc_simd.wasm";
 import type { Pixels } from "../lib/pixels";
 import type { ImageFormat } from "./sniff";
 
 /**
  * The emscripten codecs (MozJPEG, libwebp) get a fresh instance for every
  * call, made from a precompiled module (workerd will not compile wasm from
- * bytes) and referenced only by that call. Each instance starts with a 16 MiB
- * heap that never shrinks, so instances kept between requests would hold up to
- * 64 MiB of a 128 MB isolate, and more after a large image; jsquash's own
- * wrappers keep the last instance in module state, so we call the factories
- * directly. A fresh instance costs less than the run-to-run noise of one
- * preview encode (measured in Node, 1024x768 JPEG: 126-141 ms fresh, 109-137 ms
- * kept), and an aborted runtime can never poison a later call.
+ * bytes) and referenced only by that call. A heap never shrinks, so instances
+ * kept between requests would hold what their largest image needed; jsquash's
+ * own wrappers keep the last instance in module state, so we call the
+ * factories directly. A fresh instance costs less than the run-to-run noise of
+ * one preview encode (measured in Node, 1024x768 JPEG: 126-141 ms fresh,
+ * 109-137 ms kept), and an aborted runtime can never poison a later call. The
+ * modules come from build/codecs/ (scripts/build-codecs.mjs), where their
+ * initial heap is about 1 MiB instead of 16, so a call holds what its image
+ * needs (a 454x242 JPEG: 1.1 MiB to decode, 2.1 MiB to encode).
  */
 type Factory = (options: object) => Promise<unknown>;
 
-let liveHeapBytes = 0;
+// Heaps of the calls in progress (they grow during the call), and the largest any call reached.
+const liveHeaps = new Set<WebAssembly.Memory>();
+let peakHeapBytes = 0;
 
 async function withInstance<M, T>(factory: unknown, module: WebAssembly.Module, use: (m: M) => T): Promise<T> {
 	let memory: WebAssembly.Memory | undefined;
@@ -41,13 +45,24 @@ async function withInstance<M, T>(factory: unknown, module: WebAssembly.Module, 
 			return created.exports;
 		},
 	})) as M;
-	const bytes = memory?.buffer.byteLength ?? 0;
-	liveHeapBytes += bytes;
+	if (memory) liveHeaps.add(memory);
 	try {
 		return use(instance);
 	} finally {
-		liveHeapBytes -= bytes;
+		if (memory) {
+			liveHeaps.delete(memory);
+			peakHeapBytes = Math.max(peakHeapBytes, memory.buffer.byteLength);
+		}
 	}
+}
+
+/** Largest heap one MozJPEG or libwebp call has reached in this isolate. */
+export function codecPeakBytes(): number {
+	return peakHeapBytes;
+}
+
+export function resetCodecPeakForTest(): void {
+	peakHeapBytes = 0;
 }
 
 type ImageOut = { data: Uint8ClampedArray; width: number; height: number } | null;
@@ -76,7 +91,9 @@ export function codecResidentBytes(): number {
 
 /** Wasm memory the codecs hold right now: calls in progress plus the PNG module's heap. */
 export function codecHeapBytes(): number {
-	return liveHeapBytes + (pngHeap?.buffer.byteLength ?? 0);
+	let live = 0;
+	for (const m of liveHeaps) live += m.buffer.byteLength;
+	return live + (pngHeap?.buffer.byteLength ?? 0);
 }
 
 function decoded(image: ImageOut, codec: string): ImageOut & object {
@@ -119,7 +136,9 @@ export async function encodeBytes(format: ImageFormat, pixels: Pixels, quality: 
 	switch (format) {
 		case "jpeg":
 			return withInstance(mozjpegEncode, jpegEncWasm, (m: Encoder) =>
-				encoded(m.encode(data, width, height, { ...jpegDefaults, quality }), "MozJPEG"),
+				// Baseline, not jsquash's progressive default: a 1000x1000 encode took 96 ms
+				// instead of 297 for a file 4% larger, with the same heap.
+				encoded(m.encode(data, width, height, { ...jpegDefaults, quality, progressive: false }), "MozJPEG"),
 			);
 		case "webp":
 			return withInstance(webpEncode, webpEncWasm, (m: Encoder) =>

@@ -15,6 +15,8 @@ export interface ImageInfo {
 	/** JPEG only: progressive scan and component count (4 = CMYK/YCCK). */
 	progressive?: boolean;
 	components?: number;
+	/** WebP only: a lossless (VP8L) bitstream, whose decode takes more memory than a lossy one. */
+	lossless?: boolean;
 	/** PNG only: bits per sample and colour type as declared in IHDR. */
 	bitDepth?: number;
 	colorType?: number;
@@ -79,14 +81,22 @@ function probeWebp(b: Uint8Array): ImageInfo {
 		const width = u16le(b, d + 6) & 0x3fff;
 		const height = u16le(b, d + 8) & 0x3fff;
 		if (!width || !height) throw corrupt("webp", "zero width or height");
-		return { format: "webp", width, height, orientation: 1, hasAlpha: false, animated: false };
+		return { format: "webp", width, height, orientation: 1, hasAlpha: false, animated: false, lossless: false };
 	}
 	if (chunk === "VP8L") {
 		if (b[d] !== 0x2f) throw corrupt("webp", "missing VP8L signature");
 		const bits = (b[d + 1]! | (b[d + 2]! << 8) | (b[d + 3]! << 16) | (b[d + 4]! << 24)) >>> 0;
 		const width = (bits & 0x3fff) + 1;
 		const height = ((bits >>> 14) & 0x3fff) + 1;
-		return { format: "webp", width, height, orientation: 1, hasAlpha: ((bits >>> 28) & 1) === 1, animated: false };
+		return {
+			format: "webp",
+			width,
+			height,
+			orientation: 1,
+			hasAlpha: ((bits >>> 28) & 1) === 1,
+			animated: false,
+			lossless: true,
+		};
 	}
 	if (chunk === "VP8X") {
 		const flags = b[d]!;
@@ -99,9 +109,19 @@ function probeWebp(b: Uint8Array): ImageInfo {
 			orientation: 1,
 			hasAlpha: (flags & 0x10) !== 0,
 			animated: (flags & 0x02) !== 0,
+			// Frames of an animation nest their bitstreams; assume the costlier kind for those.
+			lossless: (flags & 0x02) !== 0 || hasChunk(b, 30, "VP8L"),
 		};
 	}
 	throw corrupt("webp", "unknown first chunk");
+}
+
+/** Whether a top-level RIFF chunk of this type starts at or after `from` (a truncated list just ends). */
+function hasChunk(b: Uint8Array, from: number, type: string): boolean {
+	for (let o = from; o + 8 <= b.length; o += 8 + ((u24le(b, o + 4) + (b[o + 7]! << 24)) >>> 0) + (b[o + 4]! & 1)) {
+		if (ascii(b, o, 4) === type) return true;
+	}
+	return false;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { codecResidentBytes } from "../codecs";
+import { codecResidentBytes, decodeHeapBytes, type ImageInfo } from "../codecs";
 import { kernelMemoryBytes, releaseKernel } from "../filters";
 import type { Env } from "../lib/config";
 import { wasmMemoryBytes, wasmPeakBytes } from "../ocr/session";
@@ -60,12 +60,12 @@ const MIN_OCR_SIDE = 960;
  * the OCR phase (runtime plus pixel buffers).
  */
 export function ocrReservation(
-	width: number,
-	height: number,
+	info: ImageInfo,
 	detLimitSide: number,
 	maxSide: number,
 	budgetBytes: number,
 ): { maxSide: number; bytes: number } {
+	const { width, height } = info;
 	const runtime = ocrRuntimeBytes();
 	const phase = (p: { width: number; height: number }) =>
 		runtime + ocrPhaseBytes(p.width * p.height, detLimitSide * detLimitSide);
@@ -76,7 +76,7 @@ export function ocrReservation(
 		preview = previewSize(width, height, side);
 	}
 	// The downscale's working set is the preview itself; the OCR phase comes after it.
-	const intake = estimateWorkingSet(width, height, 4 * preview.width * preview.height);
+	const intake = estimateWorkingSet(info, 4 * preview.width * preview.height);
 	return { maxSide: side, bytes: Math.max(intake, phase(preview)) };
 }
 
@@ -114,14 +114,15 @@ export function admission(env: AdmissionEnv | undefined): Admission {
 }
 
 /**
- * Peak bytes an image request holds, from the header alone. Decoding holds
- * the codec's copy and ours of the full image at once (8 bytes a pixel);
- * after that the full image (4) until the downscale, then the preview's own
- * working set. The larger of the two phases is the reservation.
+ * Peak bytes an image request holds up to its preview, from the header alone.
+ * Decoding holds the codec's heap (src/codecs/heap.ts: 4.3 to 9.9 bytes a
+ * pixel by format) and our copy of the full image (4) at once; after that
+ * the full image until the downscale, then the preview's own working set.
+ * The larger of the two phases is the reservation.
  */
-export function estimateWorkingSet(width: number, height: number, previewBytes: number): number {
-	const full = width * height;
-	return Math.max(8 * full, 4 * full + previewBytes);
+export function estimateWorkingSet(info: ImageInfo, previewBytes: number): number {
+	const full = info.width * info.height;
+	return Math.max(decodeHeapBytes(info) + 4 * full, 4 * full + previewBytes);
 }
 
 /** Size after downscaling a width x height image so its longer side fits maxSide (as the intake does). */

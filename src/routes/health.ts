@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { resultCache } from "../cache";
-import { codecHeapBytes } from "../codecs";
+import { codecHeapBytes, codecPeakBytes } from "../codecs";
 import { kernelMemoryBytes, kernelPeakBytes } from "../filters";
 import { requestStats } from "../lib/stats";
 import { VERSIONS } from "../lib/versions";
@@ -25,6 +25,7 @@ export const statusRoutes = new Hono<AppEnv>().get("/", (c) => {
 		codec_wasm_bytes: codecHeapBytes(),
 		kernel_wasm_bytes: kernelMemoryBytes(),
 		ocr_wasm_bytes: ocr.wasmBytes,
+		codec_wasm_peak_bytes: codecPeakBytes(),
 		kernel_wasm_peak_bytes: kernelPeakBytes(),
 		ocr_wasm_peak_bytes: wasmPeakBytes(),
 	};

@@ -62,7 +62,7 @@ export const ocrRoutes = new Hono<AppEnv>().post("/", async (c) => {
 			checkDimensions(info, c.get("limits"));
 			const gate = admission(c.env);
 			// The preview shrinks (not below 960) when the runtime and its pixels would not fit the budget.
-			const plan = ocrReservation(info.width, info.height, options.det_limit_side, OCR_MAX_SIDE, gate.budgetBytes);
+			const plan = ocrReservation(info, options.det_limit_side, OCR_MAX_SIDE, gate.budgetBytes);
 			const ticket = await gate.acquire("ocr", plan.bytes);
 			try {
 				const t0 = performance.now();

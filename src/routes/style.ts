@@ -4,7 +4,9 @@ import {
 	checkDimensions,
 	chooseOutput,
 	decodeToFit,
+	encodeHeapBytes,
 	encodeImage,
+	type ImageFormat,
 	type ImageInfo,
 	type OutputChoice,
 	probeImage,
@@ -64,21 +66,24 @@ function styleKeyParts(
 }
 
 /**
- * Probes, checks and reserves memory for one decode of this upload and the
- * filters to run on its preview: the preview's RGBA in and out, plus the
- * largest kernel working set among them (they run one after another).
+ * Probes, checks and reserves memory for one decode of this upload, the
+ * filters to run on its preview and the encodes of their results: the
+ * preview's RGBA in and out, plus the largest kernel working set among them
+ * or the encoder's heap (filters and encodes run one after another).
  */
 async function admitDecode(
 	c: Context<AppEnv>,
 	bytes: Uint8Array,
 	maxSide: number,
 	filters: [FilterName, Record<string, number>][],
+	format: ImageFormat,
 ) {
 	const info: ImageInfo = probeImage(bytes);
 	checkDimensions(info, c.get("limits"));
 	const preview = previewSize(info.width, info.height, maxSide);
 	const kernels = Math.max(0, ...filters.map(([n, p]) => filterWorkingSetBytes(n, preview.width, preview.height, p)));
-	const estimate = estimateWorkingSet(info.width, info.height, 8 * preview.width * preview.height + kernels);
+	const encoder = encodeHeapBytes(format, preview.width, preview.height);
+	const estimate = estimateWorkingSet(info, 8 * preview.width * preview.height + Math.max(kernels, encoder));
 	const ticket = await admission(c.env).acquire("filter", estimate);
 	return { info, ticket };
 }
@@ -120,7 +125,7 @@ export const styleRoutes = new Hono<AppEnv>()
 			negotiated: options.format === undefined,
 			compute: async () => {
 				const stages: Record<string, number> = {};
-				const { info, ticket } = await admitDecode(c, upload.bytes, maxSide, [[name, params]]);
+				const { info, ticket } = await admitDecode(c, upload.bytes, maxSide, [[name, params]], out.format);
 				try {
 					let image: Pixels | null = (await timed(stages, "decode", () => decodeToFit(upload.bytes, info, maxSide)))
 						.pixels;
@@ -150,7 +155,7 @@ export const styleRoutes = new Hono<AppEnv>()
 		const md5 = await md5Hex(upload.bytes);
 		const cache = resultCache(c.env);
 		const stages: Record<string, number> = {};
-		const { info, ticket } = await admitDecode(c, upload.bytes, maxSide, [...paramsOf]);
+		const { info, ticket } = await admitDecode(c, upload.bytes, maxSide, [...paramsOf], out.format);
 		try {
 			const image = (await timed(stages, "decode", () => decodeToFit(upload.bytes, info, maxSide))).pixels;
 			const original = await timed(stages, "encode", () => encodeImage(image, out));
