@@ -52,9 +52,11 @@ export function resizeBilinear(img, w, h) {
 	return { data: out, width: w, height: h };
 }
 
+// Baseline, as cameras write them: a progressive 12 MP JPEG needs more decode
+// memory than the default budget and is refused with a 413.
 export async function encodeJpeg(img, quality = 90) {
 	const { jpegEnc } = await load();
-	return new Uint8Array(await jpegEnc.default(img, { quality }));
+	return new Uint8Array(await jpegEnc.default(img, { quality, progressive: false }));
 }
 
 export async function encodePng(img) {
