@@ -27,9 +27,10 @@ const { onnx } = require("onnx-proto");
 const T = onnx.TensorProto.DataType;
 const A = onnx.AttributeProto.AttributeType;
 
-const attr = (node, name) => node.attribute.find((a) => a.name === name);
+export const attr = (node, name) => node.attribute.find((a) => a.name === name);
 
-function floatsOf(t) {
+/** A float32 tensor's values, or undefined for any other type. */
+export function floatsOf(t) {
 	if (t.dataType !== T.FLOAT) return undefined;
 	if (t.rawData?.length) {
 		const b = Uint8Array.from(t.rawData);

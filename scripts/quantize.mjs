@@ -15,6 +15,7 @@
 // DynamicQuantizeLinear needs opset 11, so the two ops whose form changed on
 // the way (Clip, Slice) get their attributes moved into inputs.
 import { createRequire } from "node:module";
+import { attr, floatsOf } from "./fold.mjs";
 
 const require = createRequire(import.meta.url);
 const { onnx } = require("onnx-proto");
@@ -30,19 +31,15 @@ const SAFE_TO_OPSET_11 = new Set(
 );
 
 const floats = (t) => {
-	if (t.dataType !== T.FLOAT) throw new Error(`weight ${t.name} is not float32`);
-	if (t.rawData?.length) {
-		const b = Uint8Array.from(t.rawData);
-		return new Float32Array(b.buffer, 0, b.byteLength / 4);
-	}
-	return Float32Array.from(t.floatData);
+	const values = floatsOf(t);
+	if (!values) throw new Error(`weight ${t.name} is not float32`);
+	return values;
 };
 const raw = (typed) => new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
 const floatTensor = (name, values, dims) =>
 	onnx.TensorProto.create({ name, dataType: T.FLOAT, dims, rawData: raw(Float32Array.from(values)) });
 const int64Tensor = (name, values, dims) =>
 	onnx.TensorProto.create({ name, dataType: T.INT64, dims, rawData: raw(BigInt64Array.from(values, BigInt)) });
-const attr = (node, name) => node.attribute.find((a) => a.name === name);
 
 /**
  * Weights as uint8 around 128, one scale per channel. `index(c, k)` gives
