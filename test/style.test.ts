@@ -1,8 +1,9 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { probeImage } from "../src/codecs";
+import { encodeHeapBytes, probeImage } from "../src/codecs";
 import pngFile from "./fixtures/tools.input.png";
 import { BASE, expectError, expectOk } from "./helpers/api";
+import { COLOR, makePng } from "./helpers/png";
 
 const png = new Uint8Array(pngFile);
 
@@ -110,6 +111,25 @@ describe("POST /api/style/:name", () => {
 		const cleared = await expectOk(await SELF.fetch(`${BASE}/api/cache`, { method: "DELETE" }));
 		expect(cleared.cleared_entries as number).toBeGreaterThan(0);
 		expect((cleared.stats as { entries: number }).entries).toBe(0);
+	});
+});
+
+describe("memory reservation", () => {
+	it("reserves the encoder's heap: a 2400x2400 preview as JPEG is refused before decoding", async () => {
+		const body = await makePng({
+			width: 2400,
+			height: 2400,
+			colorType: COLOR.gray,
+			samples: (x, y) => [(x ^ y) & 255],
+		});
+		const res = await style("/api/style/oil?max_side=2400&format=jpeg", { body });
+		const { error } = await expectError(res, 413, "over_memory_budget");
+		// The encode phase is the largest: preview in and out, and MozJPEG's 20.8 bytes a pixel.
+		const pixels = 2400 * 2400;
+		const details = (error as { details?: { estimated_bytes?: number } }).details;
+		expect(details?.estimated_bytes).toBe(8 * pixels + encodeHeapBytes("jpeg", 2400, 2400));
+		// The same upload previewed at the default 1024 passes.
+		expect((await style("/api/style/oil?format=jpeg", { body })).status).toBe(200);
 	});
 });
 

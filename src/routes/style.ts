@@ -67,9 +67,10 @@ function styleKeyParts(
 
 /**
  * Probes, checks and reserves memory for one decode of this upload, the
- * filters to run on its preview and the encodes of their results: the
- * preview's RGBA in and out, plus the largest kernel working set among them
- * or the encoder's heap (filters and encodes run one after another).
+ * filters to run on its preview and the encodes of their results. After the
+ * decode and downscale, the preview's RGBA in and out are alive with either
+ * the largest kernel working set among the filters or the encoder's heap
+ * (filters and encodes run one after another, the full image already gone).
  */
 async function admitDecode(
 	c: Context<AppEnv>,
@@ -82,8 +83,9 @@ async function admitDecode(
 	checkDimensions(info, c.get("limits"));
 	const preview = previewSize(info.width, info.height, maxSide);
 	const kernels = Math.max(0, ...filters.map(([n, p]) => filterWorkingSetBytes(n, preview.width, preview.height, p)));
-	const encoder = encodeHeapBytes(format, preview.width, preview.height);
-	const estimate = estimateWorkingSet(info, 8 * preview.width * preview.height + Math.max(kernels, encoder));
+	const pixels = 8 * preview.width * preview.height;
+	const encode = pixels + encodeHeapBytes(format, preview.width, preview.height);
+	const estimate = Math.max(estimateWorkingSet(info, pixels + kernels), encode);
 	const ticket = await admission(c.env).acquire("filter", estimate);
 	return { info, ticket };
 }
