@@ -74,6 +74,8 @@ try {
 				front_rss_mb: rssMb(front).toFixed(1),
 				wasm_mb: (status.memory.wasm_total_bytes / 2 ** 20).toFixed(1),
 				cache_mb: (status.cache.bytes / 2 ** 20).toFixed(1),
+				// ORT runtimes built / revived, and dropped heaps not yet collected.
+				ort_started_revived_alive: ((r) => `${r.started}/${r.revived}/${r.dropped_alive}`)(status.models.ocr_runtime),
 				rss_after_cycle_mb: "",
 			});
 			floor = Number.POSITIVE_INFINITY;

@@ -4,8 +4,8 @@
  * more than the RGBA they hand back: MozJPEG keeps a progressive image's
  * coefficients for the whole decode, and its encoder (progressive, optimised
  * Huffman coding) buffers the coefficients of the whole frame. Measured on a
- * 4000x3000 frame with the modules in build/codecs (the heap's final size,
- * which includes emscripten's growth steps), bytes per pixel:
+ * 4000x3000 frame (the heap's final size, which includes emscripten's growth
+ * steps), bytes per pixel:
  *
  * | call                        | heap |
  * |-----------------------------|------|
@@ -18,13 +18,15 @@
  * | PNG encode, 8-bit RGBA      | 23.3 |
  *
  * The JS copy of the decoded image (4 bytes a pixel) is on top of these.
+ * Below about 1 MP the module's initial 16 MiB heap is the size instead.
  */
 import type { ImageInfo } from "./probe";
 import type { ImageFormat } from "./sniff";
 
 const MB = 1024 * 1024;
-// A module's heap before its first allocation, plus room for small images.
-const BASE_BYTES = 2 * MB;
+// The smallest a call's heap ends up: the modules' initial 16.1-16.2 MiB, grown
+// once by emscripten's 20% step when an image needs a little more.
+const MIN_BYTES = 19.5 * MB;
 
 /** Heap per pixel of decoding this image, in tenths of a byte (integers keep the sums exact). */
 function decodeTenths(info: ImageInfo): number {
@@ -43,10 +45,10 @@ const ENCODE_TENTHS: Record<ImageFormat, number> = { jpeg: 208, webp: 116, png: 
 
 /** Wasm heap one decode of this image takes. */
 export function decodeHeapBytes(info: ImageInfo): number {
-	return BASE_BYTES + Math.ceil((decodeTenths(info) * info.width * info.height) / 10);
+	return Math.max(MIN_BYTES, Math.ceil((decodeTenths(info) * info.width * info.height) / 10));
 }
 
 /** Wasm heap one encode of a width x height image to `format` takes. */
 export function encodeHeapBytes(format: ImageFormat, width: number, height: number): number {
-	return BASE_BYTES + Math.ceil((ENCODE_TENTHS[format] * width * height) / 10);
+	return Math.max(MIN_BYTES, Math.ceil((ENCODE_TENTHS[format] * width * height) / 10));
 }
