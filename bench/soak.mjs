@@ -7,7 +7,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { photoJpeg } from "./lib/images.mjs";
-import { ROOT, rssMb, startServer, table } from "./lib/server.mjs";
+import { connectInspector, ensureWebSocket } from "./lib/inspector.mjs";
+import { ROOT, residentByKind, rssMb, startServer, table } from "./lib/server.mjs";
+
+if (await ensureWebSocket()) process.exit();
 
 const TOTAL = Number(process.env.REQUESTS ?? 500);
 // RSS of a garbage-collected runtime swings by the garbage not yet collected
@@ -21,7 +24,12 @@ const UNLOAD_EVERY = Number(process.env.UNLOAD_EVERY ?? 100);
 const fixture = (p) => new Uint8Array(readFileSync(join(ROOT, "test", "fixtures", p)));
 const label = fixture("dev_en_label_01.jpg");
 const photo = (await photoJpeg("apple", 1.0)).bytes;
-const server = await startServer({ port: 8792 });
+// MIX=ocr or MIX=style sends only that kind of work (the rest of the mix is left out),
+// to tell which part of it grows the RSS; PORT moves the server so two can run at once.
+const MIX = process.env.MIX ?? "all";
+const PORT = Number(process.env.PORT ?? 8792);
+const INSPECTOR_PORT = PORT + 1447;
+const server = await startServer({ port: PORT, inspectorPort: INSPECTOR_PORT });
 const filters = ["sketch", "color_sketch", "oil", "watercolor", "edge_preserving", "detail_enhance"];
 const statuses = {};
 const samples = [];
@@ -42,12 +50,15 @@ async function call(path, init) {
 
 const raw = (body, type = "image/jpeg") => ({ method: "POST", body, headers: { "content-type": type } });
 
+let inspector;
 try {
 	const pid = server.workerPid();
 	const front = server.workerdPids().filter((p) => p !== pid);
 	if (!pid) throw new Error("the Worker's workerd process was not found");
+	inspector = await connectInspector(INSPECTOR_PORT);
+	const mb = (bytes) => (bytes / 2 ** 20).toFixed(1);
 	for (let i = 1; i <= TOTAL; i++) {
-		const kind = i % 10;
+		const kind = MIX === "ocr" ? 4 : MIX === "style" ? i % 4 : i % 10;
 		// Vary an option so most styled requests miss the cache and really run.
 		if (kind <= 3) await call(`/api/style/${filters[i % filters.length]}?max_side=${512 + (i % 97)}`, raw(photo));
 		// A new min_confidence is a new cache key, so every OCR request really runs.
@@ -67,13 +78,23 @@ try {
 		if (next !== undefined && next - i < WINDOW) floor = Math.min(floor, rssMb(pid));
 		if (marks.includes(i) && !samples.some((r) => r.requests === i)) {
 			const status = (await (await fetch(`${server.url}/api/status`)).json()).data;
+			const heap = await inspector.heapUsage();
+			const kinds = residentByKind(pid);
 			samples.push({
 				requests: i,
 				rss_mb: rssMb(pid).toFixed(1),
 				rss_floor_mb: floor.toFixed(1),
+				// The same RSS by kind of mapping: JIT code, other anonymous memory, mapped files.
+				code_mb: kinds.code.toFixed(1),
+				anon_mb: kinds.anon.toFixed(1),
+				file_mb: kinds.file.toFixed(1),
 				front_rss_mb: rssMb(front).toFixed(1),
-				wasm_mb: (status.memory.wasm_total_bytes / 2 ** 20).toFixed(1),
-				cache_mb: (status.cache.bytes / 2 ** 20).toFixed(1),
+				wasm_mb: mb(status.memory.wasm_total_bytes),
+				cache_mb: mb(status.cache.bytes),
+				// The isolate's V8 heap, garbage included: what the JavaScript side holds and reserves.
+				js_used_mb: mb(heap.used),
+				js_total_mb: mb(heap.total),
+				backing_mb: mb(heap.backing),
 				// ORT runtimes built / revived, and dropped heaps not yet collected.
 				ort_started_revived_alive: ((r) => `${r.started}/${r.revived}/${r.dropped_alive}`)(status.models.ocr_runtime),
 				rss_after_cycle_mb: "",
@@ -109,5 +130,6 @@ try {
 	console.log(`statuses: ${JSON.stringify(statuses)}`);
 	for (const line of serverErrors) console.log(`server error: ${line}`);
 } finally {
+	inspector?.close();
 	server.stop();
 }

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-export async function startServer({ port = 8790, vars = {} } = {}) {
+export async function startServer({ port = 8790, vars = {}, inspectorPort } = {}) {
 	// A fresh state folder: the local Cache API persists there, and a result cached by an
 	// earlier run would turn this run's work into cache hits.
 	const state = mkdtempSync(join(tmpdir(), "inkstone-bench-"));
@@ -25,6 +25,8 @@ export async function startServer({ port = 8790, vars = {} } = {}) {
 		state,
 	];
 	for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+	// wrangler's DevTools proxy (bench/lib/inspector.mjs reads the isolate's heap through it).
+	if (inspectorPort) args.push("--inspector-port", String(inspectorPort));
 	const child = spawn("npx", args, { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
 	let log = "";
 	child.stdout.on("data", (d) => (log += d));
@@ -115,4 +117,27 @@ export function table(rows) {
 	return [line(cols), line(width.map((w) => "-".repeat(w))), ...rows.map((r) => line(cols.map((c) => r[c])))].join(
 		"\n",
 	);
+}
+
+/**
+ * Resident memory of a process by kind of mapping, in MB, from /proc/<pid>/smaps:
+ * executable anonymous mappings (JIT code: V8 compiles a wasm function again, optimised,
+ * once it runs hot, so this grows while a workload warms up), other anonymous memory
+ * (heaps, wasm memories), and file-backed mappings (the workerd binary and libraries).
+ */
+export function residentByKind(pid) {
+	const kinds = { code: 0, anon: 0, file: 0 };
+	let kind = "anon";
+	for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
+		const head = /^[0-9a-f]+-[0-9a-f]+ (\S{4}) \S+ \S+ (\d+)\s*(.*)$/.exec(line);
+		if (head) {
+			const [, perms, inode, name] = head;
+			const file = inode !== "0" && name.startsWith("/");
+			kind = file ? "file" : perms.includes("x") ? "code" : "anon";
+			continue;
+		}
+		const rss = /^Rss:\s+(\d+) kB/.exec(line);
+		if (rss) kinds[kind] += Number(rss[1]) / 1024;
+	}
+	return kinds;
 }
