@@ -77,7 +77,7 @@ describe("admission", () => {
 	});
 
 	it("counts held runtime heaps against other operations, never against their own", async () => {
-		const held = { ocr: 70 * MB, filter: 10 * MB, other: 5 * MB };
+		const held = { ocr: 70 * MB, filter: 10 * MB, other: 5 * MB, cache: 0 };
 		const a = make({ held: () => held, maxWaitMs: 50 });
 		// OCR reserves its runtime in full, so its own held heap is not counted twice: 90 + 10 + 5 <= 100.
 		const ocr = await a.acquire("ocr", 85 * MB);
@@ -89,7 +89,7 @@ describe("admission", () => {
 	});
 
 	it("drops idle runtimes to admit a request that does not fit, and tells them which are busy", async () => {
-		const held = { ocr: 70 * MB, filter: 10 * MB, other: 0 };
+		const held = { ocr: 70 * MB, filter: 10 * MB, other: 0, cache: 0 };
 		const calls: Record<string, boolean>[] = [];
 		const a = make({
 			held: () => held,
@@ -106,9 +106,31 @@ describe("admission", () => {
 		ticket.release();
 	});
 
+	it("counts cached results as held and asks reclaim for just the shortfall", async () => {
+		const held = { ocr: 0, filter: 0, other: 5 * MB, cache: 30 * MB };
+		const asked: number[] = [];
+		const a = make({
+			held: () => held,
+			reclaim: async (_busy, shortfall) => {
+				asked.push(shortfall);
+				const freed = Math.min(held.cache, shortfall);
+				held.cache -= freed;
+				return freed;
+			},
+		});
+		const first = await a.acquire("filter", 40 * MB);
+		// 40 reserved + 35 held + 35 asked is 10 MB over the budget.
+		const second = await a.acquire("filter", 35 * MB);
+		expect(asked).toEqual([10 * MB]);
+		expect(held.cache).toBe(20 * MB);
+		expect(a.stats()).toMatchObject({ reserved_bytes: 75 * MB, reclaimed_bytes: 10 * MB });
+		first.release();
+		second.release();
+	});
+
 	it("refuses at once, not after the wait, when nothing running or idle can make room", async () => {
 		const a = make({
-			held: () => ({ ocr: 0, filter: 0, other: 60 * MB }),
+			held: () => ({ ocr: 0, filter: 0, other: 60 * MB, cache: 0 }),
 			reclaim: async () => 0,
 			maxWaitMs: 10_000,
 		});

@@ -38,6 +38,19 @@ describe("result cache", () => {
 		expect(runs).toBe(1);
 	});
 
+	it("sheds least recently used results for memory, only as many as asked", async () => {
+		const cache = new ResultCache({ maxBytes: 1 << 20, ttlMs: 60_000 });
+		for (const k of ["a", "b", "c", "d"]) await cache.getOrCompute(k, async () => result(50_000));
+		await cache.getOrCompute("a", async () => result(1)); // a hit: "a" is now the most recent
+		const each = cache.bytes / 4;
+		expect(cache.shed(each + 1)).toBe(2 * each);
+		expect(["a", "b", "c", "d"].map((k) => cache.has(k))).toEqual([true, false, false, true]);
+		expect(cache.stats().shed_bytes).toBe(2 * each);
+		expect(cache.shed(0)).toBe(0);
+		expect(cache.shed(10 * each)).toBe(2 * each);
+		expect(cache.stats()).toMatchObject({ entries: 0, bytes: 0, shed_bytes: 4 * each });
+	});
+
 	it("does not cache a failure", async () => {
 		const cache = new ResultCache({ maxBytes: 1 << 20, ttlMs: 60_000 });
 		await expect(cache.getOrCompute("x", () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");

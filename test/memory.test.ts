@@ -27,9 +27,10 @@ type Status = {
 		reserved_bytes: number;
 		peak_reserved_bytes: number;
 		in_flight: { ocr: number; filter: number };
-		held_bytes: { ocr: number; filter: number; other: number };
+		held_bytes: { ocr: number; filter: number; other: number; cache: number };
 		reclaimed_bytes: number;
 	};
+	cache: { bytes: number; shed_bytes: number };
 };
 const status = async () => (await expectOk(await SELF.fetch(`${BASE}/api/status`))) as unknown as Status;
 
@@ -76,6 +77,9 @@ describe("memory accounting", () => {
 		expect(loaded.models.loaded.sort()).toEqual(["cls", "det", "rec"]);
 		expect(loaded.admission.held_bytes.ocr).toBe(loaded.memory.ocr_wasm_bytes);
 		expect(loaded.memory.ocr_wasm_bytes).toBeGreaterThan(30 * 1024 * 1024);
+		// Cached results count as held too: the OCR answer just stored is among them.
+		expect(loaded.admission.held_bytes.cache).toBe(loaded.cache.bytes);
+		expect(loaded.cache.bytes).toBeGreaterThan(0);
 
 		// 3600 x 2700: about 78 MB to decode, more than the budget leaves beside the idle runtime.
 		const big = await photoJpeg(3600, 2700);
@@ -86,7 +90,12 @@ describe("memory accounting", () => {
 		expect(after.models.loaded).toEqual([]);
 		expect(after.models.ocr_runtime).toMatchObject({ state: "idle", dropped: loaded.models.ocr_runtime.dropped + 1 });
 		expect(after.memory.ocr_wasm_bytes).toBe(0);
-		expect(after.admission.reclaimed_bytes - loaded.admission.reclaimed_bytes).toBe(loaded.memory.ocr_wasm_bytes);
+		// The cache went first (all of it: the shortfall is larger), then the runtime.
+		const shed = after.cache.shed_bytes - loaded.cache.shed_bytes;
+		expect(shed).toBe(loaded.cache.bytes);
+		expect(after.admission.reclaimed_bytes - loaded.admission.reclaimed_bytes).toBe(
+			loaded.memory.ocr_wasm_bytes + shed,
+		);
 		expect(after.admission.reserved_bytes).toBe(0);
 
 		// OCR loads a fresh runtime on its next request.

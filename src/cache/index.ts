@@ -28,3 +28,13 @@ export function resultCache(env: CacheEnv | undefined): ResultCache {
 	}
 	return shared;
 }
+
+/** Bytes the isolate's result cache holds (0 before its first use). */
+export function cacheBytes(): number {
+	return shared?.bytes ?? 0;
+}
+
+/** Drops least recently used results until `bytes` are freed or none is left; returns the bytes freed. */
+export function shedCache(bytes: number): number {
+	return shared?.shed(bytes) ?? 0;
+}

@@ -34,7 +34,7 @@ export class ResultCache {
 	private readonly lru: LRUCache<string, CachedResult>;
 	private readonly inflight = new Map<string, Promise<{ value: CachedResult; source: CacheSource }>>();
 	private readonly options: CacheOptions;
-	private counters = { hits: 0, edge_hits: 0, misses: 0, evictions: 0, too_large: 0, shared: 0 };
+	private counters = { hits: 0, edge_hits: 0, misses: 0, evictions: 0, too_large: 0, shared: 0, shed_bytes: 0 };
 
 	constructor(options: CacheOptions) {
 		this.options = options;
@@ -121,6 +121,23 @@ export class ResultCache {
 
 	private store(key: string, value: CachedResult): void {
 		if (!this.lru.set(key, value).has(key)) this.counters.too_large++;
+	}
+
+	/** Bytes held, entry bookkeeping included. */
+	get bytes(): number {
+		return this.lru.calculatedSize;
+	}
+
+	/**
+	 * Gives up least recently used results until `bytes` are freed or the
+	 * cache is empty, for a request that needs the memory; returns the bytes freed.
+	 */
+	shed(bytes: number): number {
+		const before = this.lru.calculatedSize;
+		while (this.lru.size > 0 && before - this.lru.calculatedSize < bytes) this.lru.pop();
+		const freed = before - this.lru.calculatedSize;
+		this.counters.shed_bytes += freed;
+		return freed;
 	}
 
 	clear(): number {

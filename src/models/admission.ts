@@ -20,13 +20,20 @@ export interface AdmissionOptions {
 	 */
 	held?: () => Held;
 	/**
-	 * Drops the runtimes of the operations not marked busy, so their heaps
-	 * can be collected; resolves to the bytes it let go of.
+	 * Makes room for a request that is `shortfall` bytes short: sheds cached
+	 * results and drops the runtimes of the operations not marked busy, so
+	 * their heaps can be collected; resolves to the bytes it let go of.
 	 */
-	reclaim?: (busy: Record<Operation, boolean>) => Promise<number>;
+	reclaim?: (busy: Record<Operation, boolean>, shortfall: number) => Promise<number>;
 }
 
-export type Held = Record<Operation | "other", number>;
+/**
+ * Bytes held between requests: each operation's runtime heap, the codec heap
+ * kept between calls (`other`) and the result cache. Cached results live in
+ * the same 128 MB as the heaps, so they count like them, and are the first
+ * thing given up when a request needs room.
+ */
+export type Held = Record<Operation | "other" | "cache", number>;
 
 export interface Ticket {
 	readonly operation: Operation;
@@ -102,7 +109,7 @@ export class Admission {
 	private heldFor(operation: Operation): number {
 		const h = this.options.held?.();
 		if (!h) return 0;
-		let bytes = h.other;
+		let bytes = h.other + h.cache;
 		for (const op of ["ocr", "filter"] as const) {
 			if (op !== operation && this.running[op] === 0) bytes += h[op];
 		}
@@ -117,16 +124,18 @@ export class Admission {
 		return this.running[operation] < this.options.caps[operation] && this.fitsMemory(operation, bytes);
 	}
 
-	/** Asks for the idle runtimes `waiter` is not going to use to be dropped, then admits again. */
-	private reclaim(waiter: Operation): void {
+	/** Asks for room for `waiter` (cached results, idle runtimes it is not going to use), then admits again. */
+	private reclaim(waiter: Waiter): void {
 		const reclaim = this.options.reclaim;
 		if (!reclaim || this.reclaiming || this.reclaimSpent) return;
 		this.reclaiming = true;
+		const op = waiter.operation;
 		const busy = {
-			ocr: waiter === "ocr" || this.running.ocr > 0,
-			filter: waiter === "filter" || this.running.filter > 0,
+			ocr: op === "ocr" || this.running.ocr > 0,
+			filter: op === "filter" || this.running.filter > 0,
 		};
-		reclaim(busy)
+		const shortfall = this.reserved + this.heldFor(op) + waiter.bytes - this.options.budgetBytes;
+		reclaim(busy, shortfall)
 			.catch(() => 0)
 			.then((freed) => {
 				this.reclaiming = false;
@@ -179,7 +188,7 @@ export class Admission {
 					continue;
 				}
 				// Memory-bound head of line: later, smaller requests must not starve it.
-				this.reclaim(w.operation);
+				this.reclaim(w);
 				break;
 			} else {
 				i++;
@@ -194,7 +203,7 @@ export class Admission {
 	stats() {
 		return {
 			budget_bytes: this.options.budgetBytes,
-			held_bytes: this.options.held?.() ?? { ocr: 0, filter: 0, other: 0 },
+			held_bytes: this.options.held?.() ?? { ocr: 0, filter: 0, other: 0, cache: 0 },
 			reserved_bytes: this.reserved,
 			peak_reserved_bytes: this.peakReserved,
 			in_flight: { ...this.running },

@@ -1,3 +1,4 @@
+import { cacheBytes, shedCache } from "../cache";
 import { codecResidentBytes, decodeHeapBytes, type ImageInfo } from "../codecs";
 import { kernelMemoryBytes, releaseKernel } from "../filters";
 import type { Env } from "../lib/config";
@@ -82,9 +83,16 @@ export function ocrReservation(
 
 let shared: Admission | null = null;
 
-/** Drops the idle runtimes: ORT through the registry (so its state stays true), the kernels directly. */
-async function reclaim(env: Env, busy: Record<Operation, boolean>): Promise<number> {
-	let freed = 0;
+/**
+ * Makes room: cached results first, least recently used, as many as the
+ * shortfall (losing one costs a recompute if it is asked for again, where a
+ * dropped OCR runtime costs every next OCR request a 1.5-1.8 s reload); then
+ * the idle runtimes, ORT through the registry (so its state stays true) and
+ * the kernels directly.
+ */
+async function reclaim(env: Env, busy: Record<Operation, boolean>, shortfall: number): Promise<number> {
+	let freed = shedCache(shortfall);
+	if (freed >= shortfall) return freed;
 	if (!busy.ocr && wasmMemoryBytes() > 0) {
 		const before = wasmMemoryBytes();
 		await modelRegistry(env).unloadIdle();
@@ -107,8 +115,13 @@ export function admission(env: AdmissionEnv | undefined): Admission {
 		},
 		queueLimit: num(env?.QUEUE_LIMIT, ADMISSION_DEFAULTS.queueLimit),
 		maxWaitMs: num(env?.QUEUE_WAIT_MS, ADMISSION_DEFAULTS.maxWaitMs),
-		held: () => ({ ocr: wasmMemoryBytes(), filter: kernelMemoryBytes(), other: codecResidentBytes() }),
-		reclaim: env && "MODELS" in env ? (busy) => reclaim(env as Env, busy) : undefined,
+		held: () => ({
+			ocr: wasmMemoryBytes(),
+			filter: kernelMemoryBytes(),
+			other: codecResidentBytes(),
+			cache: cacheBytes(),
+		}),
+		reclaim: env && "MODELS" in env ? (busy, shortfall) => reclaim(env as Env, busy, shortfall) : undefined,
 	});
 	return shared;
 }
