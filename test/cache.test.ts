@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchesEtag, ResultCache, resultKey } from "../src/cache";
+import { cacheOptions, matchesEtag, ResultCache, resultKey } from "../src/cache";
 
 const result = (n: number, fill = 1) => ({ body: new Uint8Array(n).fill(fill), contentType: "image/png" });
 
@@ -49,6 +49,19 @@ describe("result cache", () => {
 		expect(cache.shed(0)).toBe(0);
 		expect(cache.shed(10 * each)).toBe(2 * each);
 		expect(cache.stats()).toMatchObject({ entries: 0, bytes: 0, shed_bytes: 4 * each });
+	});
+
+	it("reads its settings from the environment, with the edge tier on unless CACHE_EDGE is off", () => {
+		// The tests run inside workerd, where caches.default exists.
+		expect(cacheOptions(undefined)).toMatchObject({ maxBytes: 32 * 1024 * 1024, ttlMs: 3_600_000 });
+		expect(cacheOptions(undefined).edge).not.toBeNull();
+		expect(cacheOptions({ CACHE_EDGE: "on" }).edge).not.toBeNull();
+		expect(cacheOptions({ CACHE_EDGE: " OFF " }).edge).toBeNull();
+		expect(cacheOptions({ CACHE_MAX_BYTES: "1000", CACHE_TTL_SECONDS: "-5" })).toMatchObject({
+			maxBytes: 1000,
+			ttlMs: 3_600_000,
+		});
+		expect(new ResultCache(cacheOptions({ CACHE_EDGE: "off" })).stats().edge_tier).toBe(false);
 	});
 
 	it("does not cache a failure", async () => {

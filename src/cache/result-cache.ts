@@ -152,6 +152,7 @@ export class ResultCache {
 			bytes: this.lru.calculatedSize,
 			max_bytes: this.options.maxBytes,
 			ttl_s: Math.round(this.options.ttlMs / 1000),
+			edge_tier: Boolean(this.options.edge),
 			in_flight: this.inflight.size,
 			...this.counters,
 		};

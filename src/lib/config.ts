@@ -9,6 +9,7 @@ export interface Env {
 	API_KEY?: string;
 	CACHE_MAX_BYTES?: string;
 	CACHE_TTL_SECONDS?: string;
+	CACHE_EDGE?: string;
 	MEMORY_BUDGET_BYTES?: string;
 	OCR_CONCURRENCY?: string;
 	FILTER_CONCURRENCY?: string;
