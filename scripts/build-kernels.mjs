@@ -13,7 +13,8 @@ mkdirSync(outDir, { recursive: true });
 
 // Fixed ceiling per module (64 KiB pages) so a runaway allocation fails fast.
 // npr: the largest filter (recursive edge-preserving, 24 B/px) at 4 MP.
-const MAX_PAGES = { npr: 1600 };
+// jpeg, png: the intake decoders; admission reserves what one decode really needs.
+const MAX_PAGES = { npr: 1600, jpeg: 1024, png: 1024 };
 
 const entries = readdirSync(srcDir).filter((f) => f.endsWith(".ts") && !f.startsWith("_") && f !== "tsconfig.json");
 for (const file of entries) {
