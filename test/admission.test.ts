@@ -128,7 +128,7 @@ describe("admission", () => {
 		second.release();
 	});
 
-	it("refuses at once, not after the wait, when nothing running or idle can make room", async () => {
+	it("refuses at once with a 413 naming what holds the memory, when nothing running or idle can make room", async () => {
 		const a = make({
 			held: () => ({ ocr: 0, filter: 0, other: 60 * MB, cache: 0 }),
 			reclaim: async () => 0,
@@ -136,7 +136,9 @@ describe("admission", () => {
 		});
 		const started = Date.now();
 		const err = await a.acquire("filter", 50 * MB).catch((e: AppError) => e);
-		expect([(err as AppError).status, (err as AppError).code]).toEqual([503, "memory_held"]);
+		// Waiting cannot help (nothing in flight will release memory), so this is no 503.
+		expect([(err as AppError).status, (err as AppError).code]).toEqual([413, "memory_held"]);
+		expect((err as AppError).message).toMatch(/60\.0 MB of the 100\.0 MB budget is held/);
 		expect(Date.now() - started).toBeLessThan(5_000);
 		expect(a.stats().queued).toEqual({ ocr: 0, filter: 0 });
 	});

@@ -84,10 +84,10 @@ describe("headers that declare huge dimensions", () => {
 	it("refuses them from the header with 413, on probe and on decode routes, for every format", async () => {
 		const claims: [string, Uint8Array][] = [
 			["jpeg 65535x65535", jpegHeaderClaiming(65535, 65535)],
-			["jpeg 20000x1", jpegHeaderClaiming(20000, 1)],
+			["jpeg 40000x1", jpegHeaderClaiming(40000, 1)],
 			["png 2^31-1 square", pngHeaderClaiming(0x7fffffff, 0x7fffffff)],
 			["png 4294967295x1", pngHeaderClaiming(0xffffffff, 1)],
-			["png 7000x7000 (over the pixel cap, under the side cap)", pngHeaderClaiming(7000, 7000)],
+			["png 11000x11000 (over the pixel cap, under the side cap)", pngHeaderClaiming(11000, 11000)],
 			...Object.entries(webpHeadersClaiming(16383, 16383)).map(
 				([k, v]) => [`webp ${k} 16383^2`, v] as [string, Uint8Array],
 			),
@@ -98,19 +98,19 @@ describe("headers that declare huge dimensions", () => {
 				const res = await postImage(path, bytes);
 				const body = (await res.json()) as Envelope;
 				expect([name, path, res.status, body.error?.code]).toEqual([name, path, 413, "image_too_large"]);
-				expect(body.error?.message).toMatch(/limits are 16384 px a side and 40 MP/);
+				expect(body.error?.message).toMatch(/limits are 30000 px a side and 100 MP/);
 			}
 		}
 		await expectSettled(FIXTURES.png);
 	});
 
-	it("refuses a 30000x1 strip (over the side cap) but styles a 16000x1 one", async () => {
+	it("refuses a 30001x1 strip (over the side cap) but styles a 16000x1 one", async () => {
 		const strip = (width: number) =>
 			makePng({ width, height: 1, colorType: COLOR.rgb, samples: (x) => [x % 256, 255 - (x % 256), 128] });
-		const wide = await strip(30000);
+		const wide = await strip(30001);
 		const body = await expectError(await postImage(STYLE, wide), 413, "image_too_large");
-		expect(body.error?.message).toContain("30000x1");
-		const tall = jpegHeaderClaiming(1, 30000);
+		expect(body.error?.message).toContain("30001x1");
+		const tall = jpegHeaderClaiming(1, 30001);
 		await expectError(await postImage("/api/probe", tall), 413, "image_too_large");
 
 		const ok = await strip(16000);

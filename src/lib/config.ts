@@ -30,8 +30,8 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = {
 	maxUploadBytes: 20 * 1024 * 1024,
-	maxPixels: 40_000_000,
-	maxSide: 16384,
+	maxPixels: 100_000_000,
+	maxSide: 30000,
 };
 
 function positiveInt(value: string | undefined, fallback: number): number {

@@ -1,6 +1,16 @@
 import type { Pixels } from "./pixels";
 
 /**
+ * Size after shrinking a width x height image so its longer side is at most
+ * maxSide: the one rounding rule the decoders, the resampler and admission
+ * share. Never enlarges.
+ */
+export function fitSize(width: number, height: number, maxSide: number): { width: number; height: number } {
+	const r = Math.min(1, maxSide / Math.max(width, height));
+	return { width: Math.max(1, Math.round(width * r)), height: Math.max(1, Math.round(height * r)) };
+}
+
+/**
  * Area-averaging downscale so the longer side is at most maxSide. Every source
  * pixel spreads its colour over the output cells its footprint overlaps, in
  * proportion to the overlap, which is exact box filtering with no aliasing.
@@ -9,12 +19,8 @@ import type { Pixels } from "./pixels";
  * is two output rows of floats, whatever the input size.
  */
 export function downscaleToFit(src: Pixels, maxSide: number): Pixels {
-	const longest = Math.max(src.width, src.height);
-	if (longest <= maxSide) return src;
-	const ratio = maxSide / longest;
-	const outW = Math.max(1, Math.round(src.width * ratio));
-	const outH = Math.max(1, Math.round(src.height * ratio));
-	return resizeArea(src, outW, outH);
+	const out = fitSize(src.width, src.height, maxSide);
+	return out.width === src.width && out.height === src.height ? src : resizeArea(src, out.width, out.height);
 }
 
 /** For each source index, the first output cell it touches and the share that lands there. */

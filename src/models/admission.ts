@@ -174,15 +174,17 @@ export class Admission {
 				w.admit(this.grant(w.operation, w.bytes));
 			} else if (!this.fitsMemory(w.operation, w.bytes)) {
 				if (this.reserved === 0 && this.reclaimSpent) {
-					// Nothing admitted will release memory and nothing idle is left to drop.
+					// Nothing admitted will release memory and nothing idle is left to drop: waiting
+					// cannot help, so this is a 413 that says what holds the memory, not a 503.
 					this.queue.splice(i, 1);
 					clearTimeout(w.timer);
 					this.refused++;
+					const held = this.heldFor(w.operation);
 					w.refuse(
-						new UnavailableError(
+						new TooLargeError(
 							"memory_held",
-							"the server's memory is held by loaded runtimes; retry shortly",
-							this.retryAfter(),
+							`this request needs about ${mb(w.bytes)} of working memory, and ${mb(held)} of the ${mb(this.options.budgetBytes)} budget is held by runtimes in use that this server cannot release now`,
+							{ estimated_bytes: w.bytes, held_bytes: held, budget_bytes: this.options.budgetBytes },
 						),
 					);
 					continue;
