@@ -1,0 +1,189 @@
+// Input window and entropy bit reader of the JPEG kernel. The upload stays in
+// JS: bytes arrive through the host's refill into a fixed window, so kernel
+// memory never holds the file. Entropy bits sit left-justified in a u64 so a
+// Huffman peek is one shift; byte stuffing (FF 00) is undone while filling,
+// and a marker met inside entropy data stops the fill: from then on zero bits
+// are fed and counted (`padded`), so running past the real data is detected
+// exactly (nbits < padded) instead of being guessed from file offsets.
+
+import { LOOK_BITS, T_MAX, T_OFF, T_VAL } from "./_jpeg_huffman";
+import { refill } from "./host/env";
+
+export const WINDOW_BYTES: i32 = 65536;
+/** Pseudo marker for the end of the input. */
+export const MARK_EOF: i32 = 0x100;
+
+let win: usize = 0;
+let pos: usize = 0;
+let end: usize = 0;
+
+export let acc: u64 = 0;
+export let nbits: i32 = 0;
+export let padded: i32 = 0;
+/** Marker met by the bit reader (or MARK_EOF), 0 while entropy data continues. */
+export let marker: i32 = 0;
+/** Set when a code matched no table entry; checked once per MCU row so the
+ * hot loop has no exits. */
+export let huffBad: bool = false;
+
+export function bitsInit(window: usize): void {
+	win = window;
+	pos = window;
+	end = window;
+	bitsReset();
+	marker = 0;
+	huffBad = false;
+}
+
+/** Drops buffered bits (scan start, restart): entropy segments start byte aligned. */
+export function bitsReset(): void {
+	acc = 0;
+	nbits = 0;
+	padded = 0;
+}
+
+/** Next input byte, or -1 at the end of the input. */
+export function nextByte(): i32 {
+	if (pos >= end) {
+		const n = refill(win, WINDOW_BYTES);
+		if (n <= 0) return -1;
+		pos = win;
+		end = win + <usize>min(n, WINDOW_BYTES);
+	}
+	return <i32>load<u8>(pos++);
+}
+
+/** Skips n bytes; false if the input ends first. */
+export function skipBytes(n: i32): bool {
+	while (n > 0) {
+		if (pos >= end) {
+			const got = refill(win, WINDOW_BYTES);
+			if (got <= 0) return false;
+			pos = win;
+			end = win + <usize>min(got, WINDOW_BYTES);
+		}
+		const here = min(<i32>(end - pos), n);
+		pos += <usize>here;
+		n -= here;
+	}
+	return true;
+}
+
+/** Tops the buffer up to at least 57 bits (zeros past a marker or the end). */
+export function fill(): void {
+	while (nbits <= 56) {
+		if (marker !== 0) {
+			padded += 64 - nbits;
+			nbits = 64;
+			return;
+		}
+		let b: i32;
+		if (pos < end) b = <i32>load<u8>(pos++);
+		else b = nextByte();
+		if (b < 0) {
+			marker = MARK_EOF;
+			continue;
+		}
+		if (b === 0xff) {
+			let b2 = nextByte();
+			while (b2 === 0xff) b2 = nextByte();
+			if (b2 < 0) {
+				marker = MARK_EOF;
+				continue;
+			}
+			if (b2 !== 0) {
+				marker = b2;
+				continue;
+			}
+		}
+		acc |= (<u64>b) << (<u64>(56 - nbits));
+		nbits += 8;
+	}
+}
+
+/** True once bits past the real entropy data were consumed. */
+export function overrun(): bool {
+	return nbits < padded;
+}
+
+export function getBits(n: i32): i32 {
+	if (nbits < n) fill();
+	const v = <i32>(acc >>> <u64>(64 - n));
+	acc <<= <u64>n;
+	nbits -= n;
+	return v;
+}
+
+export function getBit(): i32 {
+	if (nbits < 1) fill();
+	const v = <i32>(acc >>> 63);
+	acc <<= 1;
+	nbits -= 1;
+	return v;
+}
+
+/** Reads s (1..16) bits and sign-extends them as JPEG magnitude categories do.
+ * The caller has filled at least s bits. */
+export function receiveExtend(s: i32): i32 {
+	const v = <i32>(acc >>> <u64>(64 - s));
+	acc <<= <u64>s;
+	nbits -= s;
+	return v < 1 << (s - 1) ? v - (1 << s) + 1 : v;
+}
+
+/** Finds the next marker outside entropy data (skipping garbage bytes as
+ * libjpeg does); returns its code, or MARK_EOF. */
+export function nextMarker(): i32 {
+	if (marker !== 0) {
+		const m = marker;
+		marker = 0;
+		return m;
+	}
+	let b = nextByte();
+	while (b >= 0) {
+		if (b !== 0xff) {
+			b = nextByte();
+			continue;
+		}
+		while (b === 0xff) b = nextByte();
+		if (b > 0) return b;
+		if (b === 0) b = nextByte();
+	}
+	return MARK_EOF;
+}
+
+/** Next symbol of table t. The caller has filled at least 16 bits. */
+export function huffDecode(t: usize): i32 {
+	const e = <i32>load<u16>(t + ((<usize>(acc >>> 55)) << 1));
+	if (e !== 0) {
+		const l = e >> 8;
+		acc <<= <u64>l;
+		nbits -= l;
+		return e & 0xff;
+	}
+	return huffSlow(t);
+}
+
+function huffSlow(t: usize): i32 {
+	let l = LOOK_BITS + 1;
+	let code = <i32>(acc >>> <u64>(64 - l));
+	while (code > load<i32>(t + T_MAX + ((<usize>l) << 2))) {
+		l++;
+		if (l > 16) {
+			huffBad = true;
+			acc <<= 1;
+			nbits -= 1;
+			return 0;
+		}
+		code = <i32>(acc >>> <u64>(64 - l));
+	}
+	acc <<= <u64>l;
+	nbits -= l;
+	return <i32>load<u8>(t + T_VAL + <usize>((code + load<i32>(t + T_OFF + ((<usize>l) << 2))) & 0xff));
+}
+
+/** Fills the bit buffer when fewer than 32 bits are left: enough for one
+ * symbol and its magnitude bits. */
+export function ensure32(): void {
+	if (nbits < 32) fill();
+}

@@ -1,0 +1,215 @@
+// Scans decoded into a coefficient store: progressive JPEG (spectral
+// selection, successive approximation, EOB runs) and sequential files that
+// split their components over several scans. Each block keeps only the first
+// K zigzag coefficients the chosen scale will transform (DC alone at 1/8);
+// the rest are parsed and dropped, but a refinement scan must know which of
+// them are already nonzero to read its correction bits, so a u64 per block
+// remembers that.
+
+import {
+	bitsReset,
+	ensure32,
+	getBit,
+	getBits,
+	huffBad,
+	huffDecode,
+	MARK_EOF,
+	marker,
+	nextMarker,
+	overrun,
+	receiveExtend,
+} from "./_jpeg_bits";
+import { TABLE_BYTES } from "./_jpeg_huffman";
+import {
+	ah,
+	al,
+	cget,
+	cset,
+	E_CORRUPT,
+	E_TRUNCATED,
+	F_BH,
+	F_BPL,
+	F_BW,
+	F_COEF,
+	F_H,
+	F_K,
+	F_MASK,
+	F_PRED,
+	F_TA,
+	F_TD,
+	F_V,
+	fail,
+	huff,
+	ncomp,
+	ns,
+	progressive,
+	restartInterval,
+	scanComp,
+	se,
+	ss,
+} from "./_jpeg_markers";
+
+let eobrun = 0;
+let todo = 0;
+
+/** Where a decode that ran past the data stopped: the end (truncated) or a marker. */
+export function overrunError(): i32 {
+	return fail(marker === MARK_EOF || marker === 0xd9 ? E_TRUNCATED : E_CORRUPT, marker === MARK_EOF ? 30 : 11);
+}
+
+/** Starts a scan's entropy data: predictions, EOB run and restart count. */
+export function scanStart(): void {
+	bitsReset();
+	for (let c = 0; c < ncomp; c++) cset(c, F_PRED, 0);
+	eobrun = 0;
+	todo = restartInterval;
+}
+
+/** Called before each MCU: consumes an RSTn when the interval is complete. */
+export function restartDue(): i32 {
+	if (restartInterval === 0) return 0;
+	if (todo === 0) {
+		if (overrun()) return overrunError();
+		bitsReset();
+		const m = nextMarker();
+		if (m === MARK_EOF) return fail(E_TRUNCATED, 30);
+		if (m < 0xd0 || m > 0xd7) return fail(E_CORRUPT, 8);
+		for (let c = 0; c < ncomp; c++) cset(c, F_PRED, 0);
+		eobrun = 0;
+		todo = restartInterval;
+	}
+	todo--;
+	return 0;
+}
+
+function isNonzero(coef: usize, mask: usize, k: i32, kk: i32): bool {
+	return k < kk ? load<i16>(coef + ((<usize>k) << 1)) !== 0 : (load<u64>(mask) & ((<u64>1) << (<u64>k))) !== 0;
+}
+
+function put(coef: usize, mask: usize, k: i32, kk: i32, v: i32): void {
+	if (k < kk) store<i16>(coef + ((<usize>k) << 1), <i16>v);
+	else store<u64>(mask, load<u64>(mask) | ((<u64>1) << (<u64>k)));
+}
+
+function dcFirst(c: i32, coef: usize, shift: i32): void {
+	ensure32();
+	const s = huffDecode(huff + <usize>cget(c, F_TD) * TABLE_BYTES);
+	const pred = cget(c, F_PRED) + (s !== 0 ? receiveExtend(s) : 0);
+	cset(c, F_PRED, pred);
+	store<i16>(coef, <i16>(pred << shift));
+}
+
+function acFirst(c: i32, coef: usize, mask: usize, kk: i32, from: i32, to: i32, shift: i32): void {
+	if (eobrun > 0) {
+		eobrun--;
+		return;
+	}
+	const t = huff + <usize>(4 + cget(c, F_TA)) * TABLE_BYTES;
+	for (let k = from; k <= to; k++) {
+		ensure32();
+		const rs = huffDecode(t);
+		const r = rs >> 4;
+		const s = rs & 15;
+		if (s !== 0) {
+			k = min(k + r, 63);
+			put(coef, mask, k, kk, receiveExtend(s) << shift);
+		} else {
+			if (r < 15) {
+				eobrun = 1 << r;
+				if (r !== 0) eobrun += getBits(r);
+				eobrun--;
+				return;
+			}
+			k += 15;
+		}
+	}
+}
+
+function acRefine(c: i32, coef: usize, mask: usize, kk: i32): void {
+	const p1 = 1 << al;
+	const m1 = -1 << al;
+	const t = huff + <usize>(4 + cget(c, F_TA)) * TABLE_BYTES;
+	let k = ss;
+	if (eobrun === 0) {
+		for (; k <= se; k++) {
+			ensure32();
+			const rs = huffDecode(t);
+			let r = rs >> 4;
+			let s = rs & 15;
+			if (s !== 0) s = getBit() !== 0 ? p1 : m1;
+			else if (r !== 15) {
+				eobrun = 1 << r;
+				if (r !== 0) eobrun += getBits(r);
+				break;
+			}
+			// Skip r zero coefficients, refining the nonzero ones met on the way.
+			do {
+				if (isNonzero(coef, mask, k, kk)) {
+					if (getBit() !== 0 && k < kk) refine(coef + ((<usize>k) << 1), p1, m1);
+				} else if (--r < 0) break;
+				k++;
+			} while (k <= se);
+			if (s !== 0) put(coef, mask, min(k, 63), kk, s);
+		}
+	}
+	if (eobrun > 0) {
+		for (; k <= se; k++) {
+			if (isNonzero(coef, mask, k, kk) && getBit() !== 0 && k < kk) refine(coef + ((<usize>k) << 1), p1, m1);
+		}
+		eobrun--;
+	}
+}
+
+function refine(p: usize, p1: i32, m1: i32): void {
+	const v = <i32>load<i16>(p);
+	if ((v & p1) === 0) store<i16>(p, <i16>(v + (v >= 0 ? p1 : m1)));
+}
+
+function block(c: i32, bi: i32): void {
+	const kk = cget(c, F_K);
+	const coef = <usize>cget(c, F_COEF) + <usize>bi * ((<usize>kk) << 1);
+	const mask = <usize>cget(c, F_MASK) + ((<usize>bi) << 3);
+	if (!progressive) {
+		dcFirst(c, coef, 0);
+		acFirst(c, coef, mask, kk, 1, 63, 0);
+	} else if (ss === 0) {
+		if (ah === 0) dcFirst(c, coef, al);
+		else if (getBit() !== 0) store<i16>(coef, <i16>(<i32>load<i16>(coef) | (1 << al)));
+	} else if (ah === 0) acFirst(c, coef, mask, kk, ss, se, al);
+	else acRefine(c, coef, mask, kk);
+}
+
+/** Decodes the current scan into the store; 0, or -1 with the error set. */
+export function scanDecode(mcusX: i32, mcusY: i32): i32 {
+	scanStart();
+	if (ns === 1) {
+		const c = <i32>load<u8>(scanComp);
+		const bw = cget(c, F_BW);
+		const bh = cget(c, F_BH);
+		const bpl = cget(c, F_BPL);
+		for (let by = 0; by < bh; by++) {
+			for (let bx = 0; bx < bw; bx++) {
+				if (restartDue() < 0) return -1;
+				block(c, by * bpl + bx);
+			}
+			if (huffBad) return fail(E_CORRUPT, 6);
+			if (overrun()) return overrunError();
+		}
+		return 0;
+	}
+	for (let my = 0; my < mcusY; my++) {
+		for (let mx = 0; mx < mcusX; mx++) {
+			if (restartDue() < 0) return -1;
+			for (let i = 0; i < ns; i++) {
+				const c = <i32>load<u8>(scanComp + <usize>i);
+				const h = cget(c, F_H);
+				const v = cget(c, F_V);
+				const bpl = cget(c, F_BPL);
+				for (let y = 0; y < v; y++) for (let x = 0; x < h; x++) block(c, (my * v + y) * bpl + mx * h + x);
+			}
+		}
+		if (huffBad) return fail(E_CORRUPT, 6);
+		if (overrun()) return overrunError();
+	}
+	return 0;
+}

@@ -1,0 +1,6 @@
+// Host functions the decoder kernels import. AssemblyScript takes the import
+// module name of a bare `declare` from its file, so this file is named env:
+// the imports are env.NAME without a decorator (which Biome cannot parse).
+
+/** Copies up to `capacity` more input bytes to ptr; returns how many, 0 at the end. */
+export declare function refill(ptr: usize, capacity: i32): i32;

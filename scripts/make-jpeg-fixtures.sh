@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Regenerates test/fixtures/jpeg: small JPEGs of every kind the decoder reads
+# (odd sizes, so MCUs at the right and bottom edges are partial) made by
+# libjpeg-turbo's cjpeg and ImageMagick from a photo, with the reference
+# decodes the tests compare against (djpeg -dct int: libjpeg's islow IDCT
+# and fancy upsampling; PPM/PGM bytes).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=test/fixtures/jpeg
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$out"
+IM=/usr/bin/convert
+
+# 147x101 crop of the apple photo: 9 MCUs of 16 plus 3 columns, 6 plus 5 rows.
+"$IM" test/fixtures/npr/apple.input.png -resize 300x -crop 147x101+60+50 +repage -strip "ppm:$tmp/src.ppm"
+"$IM" test/fixtures/tools.input.png -resize 227x -crop 227x151+0+30 +repage -strip "ppm:$tmp/tools.ppm"
+
+make() { # name, cjpeg options..., source
+	local name=$1
+	shift
+	cjpeg "$@" >"$out/$name.jpg"
+	if [[ $name == gray* ]]; then djpeg -dct int -pnm "$out/$name.jpg" >"$out/$name.pgm"; else djpeg -dct int -ppm "$out/$name.jpg" >"$out/$name.ppm"; fi
+}
+for p in "" "-progressive"; do
+	k=${p:+prog_}
+	k=${k:-base_}
+	make "${k}444" -quality 90 $p -sample 1x1,1x1,1x1 "$tmp/src.ppm"
+	make "${k}422" -quality 85 $p -sample 2x1,1x1,1x1 "$tmp/src.ppm"
+	make "${k}420" -quality 85 $p -sample 2x2,1x1,1x1 "$tmp/src.ppm"
+	make "${k}440" -quality 85 $p -sample 1x2,1x1,1x1 "$tmp/src.ppm"
+	make "${k}411" -quality 85 $p -sample 4x1,1x1,1x1 "$tmp/src.ppm"
+	make "gray_${k%_}" -quality 85 $p -grayscale "$tmp/src.ppm"
+done
+mv "$out/gray_base.jpg" "$out/gray_base.jpg" 2>/dev/null || true
+make base_420_restart -quality 80 -sample 2x2,1x1,1x1 -restart 1 "$tmp/src.ppm"
+make prog_420_restart -quality 80 -progressive -sample 2x2,1x1,1x1 -restart 2B "$tmp/src.ppm"
+make base_420_optimize -quality 92 -optimize -sample 2x2,1x1,1x1 "$tmp/tools.ppm"
+make prog_420_tools -quality 92 -progressive -sample 2x2,1x1,1x1 "$tmp/tools.ppm"
+make rgb_base -quality 90 -rgb "$tmp/src.ppm"
+
+# Refused kinds: arithmetic coding, and 12-bit precision (cjpeg here has no
+# -precision 12, so the frame header of a baseline file is patched: the
+# refusal comes from the header).
+cjpeg -quality 85 -arithmetic "$tmp/src.ppm" >"$out/arith.jpg"
+cp "$out/base_420.jpg" "$tmp/b.jpg"
+/usr/bin/python3 - "$tmp/b.jpg" "$out/precision12.jpg" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+i = b.index(b"\xff\xc0")
+b[i + 4] = 12
+b[i + 1] = 0xC1
+open(sys.argv[2], "wb").write(b)
+PY
+# Truncated: the first 60% of a baseline file.
+head -c $(($(stat -c %s "$out/base_420.jpg") * 6 / 10)) "$out/base_420.jpg" >"$out/truncated.jpg"
+
+# Adobe CMYK as ImageMagick writes it, with ImageMagick's own conversion back to sRGB.
+"$IM" "$tmp/src.ppm" -colorspace CMYK -quality 90 "$out/cmyk.jpg"
+"$IM" "$out/cmyk.jpg" -colorspace sRGB "ppm:$out/cmyk.ppm"
+ls -la "$out" | awk '{s+=$5} END {print s " bytes"}'
