@@ -229,14 +229,26 @@ async function call(worker, path) {
 	return body;
 }
 
-/** Largest single wasm heap reading of a phase: peaks (reset before it when the codecs allow) or heaps held after it. */
+/**
+ * Largest single wasm heap reading that belongs to a phase (MiB): a peak the phase raised (a
+ * peak reset before it counts from zero), a last-call heap that changed during it, and what is
+ * held right after it. A peak left as it was says only that the phase stayed below an earlier
+ * call's, so it is skipped; the cold call, which starts from nothing, always has its readings.
+ */
 function wasmMiB(r, phase) {
-	const vals = [
-		...Object.values(r[`${phase}_peaks`] ?? {}),
-		...Object.values(r[phase === "decode" ? "held_after_decode" : "held_after_encode"] ?? {}),
-	];
+	const p = r[phase];
+	if (!p) return Number.NaN;
+	const vals = [];
+	for (const [k, v] of Object.entries(p.after.peak ?? {})) if (v > (p.before.peak?.[k] ?? 0)) vals.push(v);
+	for (const [k, v] of Object.entries(p.after.last ?? {})) if (v !== (p.before.last?.[k] ?? 0)) vals.push(v);
+	vals.push(...Object.values(p.after.held ?? {}));
 	return vals.length ? Math.max(...vals) / MiB : Number.NaN;
 }
+
+const maxOf = (xs) => {
+	const finite = xs.filter(Number.isFinite);
+	return finite.length ? Math.max(...finite) : Number.NaN;
+};
 
 async function measureOurs(spec) {
 	const out = { p1024: [], p2048: [] };
@@ -385,9 +397,8 @@ function rowsFor(key, withEncode) {
 				"ours/vips": good.length > 1 ? f2(total / vipsMs) : "-",
 			});
 			if (withEncode) row["vips 1t ms"] = f0(r.vips.p1024_1t?.ms);
-			row["decode wasm MiB"] = good.length ? f1(Math.max(...good.map((x) => wasmMiB(x, "decode")))) : "-";
-			if (withEncode)
-				row["encode wasm MiB"] = good.length ? f1(Math.max(...good.map((x) => wasmMiB(x, "encode")))) : "-";
+			row["decode wasm MiB"] = f1(maxOf(good.map((x) => wasmMiB(x, "decode"))));
+			if (withEncode) row["encode wasm MiB"] = f1(maxOf(good.map((x) => wasmMiB(x, "encode"))));
 			row["RSS+ MB"] = cold ? f0(cold.rss_growth_mb) : "-";
 			row["vips RSS+ MB"] = f0(key === "p1024" ? r.vips.rss1024 : r.vips.rss2048);
 			row.status = r.vips.error ? `${statusOf(runs, r.ours)}; vips: ${r.vips.error}` : statusOf(runs, r.ours);
@@ -422,18 +433,18 @@ console.log(`
 MiB: file size, * = above the deployed upload cap (MAX_UPLOAD_BYTES ${(uploadCap / MiB).toFixed(1)} MiB; the bench calls the intake directly, so the cap does not apply).
 cold ms: first call in a fresh isolate (includes wasm instantiation and V8's baseline tier). total = intake + png, medians of the same runs; ours/vips = total / vips ms (target <= 1.5).
 vips ms: its default thread pool (2 cores here); vips 1t: VIPS_CONCURRENCY=1 (workerd runs a request on one thread). Child-process times include vips' start-up (~${f0(timeVips(join(OUT, "tiny.png"), 16, join(vipsOut, "tiny.png")).ms)} ms for a 16x16 PNG).
-decode/encode wasm MiB: largest single wasm heap reading of the phase, over its runs, from the codecs module's readers (target: decode <= 16 MB); readers: ${sample ? Object.keys({ ...sample.decode_peaks, ...sample.held_after_decode }).join(", ") : "-"}${sample && !sample.resettable ? " (no reset export: peaks are isolate-wide maxima)" : ""}.
+decode/encode wasm MiB: largest single wasm heap reading that belongs to the phase (a peak it raised, a last-call heap it changed, a heap held after it), over its runs (target: decode <= 16 MB); readers: ${sample ? Object.values(sample.decode.after).flatMap(Object.keys).join(", ") : "-"}${sample ? (sample.resettable ? " (with a reset export)" : " (no reset export: peaks count only when a phase raises them)") : ""}.
 RSS+ MB: growth of the Worker's workerd process over the cold call (VmHWM after it, reset through /proc/PID/clear_refs, minus VmRSS before); vips RSS+: /usr/bin/time -v max RSS minus ${f1(vipsFloor)} MB for a 16x16 PNG.
 JS heap: workerd gives the Worker no memory figures (process.memoryUsage() is all zeros), so it is read through DevTools after each call; see the detail below.`);
 
 console.log(
-	"\ndetail (MiB): wasm readers after the cold 1024 call's decode and encode; JS heap used / ArrayBuffer backing (outside wasm) after each phase's last call, growth over the isolate holding just the upload (uncollected garbage included)",
+	"\ndetail (MiB): the codecs' readers after the cold 1024 call's decode and its encode; JS heap used / ArrayBuffer backing (outside wasm) after each phase's last call, growth over the isolate holding just the upload (uncollected garbage included)",
 );
 for (const r of results) {
 	const runs = r.ours.p1024 ?? [];
 	const c = runs.find((x) => !x.error);
 	const mib = (o) =>
-		Object.entries(o ?? {})
+		Object.entries({ ...o?.peak, ...o?.last, ...o?.held })
 			.map(([k, v]) => `${k} ${f1(v / MiB)}`)
 			.join(", ") || "-";
 	const js0 = r.ours.js0;
@@ -444,7 +455,7 @@ for (const r of results) {
 			: "-";
 	};
 	console.log(
-		`  ${r.spec.name}: ${c ? `decode peaks [${mib(c.decode_peaks)}] held [${mib(c.held_after_decode)}]; encode peaks [${mib(c.encode_peaks)}] held [${mib(c.held_after_encode)}]; png ${f0(c.png_bytes / 1024)} KiB` : statusOf(runs, r.ours)}; JS after 1024 runs: ${jsAfter(runs)}${r.spec.kind === "jpeg" ? `, after 2048 runs: ${jsAfter(r.ours.p2048)}` : ""}`,
+		`  ${r.spec.name}: ${c ? `after decode [${mib(c.decode?.after)}]; after encode [${mib(c.encode?.after)}]; png ${f0(c.png_bytes / 1024)} KiB` : statusOf(runs, r.ours)}; JS after 1024 runs: ${jsAfter(runs)}${r.spec.kind === "jpeg" ? `, after 2048 runs: ${jsAfter(r.ours.p2048)}` : ""}`,
 	);
 }
 console.log(`\n${((Date.now() - started) / 1000).toFixed(0)} s`);

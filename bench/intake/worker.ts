@@ -8,40 +8,44 @@ import { type Env, limitsFrom } from "../../src/lib/config";
 let input: Uint8Array | null = null;
 
 type Reader = () => unknown;
+type Kind = "peak" | "last" | "held";
+type Readings = Record<Kind, Record<string, number>>;
 
 /**
  * The codecs module's memory readers, found by name at run time so the bench
- * keeps working while the decoders change: every zero-argument export whose
- * name has "peak" in it (`codecPeakBytes`, `jpegPeakBytes`, `codecPeaks`, ...),
- * the ones that say what is held now (`codecResidentBytes`, `codecHeapBytes`,
- * `...LiveBytes`), and the `reset...Peak...` functions that zero the peaks.
- * A reader may return a number or an object of numbers (flattened as
- * `name.key`).
+ * keeps working while the decoders change. Every zero-argument export of
+ * src/codecs whose name has "peak" in it (`codecPeakBytes`, `jpegPeakBytes`,
+ * `codecPeaks`, ...) is a peak, one ending in `LastBytes` the heap of the
+ * last call to finish, one ending in `Resident/Heap/LiveBytes` what is held
+ * now; `reset...Peak...` functions zero the peaks. A reader may return a
+ * number or an object of numbers (flattened as `name.key`).
  */
-function readers(): { peaks: Record<string, Reader>; held: Record<string, Reader>; resets: Reader[] } {
-	const peaks: Record<string, Reader> = {};
-	const held: Record<string, Reader> = {};
+function readers(): { fns: Record<Kind, Record<string, Reader>>; resets: Reader[] } {
+	const fns: Record<Kind, Record<string, Reader>> = { peak: {}, last: {}, held: {} };
 	const resets: Reader[] = [];
 	for (const [name, value] of Object.entries(codecs as Record<string, unknown>)) {
 		if (typeof value !== "function" || value.length !== 0) continue;
 		const fn = value as Reader;
 		if (/^reset.*peak/i.test(name)) resets.push(fn);
-		else if (/peak/i.test(name)) peaks[name] = fn;
-		else if (/(resident|heap|live)bytes$/i.test(name)) held[name] = fn;
+		else if (/peak/i.test(name)) fns.peak[name] = fn;
+		else if (/last\w*bytes$/i.test(name)) fns.last[name] = fn;
+		else if (/(resident|heap|live)bytes$/i.test(name)) fns.held[name] = fn;
 	}
-	return { peaks, held, resets };
+	return { fns, resets };
 }
 
-function read(fns: Record<string, Reader>): Record<string, number> {
-	const out: Record<string, number> = {};
-	for (const [name, fn] of Object.entries(fns)) {
-		try {
-			const v = fn();
-			if (typeof v === "number") out[name] = v;
-			else if (v && typeof v === "object") {
-				for (const [key, n] of Object.entries(v)) if (typeof n === "number") out[`${name}.${key}`] = n;
-			}
-		} catch {}
+function read(fns: Record<Kind, Record<string, Reader>>): Readings {
+	const out: Readings = { peak: {}, last: {}, held: {} };
+	for (const kind of ["peak", "last", "held"] as const) {
+		for (const [name, fn] of Object.entries(fns[kind])) {
+			try {
+				const v = fn();
+				if (typeof v === "number") out[kind][name] = v;
+				else if (v && typeof v === "object") {
+					for (const [key, n] of Object.entries(v)) if (typeof n === "number") out[kind][`${name}.${key}`] = n;
+				}
+			} catch {}
+		}
 	}
 	return out;
 }
@@ -68,35 +72,37 @@ export default {
 			if (!input) return Response.json({ error: { status: 400, code: "no_input", message: "POST /input first" } });
 			const maxSide = Number(url.searchParams.get("side") ?? 1024);
 			const encode = url.searchParams.get("encode") === "png";
-			const { peaks, held, resets } = readers();
-			const reset = () => {
+			const { fns, resets } = readers();
+			// Each phase reports the readings before and after it; run.mjs decides which count.
+			const phase = async <T>(
+				run: () => Promise<T>,
+			): Promise<{ value: T; ms: number; before: Readings; after: Readings }> => {
 				for (const r of resets) r();
+				const before = read(fns);
+				const t0 = performance.now();
+				const value = await run();
+				const ms = performance.now() - t0;
+				return { value, ms, before, after: read(fns) };
 			};
 			const result: Record<string, unknown> = { resettable: resets.length > 0 };
 			try {
-				reset();
-				const heldBefore = read(held);
-				const t0 = performance.now();
-				const loaded = await codecs.loadImage(input, limitsFrom(env), maxSide);
-				const t1 = performance.now();
+				const load = await phase(() => codecs.loadImage(input as Uint8Array, limitsFrom(env), maxSide));
+				const { pixels, original, scale } = load.value;
 				Object.assign(result, {
-					load_ms: t1 - t0,
-					width: loaded.pixels.width,
-					height: loaded.pixels.height,
-					original: loaded.original,
-					scale: loaded.scale,
-					decode_peaks: read(peaks),
-					held_before: heldBefore,
-					held_after_decode: read(held),
+					load_ms: load.ms,
+					width: pixels.width,
+					height: pixels.height,
+					original,
+					scale,
+					decode: { before: load.before, after: load.after },
 				});
 				if (encode) {
-					reset();
-					const t2 = performance.now();
-					const out = await codecs.encodeImage(loaded.pixels, { format: "png", quality: 85 });
-					result.encode_ms = performance.now() - t2;
-					result.png_bytes = out.bytes.byteLength;
-					result.encode_peaks = read(peaks);
-					result.held_after_encode = read(held);
+					const enc = await phase(() => codecs.encodeImage(pixels, { format: "png", quality: 85 }));
+					Object.assign(result, {
+						encode_ms: enc.ms,
+						png_bytes: enc.value.bytes.byteLength,
+						encode: { before: enc.before, after: enc.after },
+					});
 				}
 			} catch (err) {
 				result.error = errorOf(err);
