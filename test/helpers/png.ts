@@ -1,7 +1,9 @@
 /**
- * A small PNG writer for tests: gray, gray+alpha, palette, RGB and RGBA at 8
- * or 16 bits, so the intake can be exercised on every colour type without
- * committing binaries. Rows use filter 0; zlib comes from CompressionStream.
+ * A small PNG writer for tests: gray, gray+alpha, palette, RGB and RGBA at every
+ * depth the format allows (1, 2, 4 bits for gray and palette; 8; 16), tRNS for
+ * palettes and colour keys, Adam7, and chosen row filters, so the intake can be
+ * exercised on every variant without committing binaries. Rows use filter 0
+ * unless `filters` says otherwise; zlib comes from CompressionStream.
  */
 const CRC_TABLE = (() => {
 	const t = new Uint32Array(256);
@@ -40,8 +42,8 @@ export interface PngSpec {
 	width: number;
 	height: number;
 	colorType: number;
-	bitDepth?: 8 | 16;
-	/** Samples per pixel in row-major order (values 0-255, or 0-65535 at 16 bits; palette indices for type 3). */
+	bitDepth?: 1 | 2 | 4 | 8 | 16;
+	/** Samples per pixel in row-major order (values 0 to 2^depth - 1; palette indices for type 3). */
 	samples: (x: number, y: number) => number[];
 	/** RGB triples for colour type 3. */
 	palette?: [number, number, number][];
@@ -49,7 +51,33 @@ export interface PngSpec {
 	paletteAlpha?: number[];
 	/** Adam7 interlacing: seven reduced passes instead of plain rows. */
 	interlaced?: boolean;
+	/** tRNS colour key for gray (one sample) or RGB (three), at the image's depth. */
+	transparent?: number[];
+	/** Filter type (0-4) of each scanline, by its index in the stream (every pass's rows counted in order). */
+	filters?: (row: number) => number;
 }
+
+function paeth(a: number, b: number, c: number): number {
+	const pa = Math.abs(b - c);
+	const pb = Math.abs(a - c);
+	const pc = Math.abs(a + b - 2 * c);
+	return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/** Filters one scanline `raw` (row above `prev`, bytes a pixel `bpp`) with filter `f`. */
+export function filterScanline(f: number, raw: Uint8Array, prev: Uint8Array, bpp: number): Uint8Array {
+	const out = new Uint8Array(raw.length);
+	for (let i = 0; i < raw.length; i++) {
+		const a = i >= bpp ? raw[i - bpp]! : 0;
+		const b = prev[i]!;
+		const c = i >= bpp ? prev[i - bpp]! : 0;
+		const p = f === 0 ? 0 : f === 1 ? a : f === 2 ? b : f === 3 ? (a + b) >> 1 : paeth(a, b, c);
+		out[i] = (raw[i]! - p) & 0xff;
+	}
+	return out;
+}
+
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
 // Adam7 passes: [x0, y0, dx, dy].
 const ADAM7 = [
@@ -62,23 +90,46 @@ const ADAM7 = [
 	[0, 1, 1, 2],
 ] as const;
 
-/** Filter-0 scanlines of the sub-images the image is stored as: one, or Adam7's seven (empty ones skipped). */
+/** Scanlines of the sub-images the image is stored as (one, or Adam7's seven, empty ones skipped), each after its filter byte. */
 function scanlines(spec: PngSpec, depth: number): Uint8Array {
 	const passes = spec.interlaced ? ADAM7 : ([[0, 0, 1, 1]] as const);
-	const rows: number[] = [];
+	const bits = CHANNELS[spec.colorType]! * depth;
+	const bpp = Math.max(1, bits >> 3);
+	const rows: Uint8Array[] = [];
+	let index = 0;
 	for (const [x0, y0, dx, dy] of passes) {
 		if (x0 >= spec.width || y0 >= spec.height) continue;
+		const passW = Math.ceil((spec.width - x0) / dx);
+		let prev = new Uint8Array(Math.ceil((passW * bits) / 8));
 		for (let y = y0; y < spec.height; y += dy) {
-			rows.push(0);
+			const raw = new Uint8Array(prev.length);
+			let bit = 0;
 			for (let x = x0; x < spec.width; x += dx) {
 				for (const s of spec.samples(x, y)) {
-					if (depth === 16) rows.push(s >> 8);
-					rows.push(s & 0xff);
+					if (depth === 16) {
+						raw[bit >> 3] = s >> 8;
+						raw[(bit >> 3) + 1] = s & 0xff;
+					} else if (depth === 8) {
+						raw[bit >> 3] = s & 0xff;
+					} else {
+						raw[bit >> 3]! |= (s & ((1 << depth) - 1)) << (8 - depth - (bit & 7));
+					}
+					bit += depth;
 				}
 			}
+			const f = spec.filters ? spec.filters(index) : 0;
+			index++;
+			rows.push(new Uint8Array([f]), filterScanline(f, raw, prev, bpp));
+			prev = raw;
 		}
 	}
-	return new Uint8Array(rows);
+	const out = new Uint8Array(rows.reduce((n, r) => n + r.length, 0));
+	let o = 0;
+	for (const r of rows) {
+		out.set(r, o);
+		o += r.length;
+	}
+	return out;
 }
 
 export async function makePng(spec: PngSpec): Promise<Uint8Array> {
@@ -92,6 +143,11 @@ export async function makePng(spec: PngSpec): Promise<Uint8Array> {
 	const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr)];
 	if (spec.palette) parts.push(chunk("PLTE", new Uint8Array(spec.palette.flat())));
 	if (spec.paletteAlpha) parts.push(chunk("tRNS", new Uint8Array(spec.paletteAlpha)));
+	if (spec.transparent) {
+		const key = new Uint8Array(spec.transparent.length * 2);
+		for (const [i, k] of spec.transparent.entries()) new DataView(key.buffer).setUint16(i * 2, k);
+		parts.push(chunk("tRNS", key));
+	}
 	parts.push(chunk("IDAT", await zlib(raw)), chunk("IEND", new Uint8Array(0)));
 	const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
 	let offset = 0;

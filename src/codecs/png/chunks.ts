@@ -1,0 +1,108 @@
+import { UnprocessableError } from "../../lib/errors";
+import { crc32 } from "./crc";
+
+/** What IHDR says, as the admission estimates take it. */
+export interface PngInfo {
+	width: number;
+	height: number;
+	bitDepth: number;
+	colorType: number;
+	interlaced: boolean;
+}
+
+/** A walked PNG: header, palette and transparency, and the IDAT payloads in order. */
+export interface PngFile {
+	info: PngInfo;
+	/** PLTE entries (RGB triples), when present. */
+	palette: Uint8Array | null;
+	/** tRNS payload, when present and valid for the colour type. */
+	trns: Uint8Array | null;
+	/** IDAT payloads (views of the input bytes), the zlib stream in pieces. */
+	idat: Uint8Array[];
+	/** The bytes ended inside a chunk or before IEND. */
+	truncated: boolean;
+}
+
+const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
+
+function corrupt(message: string): UnprocessableError {
+	return new UnprocessableError("corrupt_image", message);
+}
+
+function u32(b: Uint8Array, o: number): number {
+	return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
+function chunkType(b: Uint8Array, o: number): string {
+	return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!);
+}
+
+/** Reads and checks IHDR (the first chunk). */
+export function readPngInfo(bytes: Uint8Array): PngInfo {
+	if (bytes.length < 8 || SIGNATURE.some((v, i) => bytes[i] !== v)) throw corrupt("not a PNG signature");
+	if (bytes.length < 33) throw new UnprocessableError("truncated_image", "the PNG ends inside its header");
+	if (chunkType(bytes, 12) !== "IHDR" || u32(bytes, 8) !== 13) throw corrupt("the PNG does not start with IHDR");
+	if (crc32(bytes.subarray(12, 29)) !== u32(bytes, 29)) throw corrupt("bad CRC in PNG chunk IHDR");
+	const width = u32(bytes, 16);
+	const height = u32(bytes, 20);
+	const bitDepth = bytes[24]!;
+	const colorType = bytes[25]!;
+	if (width === 0 || height === 0 || width > 0x7fffffff || height > 0x7fffffff) throw corrupt("PNG size out of range");
+	if (!DEPTHS[colorType]?.includes(bitDepth)) throw corrupt(`invalid PNG colour type ${colorType} at ${bitDepth} bits`);
+	if (bytes[26] !== 0 || bytes[27] !== 0 || bytes[28]! > 1)
+		throw corrupt("unknown PNG compression, filter or interlace method");
+	return { width, height, bitDepth, colorType, interlaced: bytes[28] === 1 };
+}
+
+/**
+ * Walks the chunks: IHDR, PLTE, tRNS and IDAT are kept, other ancillary chunks
+ * (lower-case first letter: text, colour profiles, APNG's acTL/fcTL/fdAT, ...)
+ * are skipped, an unknown critical one is an error. CRCs of critical chunks
+ * are checked (a bad one is corrupt_image); a tRNS with a bad CRC is dropped.
+ */
+export function walkPng(bytes: Uint8Array): PngFile {
+	const info = readPngInfo(bytes);
+	let palette: Uint8Array | null = null;
+	let trns: Uint8Array | null = null;
+	const idat: Uint8Array[] = [];
+	let truncated = true;
+	let off = 33;
+	while (off + 8 <= bytes.length) {
+		const n = u32(bytes, off);
+		const type = chunkType(bytes, off + 4);
+		if (n > 0x7fffffff) throw corrupt("PNG chunk length out of range");
+		const start = off + 8;
+		const end = start + n;
+		if (end + 4 > bytes.length) {
+			if (type === "IDAT") idat.push(bytes.subarray(start, Math.min(end, bytes.length)));
+			break;
+		}
+		const critical = (bytes[off + 4]! & 0x20) === 0;
+		const crcOk = crc32(bytes.subarray(off + 4, end)) === u32(bytes, end);
+		if (critical && !crcOk) throw corrupt(`bad CRC in PNG chunk ${type.replace(/[^A-Za-z]/g, "?")}`);
+		const data = bytes.subarray(start, end);
+		if (type === "IDAT") {
+			idat.push(data);
+		} else if (type === "IEND") {
+			truncated = false;
+			break;
+		} else if (type === "PLTE") {
+			if (n % 3 !== 0 || n === 0 || n > 768) throw corrupt("invalid PNG palette length");
+			palette = data;
+		} else if (type === "tRNS") {
+			if (crcOk) trns = data;
+		} else if (type === "IHDR") {
+			throw corrupt("a second IHDR in the PNG");
+		} else if (critical) {
+			throw corrupt("unknown critical PNG chunk");
+		}
+		off = end + 4;
+	}
+	if (info.colorType === 3 && palette === null) throw corrupt("palette PNG without a PLTE chunk");
+	if (trns !== null) {
+		const need = info.colorType === 0 ? 2 : info.colorType === 2 ? 6 : info.colorType === 3 ? -1 : 0;
+		if (need === 0 || (need > 0 && trns.length !== need)) trns = null;
+	}
+	return { info, palette, trns, idat, truncated };
+}

@@ -1,0 +1,16 @@
+/**
+ * PNG codec: a streaming decoder that reads straight to a reduced size and an
+ * encoder, both on build/kernels/png.wasm (assembly/png.ts). Every call makes
+ * its own kernel instance and drops it, so no codec heap outlives a request.
+ */
+export type { PngInfo } from "./chunks";
+export { readPngInfo } from "./chunks";
+export {
+	checkPngInterlaced,
+	decodePng,
+	PNG_INTERLACED_MAX_PIXELS,
+	pngDecodeBytes,
+	pngInterlacedFrameBytes,
+} from "./decode";
+export { encodePng, pngEncodeBytes } from "./encode";
+export { pngLiveBytes, pngPeakBytes } from "./kernel";
