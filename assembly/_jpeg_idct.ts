@@ -1,7 +1,7 @@
 // Inverse DCTs. At full size: libjpeg's accurate integer IDCT (jidctint.c,
 // jpeg_idct_islow) step for step, so output matches djpeg's default exactly.
 // Reduced sizes: a separable float IDCT with N-point cosines over the lowest
-// N coefficients per axis, f(x) = 1/2 sum_u C(u) F(u) cos((2x+1)u pi / 2N),
+// N coefficients per axis, f(x) = 1/2 sum_u C(u) A(u) F(u) cos((2x+1)u pi / 2N),
 // which keeps the DC level (1x1 is DC/8 + 128) and costs N*N of 64 MACs.
 // Blocks whose AC coefficients are all zero (most of a photo's chroma) skip
 // the transform and fill one value.
@@ -33,8 +33,13 @@ export function idctInit(area: usize): void {
 		const t = cosTab + ((<usize>(n - 1)) << 8);
 		for (let x = 0; x < 8; x++) {
 			for (let u = 0; u < 8; u++) {
+				// A(u): the mean of the 8-point basis over the r = 8/n samples one output
+				// sample stands for, so the result is the box average of the full decode
+				// (minus the frequencies n cannot hold) rather than a sharpened version.
+				const r = 8.0 / <f64>n;
+				const a = u === 0 ? 1.0 : Math.sin((u * r * Math.PI) / 16) / (r * Math.sin((u * Math.PI) / 16));
 				const c = u === 0 ? Math.SQRT1_2 : 1.0;
-				const v = x < n && u < n ? 0.5 * c * Math.cos(((2 * x + 1) * u * Math.PI) / (2 * n)) : 0.0;
+				const v = x < n && u < n ? 0.5 * c * a * Math.cos(((2 * x + 1) * u * Math.PI) / (2 * n)) : 0.0;
 				store<f32>(t + ((<usize>(x * 8 + u)) << 2), <f32>v);
 			}
 		}

@@ -135,10 +135,12 @@ function layout(store: bool): bool {
 		const rV = vmax / v;
 		const qh = (8 * rH) / scale;
 		const qv = (8 * rV) / scale;
-		const nh = qh <= 8 ? qh : 8 / scale;
-		const nv = qv <= 8 ? qv : 8 / scale;
-		const rh = qh <= 8 ? 1 : rH;
-		const rv = qv <= 8 ? 1 : rV;
+		// Samples per block: q when it fits a block; else 8 replicated q/8 times
+		// (chroma keeps its own resolution), else 8/d replicated rH times.
+		const nh = qh <= 8 ? qh : qh % 8 === 0 ? 8 : 8 / scale;
+		const nv = qv <= 8 ? qv : qv % 8 === 0 ? 8 : 8 / scale;
+		const rh = qh <= 8 ? 1 : qh % 8 === 0 ? qh / 8 : rH;
+		const rv = qv <= 8 ? 1 : qv % 8 === 0 ? qv / 8 : rV;
 		const cw = (width * h * nh + hmax * 8 - 1) / (hmax * 8);
 		const ch = (height * v * nv + vmax * 8 - 1) / (vmax * 8);
 		let mode = MODE_REPL;

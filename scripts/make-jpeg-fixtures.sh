@@ -32,7 +32,6 @@ for p in "" "-progressive"; do
 	make "${k}411" -quality 85 $p -sample 4x1,1x1,1x1 "$tmp/src.ppm"
 	make "gray_${k%_}" -quality 85 $p -grayscale "$tmp/src.ppm"
 done
-mv "$out/gray_base.jpg" "$out/gray_base.jpg" 2>/dev/null || true
 make base_420_restart -quality 80 -sample 2x2,1x1,1x1 -restart 1 "$tmp/src.ppm"
 make prog_420_restart -quality 80 -progressive -sample 2x2,1x1,1x1 -restart 2B "$tmp/src.ppm"
 make base_420_optimize -quality 92 -optimize -sample 2x2,1x1,1x1 "$tmp/tools.ppm"
@@ -55,7 +54,22 @@ PY
 # Truncated: the first 60% of a baseline file.
 head -c $(($(stat -c %s "$out/base_420.jpg") * 6 / 10)) "$out/base_420.jpg" >"$out/truncated.jpg"
 
-# Adobe CMYK as ImageMagick writes it, with ImageMagick's own conversion back to sRGB.
-"$IM" "$tmp/src.ppm" -colorspace CMYK -quality 90 "$out/cmyk.jpg"
+# Adobe CMYK as ImageMagick writes it: libjpeg's default for CMYK input is
+# YCCK (APP14 transform 2). With ImageMagick's own conversion back to sRGB.
+"$IM" "$tmp/src.ppm" -colorspace CMYK -quality 90 "$out/ycck.jpg"
+"$IM" "$out/ycck.jpg" -colorspace sRGB "ppm:$out/ycck.ppm"
+# Plain Adobe CMYK (transform 0): nothing here writes one, so the transform
+# byte of the YCCK file is patched; the planes are then read as stored CMYK.
+/usr/bin/python3 - "$out/ycck.jpg" "$out/cmyk.jpg" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+i = b.index(b"Adobe")
+b[i + 11] = 0
+open(sys.argv[2], "wb").write(b)
+PY
 "$IM" "$out/cmyk.jpg" -colorspace sRGB "ppm:$out/cmyk.ppm"
+
+# 48 MP of flat shapes (optimised tables: about 2 bits a block) for the memory bound.
+"$IM" -size 8000x6000 xc:'#406080' -fill '#c08040' -draw 'circle 4000,3000 4000,1000' \
+	-fill '#20a040' -draw 'rectangle 500,500 2500,5000' ppm:- | cjpeg -quality 75 -optimize -sample 2x2,1x1,1x1 >"$out/large_8000x6000.jpg"
 ls -la "$out" | awk '{s+=$5} END {print s " bytes"}'

@@ -15,3 +15,11 @@ declare module "*.webp" {
 	const bytes: ArrayBuffer;
 	export default bytes;
 }
+declare module "*.ppm" {
+	const bytes: ArrayBuffer;
+	export default bytes;
+}
+declare module "*.pgm" {
+	const bytes: ArrayBuffer;
+	export default bytes;
+}

@@ -46,10 +46,16 @@ const UNSUPPORTED_WHAT: Record<number, string> = {
 // Heaps of decodes in progress, and the largest any decode reached in this isolate.
 const live = new Set<WebAssembly.Memory>();
 let peak = 0;
+let last = 0;
 
 /** Largest kernel heap one JPEG decode has reached in this isolate. */
 export function jpegPeakBytes(): number {
 	return peak;
+}
+
+/** Kernel heap of the most recent JPEG decode (for tests of the estimate). */
+export function jpegLastHeapBytes(): number {
+	return last;
 }
 
 /** Kernel heap bytes held by JPEG decodes in progress. */
@@ -144,6 +150,7 @@ export function decodeJpeg(bytes: Uint8Array, outW: number, outH: number): Pixel
 		throw err;
 	} finally {
 		live.delete(memory);
-		peak = Math.max(peak, memory.buffer.byteLength);
+		last = memory.buffer.byteLength;
+		peak = Math.max(peak, last);
 	}
 }

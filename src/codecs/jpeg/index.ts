@@ -1,5 +1,5 @@
 // The JPEG decoder's TypeScript face: header probe, scale choice, memory
 // plan and the decode itself (kernel: assembly/jpeg.ts).
-export { decodeJpeg, jpegLiveBytes, jpegPeakBytes } from "./decode";
+export { decodeJpeg, jpegLastHeapBytes, jpegLiveBytes, jpegPeakBytes } from "./decode";
 export { type JpegFrame, readJpegFrame } from "./header";
 export { type JpegScale, jpegDecodeBytes, jpegScale, KERNEL_STATIC_BYTES } from "./plan";

@@ -66,8 +66,8 @@ export function jpegDecodeBytes(frame: JpegFrame, d: JpegScale, outW: number, _o
 		const rV = Math.max(1, Math.floor(vmax / Math.max(1, c.v)));
 		const qh = (8 * rH) / d;
 		const qv = (8 * rV) / d;
-		const nh = qh <= 8 ? qh : 8 / d;
-		const nv = qv <= 8 ? qv : 8 / d;
+		const nh = qh <= 8 ? qh : qh % 8 === 0 ? 8 : 8 / d;
+		const nv = qv <= 8 ? qv : qv % 8 === 0 ? 8 : 8 / d;
 		const direct = qh <= 8 && qv <= 8;
 		take(3 * c.v * nv * mcusX * c.h * nh + 64);
 		if (!direct) take(sw + 64);
