@@ -6,7 +6,7 @@
 // are fed and counted (`padded`), so running past the real data is detected
 // exactly (nbits < padded) instead of being guessed from file offsets.
 
-import { LOOK_BITS, T_MAX, T_OFF, T_VAL } from "./_jpeg_huffman";
+import { LOOK_BITS, T_FAST, T_MAX, T_OFF, T_VAL } from "./_jpeg_huffman";
 import { refill } from "./host/env";
 
 export const WINDOW_BYTES: i32 = 65536;
@@ -71,6 +71,20 @@ export function skipBytes(n: i32): bool {
 
 /** Tops the buffer up to at least 57 bits (zeros past a marker or the end). */
 export function fill(): void {
+	// Fast path: eight bytes at once when none of them is 0xFF (no stuffing, no marker).
+	if (marker === 0 && end - pos >= 8) {
+		const v = load<u64>(pos);
+		const x = ~v;
+		const ones: u64 = ((<u64>0x01010101) << 32) | 0x01010101;
+		if (((x - ones) & ~x & (ones << 7)) === 0) {
+			const n = (64 - nbits) >> 3;
+			const keep = n === 8 ? <u64>-1 : ~(<u64>-1 >>> <u64>(n << 3));
+			acc |= (bswap<u64>(v) & keep) >>> <u64>nbits;
+			pos += <usize>n;
+			nbits += n << 3;
+			return;
+		}
+	}
 	while (nbits <= 56) {
 		if (marker !== 0) {
 			padded += 64 - nbits;
@@ -186,4 +200,15 @@ function huffSlow(t: usize): i32 {
  * symbol and its magnitude bits. */
 export function ensure32(): void {
 	if (nbits < 32) fill();
+}
+
+/** Fast-AC entry for the next 9 bits of AC table t (0: take the slow path). */
+export function fastAc(t: usize): i32 {
+	return load<i32>(t + T_FAST + ((<usize>(acc >>> 55)) << 2));
+}
+
+/** Drops n bits the caller has already decoded through a lookup. */
+export function skipBits(n: i32): void {
+	acc <<= <u64>n;
+	nbits -= n;
 }

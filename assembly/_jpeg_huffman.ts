@@ -6,11 +6,15 @@
 
 export const LOOK_BITS: i32 = 9;
 // Per table: lookahead u16[512] (len << 8 | symbol, 0 = slow path), maxcode
-// i32[18], value offset i32[17], values u8[256].
+// i32[18], value offset i32[17], values u8[256], then for AC tables the
+// "fast AC" i32[512]: when a code and its magnitude bits together fit in the
+// 9 looked-at bits, the coefficient itself (value << 16 | run << 8 | bits),
+// so most coefficients of a photo cost one lookup and one shift.
 export const T_MAX: usize = 1024;
 export const T_OFF: usize = T_MAX + 72;
 export const T_VAL: usize = T_OFF + 68;
-export const TABLE_BYTES: usize = 1536;
+export const T_FAST: usize = 1536;
+export const TABLE_BYTES: usize = 1536 + 2048;
 
 /** Builds the table at t from the 16 code-length counts and the symbol values
  * (both u8 arrays). Returns false for an impossible code set. */
@@ -41,5 +45,20 @@ export function huffBuild(t: usize, counts: usize, values: usize): bool {
 		code <<= 1;
 	}
 	store<i32>(t + T_MAX + (17 << 2), i32.MAX_VALUE);
+	buildFastAc(t);
 	return true;
+}
+
+function buildFastAc(t: usize): void {
+	for (let i = 0; i < 1 << LOOK_BITS; i++) {
+		const e = <i32>load<u16>(t + ((<usize>i) << 1));
+		if (e === 0) continue;
+		const l = e >> 8;
+		const rs = e & 0xff;
+		const s = rs & 15;
+		if (s === 0 || l + s > LOOK_BITS) continue;
+		let v = (i >> (LOOK_BITS - l - s)) & ((1 << s) - 1);
+		if (v < 1 << (s - 1)) v += 1 - (1 << s);
+		store<i32>(t + T_FAST + ((<usize>i) << 2), (v << 16) | ((rs >> 4) << 8) | (l + s));
+	}
 }

@@ -9,6 +9,7 @@
 import {
 	bitsReset,
 	ensure32,
+	fastAc,
 	getBit,
 	getBits,
 	huffBad,
@@ -18,6 +19,7 @@ import {
 	nextMarker,
 	overrun,
 	receiveExtend,
+	skipBits,
 } from "./_jpeg_bits";
 import { TABLE_BYTES } from "./_jpeg_huffman";
 import {
@@ -107,6 +109,13 @@ function acFirst(c: i32, coef: usize, mask: usize, kk: i32, from: i32, to: i32, 
 	const t = huff + <usize>(4 + cget(c, F_TA)) * TABLE_BYTES;
 	for (let k = from; k <= to; k++) {
 		ensure32();
+		const f = fastAc(t);
+		if (f !== 0) {
+			k = min(k + ((f >> 8) & 15), 63);
+			put(coef, mask, k, kk, (f >> 16) << shift);
+			skipBits(f & 0xff);
+			continue;
+		}
 		const rs = huffDecode(t);
 		const r = rs >> 4;
 		const s = rs & 15;
@@ -125,10 +134,12 @@ function acFirst(c: i32, coef: usize, mask: usize, kk: i32, from: i32, to: i32, 
 	}
 }
 
-function acRefine(c: i32, coef: usize, mask: usize, kk: i32): void {
+function acRefine(c: i32, coef: usize, maskp: usize, kk: i32): void {
 	const p1 = 1 << al;
 	const m1 = -1 << al;
 	const t = huff + <usize>(4 + cget(c, F_TA)) * TABLE_BYTES;
+	// Nonzero flags of the coefficients not kept, in a local for the block.
+	let m: u64 = kk < 64 ? load<u64>(maskp) : 0;
 	let k = ss;
 	if (eobrun === 0) {
 		for (; k <= se; k++) {
@@ -144,20 +155,42 @@ function acRefine(c: i32, coef: usize, mask: usize, kk: i32): void {
 			}
 			// Skip r zero coefficients, refining the nonzero ones met on the way.
 			do {
-				if (isNonzero(coef, mask, k, kk)) {
-					if (getBit() !== 0 && k < kk) refine(coef + ((<usize>k) << 1), p1, m1);
-				} else if (--r < 0) break;
+				if (k < kk) {
+					const p = coef + ((<usize>k) << 1);
+					if (load<i16>(p) !== 0) {
+						if (getBit() !== 0) refine(p, p1, m1);
+					} else if (--r < 0) break;
+				} else if (((m >> <u64>k) & 1) !== 0) getBit();
+				else if (--r < 0) break;
 				k++;
 			} while (k <= se);
-			if (s !== 0) put(coef, mask, min(k, 63), kk, s);
+			if (s !== 0) {
+				const kp = min(k, 63);
+				if (kp < kk) store<i16>(coef + ((<usize>kp) << 1), <i16>s);
+				else m |= (<u64>1) << (<u64>kp);
+			}
 		}
 	}
 	if (eobrun > 0) {
-		for (; k <= se; k++) {
-			if (isNonzero(coef, mask, k, kk) && getBit() !== 0 && k < kk) refine(coef + ((<usize>k) << 1), p1, m1);
+		const last = min(se, kk - 1);
+		for (; k <= last; k++) {
+			const p = coef + ((<usize>k) << 1);
+			if (load<i16>(p) !== 0 && getBit() !== 0) refine(p, p1, m1);
+		}
+		if (k <= se) {
+			// Past the kept ones only the count of correction bits matters.
+			const upTo: u64 = se === 63 ? <u64>-1 : ((<u64>1) << (<u64>(se + 1))) - 1;
+			const band = upTo & ~(((<u64>1) << (<u64>k)) - 1);
+			let n = <i32>popcnt<u64>(m & band);
+			while (n > 16) {
+				getBits(16);
+				n -= 16;
+			}
+			if (n > 0) getBits(n);
 		}
 		eobrun--;
 	}
+	if (kk < 64) store<u64>(maskp, m);
 }
 
 function refine(p: usize, p1: i32, m1: i32): void {

@@ -9,7 +9,17 @@
 
 import { areaBytes, areaSetup } from "./_area";
 import { ensure, resetArena, take, used } from "./_arena";
-import { bitsInit, ensure32, huffBad, huffDecode, overrun, receiveExtend, WINDOW_BYTES } from "./_jpeg_bits";
+import {
+	bitsInit,
+	ensure32,
+	fastAc,
+	huffBad,
+	huffDecode,
+	overrun,
+	receiveExtend,
+	skipBits,
+	WINDOW_BYTES,
+} from "./_jpeg_bits";
 import {
 	CS_CMYK,
 	CS_GRAY,
@@ -321,6 +331,14 @@ function sequentialBlock(c: i32, dct: usize, act: usize): bool {
 	let any = false;
 	for (let k = 1; k < 64; k++) {
 		ensure32();
+		const f = fastAc(act);
+		if (f !== 0) {
+			k += (f >> 8) & 15;
+			store<i32>(blk + ((<usize>load<u8>(NATURAL + <usize>k)) << 2), f >> 16);
+			skipBits(f & 0xff);
+			any = true;
+			continue;
+		}
 		const rs = huffDecode(act);
 		const r = rs >> 4;
 		const sz = rs & 15;
