@@ -1,0 +1,211 @@
+// The ring of MCU rows between the IDCT and the output. Each component has
+// three slots of one MCU row at its decoded scale: the row being output and
+// its neighbours above and below, which are the fancy upsamplers' context
+// (rows are output one MCU row late for that). Also the per-component choice
+// of IDCT size and replication for the chosen scale, and the store layout of
+// files that are not streamed.
+
+import { areaPush } from "./_area";
+import { take } from "./_arena";
+import {
+	CS_CMYK,
+	CS_GRAY,
+	CS_RGB,
+	CS_YCC,
+	CS_YCCK,
+	componentRow,
+	convertRow,
+	MODE_DIRECT,
+	MODE_H1V2,
+	MODE_H2V1,
+	MODE_H2V2,
+	MODE_REPL,
+} from "./_jpeg_color";
+import { idctDcOnly, idctIslow, idctScaled } from "./_jpeg_idct";
+import {
+	adobe,
+	cget,
+	cset,
+	F_BH,
+	F_BPL,
+	F_BROWS,
+	F_BW,
+	F_CH,
+	F_COEF,
+	F_CW,
+	F_H,
+	F_ID,
+	F_K,
+	F_MASK,
+	F_MODE,
+	F_NH,
+	F_NV,
+	F_PLANE,
+	F_RH,
+	F_ROW,
+	F_RPS,
+	F_RV,
+	F_SLOT,
+	F_STRIDE,
+	F_TQ,
+	F_V,
+	height,
+	hmax,
+	NATURAL,
+	ncomp,
+	qt,
+	vmax,
+	width,
+} from "./_jpeg_markers";
+
+let scale = 1;
+export let sw = 0; // scaled size
+export let sh = 0;
+export let mcusX = 0;
+export let mcusY = 0;
+let mcuH = 0; // scaled rows per MCU row
+let cs = CS_YCC;
+/** i32[64] coefficients of the block being transformed, natural order. */
+export let blk: usize = 0;
+let rgba: usize = 0;
+
+export function planesInit(): void {
+	blk = take(256);
+}
+
+/** Last zigzag index + 1 among the coefficients an nh x nv IDCT reads. */
+function keepCount(nh: i32, nv: i32): i32 {
+	let kk = 1;
+	for (let k = 0; k < 64; k++) {
+		const n = <i32>load<u8>(NATURAL + <usize>k);
+		if (n >> 3 < nv && (n & 7) < nh) kk = k + 1;
+	}
+	return kk;
+}
+
+/** Lays out the ring slots, row buffers and (if `store`) the coefficient store
+ * for a decode at 1/d; fills the component table with the per-axis choices. */
+export function layout(store: bool, d: i32): void {
+	scale = d;
+	mcusX = (width + 8 * hmax - 1) / (8 * hmax);
+	mcusY = (height + 8 * vmax - 1) / (8 * vmax);
+	sw = (width + scale - 1) / scale;
+	sh = (height + scale - 1) / scale;
+	mcuH = (8 * vmax) / scale;
+	for (let c = 0; c < ncomp; c++) {
+		const h = cget(c, F_H);
+		const v = cget(c, F_V);
+		const rH = hmax / h;
+		const rV = vmax / v;
+		const qh = (8 * rH) / scale;
+		const qv = (8 * rV) / scale;
+		// Samples per block: q when it fits a block; else 8 replicated q/8 times
+		// (chroma keeps its own resolution), else 8/d replicated rH times.
+		const nh = qh <= 8 ? qh : qh % 8 === 0 ? 8 : 8 / scale;
+		const nv = qv <= 8 ? qv : qv % 8 === 0 ? 8 : 8 / scale;
+		const rh = qh <= 8 ? 1 : qh % 8 === 0 ? qh / 8 : rH;
+		const rv = qv <= 8 ? 1 : qv % 8 === 0 ? qv / 8 : rV;
+		const cw = (width * h * nh + hmax * 8 - 1) / (hmax * 8);
+		const ch = (height * v * nv + vmax * 8 - 1) / (vmax * 8);
+		let mode = MODE_REPL;
+		if (rh === 1 && rv === 1) mode = MODE_DIRECT;
+		else if (scale === 1 && rH === 2 && rV === 1 && cw > 2) mode = MODE_H2V1;
+		else if (scale === 1 && rH === 1 && rV === 2) mode = MODE_H1V2;
+		else if (scale === 1 && rH === 2 && rV === 2 && cw > 2) mode = MODE_H2V2;
+		const stride = mcusX * h * nh;
+		const rps = v * nv;
+		cset(c, F_NH, nh);
+		cset(c, F_NV, nv);
+		cset(c, F_RH, rh);
+		cset(c, F_RV, rv);
+		cset(c, F_MODE, mode);
+		cset(c, F_CW, cw);
+		cset(c, F_CH, ch);
+		cset(c, F_STRIDE, stride);
+		cset(c, F_RPS, rps);
+		cset(c, F_SLOT, rps * stride);
+		cset(c, F_BPL, mcusX * h);
+		cset(c, F_BROWS, mcusY * v);
+		cset(c, F_BW, ((width * h + hmax - 1) / hmax + 7) >> 3);
+		cset(c, F_BH, ((height * v + vmax - 1) / vmax + 7) >> 3);
+		// Three ring slots, plus slack for the 8-wide colour loads past a row end.
+		cset(c, F_PLANE, <i32>take(<usize>(3 * rps * stride) + 64));
+		cset(c, F_ROW, mode === MODE_DIRECT ? 0 : <i32>take(<usize>sw + 64));
+	}
+	rgba = take(((<usize>sw) << 2) + 64);
+	for (let c = 0; c < ncomp; c++) {
+		cset(c, F_COEF, 0);
+		cset(c, F_MASK, 0);
+		if (!store) continue;
+		const kk = keepCount(cget(c, F_NH), cget(c, F_NV));
+		const blocks = <usize>cget(c, F_BPL) * <usize>cget(c, F_BROWS);
+		cset(c, F_K, kk);
+		cset(c, F_COEF, <i32>take(blocks * ((<usize>kk) << 1)));
+		if (kk < 64) cset(c, F_MASK, <i32>take(blocks << 3));
+	}
+}
+
+/** libjpeg's colour space guess: Adobe transform, then component ids. */
+export function colorSpace(): i32 {
+	if (ncomp === 1) return CS_GRAY;
+	if (ncomp === 4) return adobe === 2 ? CS_YCCK : CS_CMYK;
+	if (adobe === 0) return CS_RGB;
+	if (adobe < 0 && cget(0, F_ID) === 0x52 && cget(1, F_ID) === 0x47 && cget(2, F_ID) === 0x42) return CS_RGB;
+	return CS_YCC;
+}
+
+/** Sets the colour conversion of the rows to come. */
+export function setColorSpace(c: i32): void {
+	cs = c;
+}
+
+/** IDCT of `blk` into component c's ring slot for MCU row m, block row y, column bx. */
+export function toPlane(c: i32, m: i32, y: i32, bx: i32, any: bool): void {
+	const nh = cget(c, F_NH);
+	const nv = cget(c, F_NV);
+	const stride = cget(c, F_STRIDE);
+	const out = <usize>cget(c, F_PLANE) + <usize>((m % 3) * cget(c, F_SLOT) + y * nv * stride + bx * nh);
+	const q = qt + ((<usize>cget(c, F_TQ)) << 8);
+	const exact = nh === 8 && nv === 8;
+	if (!any) idctDcOnly(load<i32>(blk) * load<i32>(q), exact, nh, nv, out, stride);
+	else if (exact) idctIslow(blk, q, out, stride);
+	else idctScaled(blk, q, nh, nv, out, stride);
+}
+
+export function emitRows(m: i32): void {
+	const y0 = m * mcuH;
+	const y1 = min(y0 + mcuH, sh);
+	for (let y = y0; y < y1; y++) {
+		const ly = y - y0;
+		const p0 = componentRow(0, m, ly, sw);
+		const p1 = ncomp > 1 ? componentRow(1, m, ly, sw) : p0;
+		const p2 = ncomp > 2 ? componentRow(2, m, ly, sw) : p0;
+		const p3 = ncomp > 3 ? componentRow(3, m, ly, sw) : p0;
+		convertRow(cs, p0, p1, p2, p3, rgba, sw);
+		areaPush(rgba);
+	}
+}
+
+/** IDCTs MCU row m of the coefficient store into the ring. */
+export function storeRowToPlanes(m: i32): void {
+	for (let c = 0; c < ncomp; c++) {
+		const v = cget(c, F_V);
+		const bpl = cget(c, F_BPL);
+		const kk = cget(c, F_K);
+		for (let y = 0; y < v; y++) {
+			for (let bx = 0; bx < bpl; bx++) {
+				const p = <usize>cget(c, F_COEF) + <usize>((m * v + y) * bpl + bx) * ((<usize>kk) << 1);
+				memory.fill(blk, 0, 256);
+				let any = false;
+				for (let k = 0; k < kk; k++) {
+					const q = <i32>load<i16>(p + ((<usize>k) << 1));
+					if (q !== 0) {
+						store<i32>(blk + ((<usize>load<u8>(NATURAL + <usize>k)) << 2), q);
+						if (k > 0) any = true;
+					}
+				}
+				toPlane(c, m, y, bx, any);
+			}
+		}
+	}
+}
