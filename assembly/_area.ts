@@ -11,9 +11,7 @@
 // never bleeds into visible ones; opaque sources skip that work.
 
 import { take } from "./_arena";
-
-@external("env", "emitRow")
-declare function emitRow(ptr: usize, y: i32): void;
+import { emitRow } from "./host/env";
 
 let inW: i32 = 0;
 let inH: i32 = 0;

@@ -1,19 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { decodeHeapBytes, type ImageInfo } from "../src/codecs";
+import { type DecodePlan, decodePhaseBytes, planDecode, probeImage } from "../src/codecs";
 import { AppError } from "../src/lib/errors";
 import { Admission } from "../src/models/admission";
 import { estimateWorkingSet, ocrReservation, ocrRuntimeBytes, previewSize } from "../src/models/limits";
+import { jpegHeaderClaiming } from "./helpers/hostile";
 
 const MB = 1024 * 1024;
-const jpegInfo = (width: number, height: number, progressive: boolean): ImageInfo => ({
-	format: "jpeg",
-	width,
-	height,
-	orientation: 1,
-	hasAlpha: false,
-	animated: false,
-	progressive,
-});
+
+/** A JPEG header of width x height, 4:2:0 as cameras write it, baseline or progressive. */
+function jpegHeader(width: number, height: number, progressive: boolean): Uint8Array {
+	const bytes = jpegHeaderClaiming(width, height);
+	if (progressive) bytes[3] = 0xc2; // SOF2
+	bytes[13] = 0x22; // luma sampled 2x2, chroma 1x1
+	return bytes;
+}
+const planOf = (width: number, height: number, progressive: boolean, maxSide: number): DecodePlan => {
+	const bytes = jpegHeader(width, height, progressive);
+	return planDecode(bytes, probeImage(bytes), maxSide);
+};
 const make = (over: Partial<ConstructorParameters<typeof Admission>[0]> = {}) =>
 	new Admission({ budgetBytes: 100 * MB, caps: { ocr: 1, filter: 2 }, queueLimit: 2, maxWaitMs: 200, ...over });
 
@@ -63,17 +67,37 @@ describe("admission", () => {
 		expect(a.stats().in_flight.ocr).toBe(0);
 	});
 
-	it("estimates a 12 MP baseline JPEG's preview within the default budget, and a progressive one over it", () => {
+	it("plans a camera JPEG's preview from the header: a DCT scale and a decode of a few MB, whatever its size", () => {
 		const preview = previewSize(4000, 3000, 1024);
 		expect(preview).toEqual({ width: 1024, height: 768 });
-		const baseline = estimateWorkingSet(jpegInfo(4000, 3000, false), preview.width * preview.height * 40);
-		// The decode is the peak: MozJPEG's heap (4.3 bytes a pixel, measured) and our RGBA copy.
-		expect(baseline).toBe(decodeHeapBytes(jpegInfo(4000, 3000, false)) + 4 * 12_000_000);
-		expect(baseline).toBeLessThan(100 * MB);
-		// A progressive scan keeps every coefficient for the whole decode (8.3 bytes a pixel).
-		const progressive = estimateWorkingSet(jpegInfo(4000, 3000, true), preview.width * preview.height * 40);
-		expect(progressive - baseline).toBe(4 * 12_000_000);
-		expect(progressive).toBeGreaterThan(100 * MB);
+		for (const [w, h] of [
+			[4000, 3000],
+			[8000, 6000],
+			[12000, 8400],
+		] as const) {
+			const plan = planOf(w, h, false, 1024);
+			expect(plan.width).toBe(1024);
+			// The largest 1/d whose decode still covers the preview: 1/2 for 12 MP, 1/4 for 48, 1/8 for 100.
+			expect(Math.ceil(w / plan.denom)).toBeGreaterThanOrEqual(1024);
+			expect(Math.ceil(w / (2 * plan.denom)) < 1024 || plan.denom === 8).toBe(true);
+			// A baseline scan streams MCU row by MCU row: the decoder's memory is rows, not the frame.
+			expect(plan.decoderBytes).toBeLessThanOrEqual(16 * MB);
+			expect(estimateWorkingSet(plan, 0)).toBe(plan.decoderBytes + 4 * 1024 * plan.height);
+			expect(estimateWorkingSet(plan, 50 * MB)).toBe(50 * MB);
+		}
+	});
+
+	it("keeps a progressive JPEG's coefficients only as far as its scale needs", () => {
+		const full = planOf(4000, 3000, true, Infinity);
+		const preview = planOf(4000, 3000, true, 1024);
+		// At full size every coefficient of every block is stored (2 bytes each).
+		expect(full.decoderBytes).toBeGreaterThan(2 * 64 * (12_000_000 / 64) * 1.5);
+		// At 1/2 luma keeps its 4x4 low band, so the store is a fraction of that, and the request fits the budget.
+		expect(preview.denom).toBe(2);
+		expect(preview.decoderBytes).toBeLessThan(full.decoderBytes * 0.7);
+		expect(decodePhaseBytes(preview)).toBeLessThan(100 * MB);
+		// 24 MP progressive to the preview (1/4: DC and the 2x2 band) fits too.
+		expect(decodePhaseBytes(planOf(6000, 4000, true, 1024))).toBeLessThan(40 * MB);
 	});
 
 	it("counts held runtime heaps against other operations, never against their own", async () => {
@@ -145,14 +169,15 @@ describe("admission", () => {
 
 	it("shrinks the OCR preview until the runtime and its pixels fit the budget", () => {
 		const budget = 85 * MB;
-		const small = ocrReservation(jpegInfo(800, 600, false), 960, 2048, budget);
+		const small = ocrReservation((side) => planOf(800, 600, false, side), 960, 2048, budget);
 		expect(small.maxSide).toBe(2048);
 		expect(small.bytes).toBe(ocrRuntimeBytes() + 8 * 480_000 + 8 * 480_000 + 4 * MB);
-		const photo = ocrReservation(jpegInfo(3000, 2250, false), 960, 2048, budget);
+		const photo = ocrReservation((side) => planOf(3000, 2250, false, side), 960, 2048, budget);
 		expect(photo.maxSide).toBeLessThan(2048);
 		expect(photo.maxSide).toBeGreaterThanOrEqual(960);
-		// At least the decode of 6.75 MP (codec heap and our copy), and all of it within the budget.
-		expect(photo.bytes).toBeGreaterThanOrEqual(decodeHeapBytes(jpegInfo(3000, 2250, false)) + 4 * 3000 * 2250);
+		expect(photo.plan.width).toBe(photo.maxSide);
+		// At least the decode to the chosen preview, and all of it within the budget.
+		expect(photo.bytes).toBeGreaterThanOrEqual(decodePhaseBytes(photo.plan));
 		expect(photo.bytes).toBeLessThanOrEqual(budget);
 		// One step larger would not have fitted.
 		const p = previewSize(3000, 2250, Math.ceil(photo.maxSide / 0.9));

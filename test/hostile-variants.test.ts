@@ -4,7 +4,7 @@ import webpEncWasm from "@jsquash/webp/codec/enc/webp_enc_simd.wasm";
 import encodeWebp, { init as initWebpEncode } from "@jsquash/webp/encode.js";
 import { describe, expect, it } from "vitest";
 import { encodeImage, loadImage, probeImage } from "../src/codecs";
-import { decodeBytes } from "../src/codecs/codec";
+import { decodeWebp } from "../src/codecs/codec";
 import { DEFAULT_LIMITS } from "../src/lib/config";
 import type { Pixels } from "../src/lib/pixels";
 import pngFile from "./fixtures/tools.input.png";
@@ -64,11 +64,15 @@ describe("JPEG variants", () => {
 		expect(near(at(pixels, 20, 3), [200, 200, 200, 255], 4)).toBe(true);
 	});
 
-	it("refuses a 4-component (CMYK) JPEG with a clear 422 before decoding", async () => {
+	it("decodes a 4-component Adobe CMYK JPEG to RGB", async () => {
+		// Pure magenta + yellow ink, no black: red on screen.
 		const cmyk = makeJpeg({ width: 16, height: 16, components: 4, samples: () => [0, 255, 255, 0] });
 		expect(await expectOk(await postImage("/api/probe", cmyk))).toMatchObject({ components: 4 });
-		const body = await expectError(await postImage("/api/style/oil", cmyk), 422, "unsupported_variant");
-		expect(body.error?.message).toMatch(/CMYK/);
+		const { pixels } = await load(cmyk);
+		expect(near(at(pixels, 8, 8), [255, 0, 0, 255], 4)).toBe(true);
+		const res = await postImage("/api/style/oil", cmyk);
+		expect(res.status).toBe(200);
+		await res.arrayBuffer();
 		await expectSettled(good);
 	});
 
@@ -196,7 +200,7 @@ describe("WebP variants", () => {
 		]) {
 			const anim = animatedWebp(frames, 24, 16, true);
 			// libwebp's still decoder refuses the file as it is: the first-frame path is what makes it work.
-			await expect(decodeBytes("webp", anim)).rejects.toThrow();
+			await expect(decodeWebp(anim)).rejects.toThrow();
 			expect(await expectOk(await postImage("/api/probe", anim))).toMatchObject({ animated: true, width: 24 });
 			const { pixels } = await load(anim);
 			// The two frames differ in colour, so matching frame 0 exactly rules out frame 1.

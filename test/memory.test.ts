@@ -1,6 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { encodeImage } from "../src/codecs";
+import { encodeImage, planDecode, probeImage } from "../src/codecs";
+import { jpegLastHeapBytes } from "../src/codecs/jpeg";
 import signJpeg from "./fixtures/ocr/dev_en_sign_01.jpg";
 import progressiveFile from "./fixtures/progressive_12mp.jpg";
 import { BASE, expectOk, postImage } from "./helpers/api";
@@ -21,7 +22,13 @@ async function photoJpeg(width = 4000, height = 3000): Promise<Uint8Array> {
 }
 
 type Status = {
-	memory: { live_pixel_bytes: number; codec_wasm_bytes: number; kernel_wasm_bytes: number; ocr_wasm_bytes: number };
+	memory: {
+		live_pixel_bytes: number;
+		codec_wasm_bytes: number;
+		kernel_wasm_bytes: number;
+		ocr_wasm_bytes: number;
+		codec_peaks: Record<string, number>;
+	};
 	models: { loaded: string[]; ocr_runtime: { state: string; dropped: number } };
 	admission: {
 		reserved_bytes: number;
@@ -33,24 +40,38 @@ type Status = {
 	cache: { bytes: number; shed_bytes: number };
 };
 const status = async () => (await expectOk(await SELF.fetch(`${BASE}/api/status`))) as unknown as Status;
+const MiB = 1024 * 1024;
 
 describe("memory accounting", () => {
-	it("refuses a 12 MP progressive JPEG up front: its decode alone needs more than the budget", async () => {
-		// Progressive scans keep every coefficient until the last one: 8.3 bytes a pixel of codec heap.
+	it("styles and reads a 12 MP progressive JPEG, storing only the coefficients its scale needs", async () => {
 		const progressive = new Uint8Array(progressiveFile);
-		for (const path of ["/api/style/sketch", "/api/ocr"]) {
-			const res = await postImage(path, progressive, "image/jpeg");
-			expect(res.status).toBe(413);
-			expect(((await res.json()) as { error: { code: string } }).error.code).toBe("over_memory_budget");
-		}
+		const info = probeImage(progressive);
+		expect([info.width, info.height, info.progressive]).toEqual([4000, 3000, true]);
+		const preview = planDecode(progressive, info, 1024);
+		const ocrView = planDecode(progressive, info, 2048);
+		// The preview decodes at 1/2 (luma keeps its 4x4 low band); the 2048 OCR view needs full scale (2000 < 2048).
+		expect([preview.denom, ocrView.denom]).toEqual([2, 1]);
+		const style = await postImage("/api/style/sketch?format=jpeg", progressive, "image/jpeg");
+		expect(style.status).toBe(200);
+		await style.arrayBuffer();
+		const afterStyle = await status();
+		// The kernel's heap is what the plan reserved for it, at most, and far below the 12 MP frame's 48 MB of RGBA.
+		expect(afterStyle.memory.codec_peaks.jpeg_decode).toBeLessThanOrEqual(preview.decoderBytes);
+		expect(preview.decoderBytes).toBeLessThan(32 * MiB);
+		const ocr = await postImage("/api/ocr", progressive, "image/jpeg");
+		expect(ocr.status).toBe(200);
+		expect(((await ocr.json()) as { data: { width: number } }).data.width).toBe(4000);
 		const after = await status();
+		expect(after.memory.codec_peaks.jpeg_decode).toBeLessThanOrEqual(ocrView.decoderBytes);
 		expect(after.admission.in_flight).toEqual({ ocr: 0, filter: 0 });
 		expect(after.admission.reserved_bytes).toBe(0);
+		// No decoder instance outlives its request.
+		expect(after.memory.codec_wasm_bytes).toBe(0);
 	});
 
-	it("returns to where it started after a 12 MP styled preview, and no codec heap is kept", async () => {
+	it("returns to where it started after a 12 MP styled preview, reserving the decode of rows, not the frame", async () => {
 		const jpeg = await photoJpeg();
-		const before = (await expectOk(await SELF.fetch(`${BASE}/api/status`))) as unknown as Status;
+		const before = await status();
 		const res = await SELF.fetch(`${BASE}/api/style/sketch?format=jpeg`, {
 			method: "POST",
 			body: jpeg,
@@ -58,13 +79,18 @@ describe("memory accounting", () => {
 		});
 		expect(res.status).toBe(200);
 		await res.arrayBuffer();
-		const after = (await expectOk(await SELF.fetch(`${BASE}/api/status`))) as unknown as Status;
+		const after = await status();
 		expect(after.memory.live_pixel_bytes).toBe(before.memory.live_pixel_bytes);
 		expect(after.admission.in_flight).toEqual({ ocr: 0, filter: 0 });
-		// The request reserved its decode peak: MozJPEG's heap (4.3 bytes a pixel) and our 12 MP RGBA.
-		expect(after.admission.peak_reserved_bytes).toBeGreaterThanOrEqual(83 * 1_200_000);
-		// No codec instance outlives its call: the decoder's 12 MP heap is not held.
-		expect(after.memory.codec_wasm_bytes).toBe(before.memory.codec_wasm_bytes);
+		// A baseline scan is decoded MCU row by MCU row at 1/2 scale: a few MB of kernel heap.
+		const plan = planDecode(jpeg, probeImage(jpeg), 1024);
+		expect(plan.denom).toBe(2);
+		// The same isolate serves SELF, so the decoder's own reading of its last heap is visible here.
+		expect(jpegLastHeapBytes()).toBeGreaterThan(0);
+		expect(jpegLastHeapBytes()).toBeLessThanOrEqual(plan.decoderBytes);
+		expect(plan.decoderBytes).toBeLessThanOrEqual(4 * MiB);
+		// No codec instance outlives its call.
+		expect(after.memory.codec_wasm_bytes).toBe(0);
 		// The kernel worked on the 1024x768 preview, not the upload: a few bytes a preview pixel.
 		expect(after.memory.kernel_wasm_bytes).toBeLessThan(1024 * 768 * 24);
 	});
@@ -81,9 +107,10 @@ describe("memory accounting", () => {
 		expect(loaded.admission.held_bytes.cache).toBe(loaded.cache.bytes);
 		expect(loaded.cache.bytes).toBeGreaterThan(0);
 
-		// 3600 x 2700: about 78 MB to decode, more than the budget leaves beside the idle runtime.
-		const big = await photoJpeg(3600, 2700);
-		const res = await postImage("/api/style/sketch?format=jpeg", big, "image/jpeg");
+		// A 2000x1500 styled image: its JPEG encode (MozJPEG's heap, about 21 bytes a pixel) needs more
+		// than the budget leaves beside the idle runtime.
+		const big = await photoJpeg(3000, 2250);
+		const res = await postImage("/api/style/sketch?format=jpeg&max_side=2000", big, "image/jpeg");
 		expect(res.status).toBe(200);
 		await res.arrayBuffer();
 		const after = await status();

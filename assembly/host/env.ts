@@ -4,3 +4,6 @@
 
 /** Copies up to `capacity` more input bytes to ptr; returns how many, 0 at the end. */
 export declare function refill(ptr: usize, capacity: i32): i32;
+
+/** Takes one finished RGBA output row of the area resampler (_area.ts), row y of the output. */
+export declare function emitRow(ptr: usize, y: i32): void;

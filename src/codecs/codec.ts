@@ -1,22 +1,19 @@
-import mozjpegDecode from "@jsquash/jpeg/codec/dec/mozjpeg_dec.js";
-import jpegDecWasm from "@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm";
 import mozjpegEncode from "@jsquash/jpeg/codec/enc/mozjpeg_enc.js";
 import jpegEncWasm from "@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm";
 import { defaultOptions as jpegDefaults } from "@jsquash/jpeg/meta.js";
-// @ts-expect-error the package types this file as its exports; wrangler imports it as a compiled module
-import pngWasm from "@jsquash/png/codec/pkg/squoosh_png_bg.wasm";
-import decodePng, { init as initPngDecode } from "@jsquash/png/decode.js";
-import encodePng, { init as initPngEncode } from "@jsquash/png/encode.js";
 import webpDecode from "@jsquash/webp/codec/dec/webp_dec.js";
 import webpDecWasm from "@jsquash/webp/codec/dec/webp_dec.wasm";
 import webpEncode from "@jsquash/webp/codec/enc/webp_enc_simd.js";
 import webpEncWasm from "@jsquash/webp/codec/enc/webp_enc_simd.wasm";
 import { defaultOptions as webpDefaults } from "@jsquash/webp/meta.js";
 import type { Pixels } from "../lib/pixels";
+import { encodePng } from "./png";
 import type { ImageFormat } from "./sniff";
 
 /**
- * The emscripten codecs (MozJPEG, libwebp) get a fresh instance for every
+ * JPEG and PNG decoding, and PNG encoding, are our own kernels (./jpeg,
+ * ./png), which decode straight to the size the work needs. What remains
+ * here are the emscripten codecs: MozJPEG's encoder and libwebp. They get a fresh instance for every
  * call, made from a precompiled module (workerd will not compile wasm from
  * bytes) and referenced only by that call. A heap never shrinks, so instances
  * kept between requests would hold what their largest image needed; jsquash's
@@ -31,11 +28,17 @@ import type { ImageFormat } from "./sniff";
  */
 type Factory = (options: object) => Promise<unknown>;
 
-// Heaps of the calls in progress (they grow during the call), and the largest any call reached.
+// Heaps of the calls in progress (they grow during the call), and the largest each codec's calls reached.
 const liveHeaps = new Set<WebAssembly.Memory>();
-let peakHeapBytes = 0;
+const peaks: Record<EmscriptenCodec, number> = { mozjpeg_encode: 0, webp_decode: 0, webp_encode: 0 };
+type EmscriptenCodec = "mozjpeg_encode" | "webp_decode" | "webp_encode";
 
-async function withInstance<M, T>(factory: unknown, module: WebAssembly.Module, use: (m: M) => T): Promise<T> {
+async function withInstance<M, T>(
+	codec: EmscriptenCodec,
+	factory: unknown,
+	module: WebAssembly.Module,
+	use: (m: M) => T,
+): Promise<T> {
 	let memory: WebAssembly.Memory | undefined;
 	const instance = (await (factory as Factory)({
 		noInitialRun: true,
@@ -52,50 +55,30 @@ async function withInstance<M, T>(factory: unknown, module: WebAssembly.Module, 
 	} finally {
 		if (memory) {
 			liveHeaps.delete(memory);
-			peakHeapBytes = Math.max(peakHeapBytes, memory.buffer.byteLength);
+			peaks[codec] = Math.max(peaks[codec], memory.buffer.byteLength);
 		}
 	}
 }
 
-/** Largest heap one MozJPEG or libwebp call has reached in this isolate. */
-export function codecPeakBytes(): number {
-	return peakHeapBytes;
+/** Largest heap one call of each emscripten codec has reached in this isolate. */
+export function emscriptenPeaks(): Record<EmscriptenCodec, number> {
+	return { ...peaks };
 }
 
-export function resetCodecPeakForTest(): void {
-	peakHeapBytes = 0;
+/** Heaps of the emscripten codec calls in progress. */
+export function emscriptenLiveBytes(): number {
+	let live = 0;
+	for (const m of liveHeaps) live += m.buffer.byteLength;
+	return live;
+}
+
+export function resetEmscriptenPeaksForTest(): void {
+	for (const k of Object.keys(peaks) as EmscriptenCodec[]) peaks[k] = 0;
 }
 
 type ImageOut = { data: Uint8ClampedArray; width: number; height: number } | null;
 type Decoder = { decode(buffer: ArrayBuffer, preserveOrientation?: boolean): ImageOut };
 type Encoder = { encode(data: Uint8ClampedArray, width: number, height: number, options: object): Uint8Array | null };
-
-// The png crate's wasm-bindgen glue keeps one module for both directions in
-// its own module state and cannot be re-initialised, so it is set up once.
-let png: Promise<{ memory: WebAssembly.Memory }> | null = null;
-function pngModule(): Promise<unknown> {
-	png ??= initPngDecode(pngWasm).then(async (out) => {
-		await initPngEncode(pngWasm);
-		return out as unknown as { memory: WebAssembly.Memory };
-	});
-	return png.catch((err) => {
-		png = null;
-		throw err;
-	});
-}
-let pngHeap: WebAssembly.Memory | undefined;
-
-/** Wasm memory the codecs keep between requests: the PNG module's heap. */
-export function codecResidentBytes(): number {
-	return pngHeap?.buffer.byteLength ?? 0;
-}
-
-/** Wasm memory the codecs hold right now: calls in progress plus the PNG module's heap. */
-export function codecHeapBytes(): number {
-	let live = 0;
-	for (const m of liveHeaps) live += m.buffer.byteLength;
-	return live + (pngHeap?.buffer.byteLength ?? 0);
-}
 
 function decoded(image: ImageOut, codec: string): ImageOut & object {
 	if (!image) throw new Error(`${codec} could not decode the data`);
@@ -106,24 +89,16 @@ function toPixels(image: { data: Uint8ClampedArray; width: number; height: numbe
 	return { data: image.data, width: image.width, height: image.height };
 }
 
-/** Decodes to RGBA in stored orientation. Throws whatever the codec throws. */
-export async function decodeBytes(format: ImageFormat, bytes: Uint8Array): Promise<Pixels> {
-	// The codecs take an ArrayBuffer; slice only when the view does not cover its buffer.
+/** Decodes a whole WebP to RGBA (libwebp exposes no scaled decode). Throws whatever the codec throws. */
+export async function decodeWebp(bytes: Uint8Array): Promise<Pixels> {
+	// The codec takes an ArrayBuffer; slice only when the view does not cover its buffer.
 	const buffer =
 		bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
 			? (bytes.buffer as ArrayBuffer)
 			: (bytes.slice().buffer as ArrayBuffer);
-	switch (format) {
-		case "jpeg":
-			return withInstance(mozjpegDecode, jpegDecWasm, (m: Decoder) =>
-				toPixels(decoded(m.decode(buffer, false), "MozJPEG")),
-			);
-		case "webp":
-			return withInstance(webpDecode, webpDecWasm, (m: Decoder) => toPixels(decoded(m.decode(buffer), "libwebp")));
-		case "png":
-			pngHeap = ((await pngModule()) as { memory: WebAssembly.Memory }).memory;
-			return toPixels(await decodePng(buffer));
-	}
+	return withInstance("webp_decode", webpDecode, webpDecWasm, (m: Decoder) =>
+		toPixels(decoded(m.decode(buffer), "libwebp")),
+	);
 }
 
 /** Encodes RGBA pixels; quality 1-100 applies to JPEG and lossy WebP. */
@@ -136,18 +111,16 @@ export async function encodeBytes(format: ImageFormat, pixels: Pixels, quality: 
 	};
 	switch (format) {
 		case "jpeg":
-			return withInstance(mozjpegEncode, jpegEncWasm, (m: Encoder) =>
+			return withInstance("mozjpeg_encode", mozjpegEncode, jpegEncWasm, (m: Encoder) =>
 				// Baseline, not jsquash's progressive default: a 1000x1000 encode took 96 ms
 				// instead of 297 for a file 4% larger, with the same heap.
 				encoded(m.encode(data, width, height, { ...jpegDefaults, quality, progressive: false }), "MozJPEG"),
 			);
 		case "webp":
-			return withInstance(webpEncode, webpEncWasm, (m: Encoder) =>
+			return withInstance("webp_encode", webpEncode, webpEncWasm, (m: Encoder) =>
 				encoded(m.encode(data, width, height, { ...webpDefaults, quality }), "libwebp"),
 			);
 		case "png":
-			pngHeap = ((await pngModule()) as { memory: WebAssembly.Memory }).memory;
-			// The codec only reads data, width and height: our Pixels shape.
-			return new Uint8Array(await encodePng(pixels as unknown as Parameters<typeof encodePng>[0]));
+			return encodePng(pixels);
 	}
 }

@@ -1,25 +1,21 @@
 /**
- * How much wasm heap a codec call takes, from the header alone, so that
- * admission can reserve it before a byte is decoded. The codecs hold far
- * more than the RGBA they hand back: MozJPEG keeps a progressive image's
- * coefficients for the whole decode, and its encoder (progressive, optimised
- * Huffman coding) buffers the coefficients of the whole frame. Measured on a
+ * Memory of the emscripten codecs that remain (MozJPEG's encoder, libwebp),
+ * from the header alone, so that admission can reserve it before a byte is
+ * decoded. They hold far more than the RGBA they hand back. Measured on a
  * 4000x3000 frame (the heap's final size, which includes emscripten's growth
  * steps), bytes per pixel:
  *
- * | call                        | heap |
- * |-----------------------------|------|
- * | JPEG decode, baseline       | 4.3  |
- * | JPEG decode, progressive    | 8.3  |
+ * | call                          | heap |
+ * |-------------------------------|------|
  * | WebP decode, lossy / lossless | 4.9 / 8.0 |
- * | PNG decode, 8-bit RGBA / RGB / 16-bit RGBA | 5.3 / 9.9 / 6.8 |
- * | JPEG encode                 | 20.0 (20.8 at 1024x768) |
- * | WebP encode (lossy)         | 11.6 |
- * | PNG encode, 8-bit RGBA      | 23.3 |
+ * | JPEG encode (MozJPEG)         | 20.0 (20.8 at 1024x768) |
+ * | WebP encode (lossy)           | 11.6 |
  *
- * The JS copy of the decoded image (4 bytes a pixel) is on top of these.
  * Below about 1 MP the module's initial 16 MiB heap is the size instead.
+ * Our own decoders (./jpeg, ./png) and the PNG encoder report their needs
+ * themselves, from their layouts.
  */
+import { pngEncodeBytes } from "./png";
 import type { ImageInfo } from "./probe";
 import type { ImageFormat } from "./sniff";
 
@@ -28,27 +24,20 @@ const MB = 1024 * 1024;
 // once by emscripten's 20% step when an image needs a little more.
 const MIN_BYTES = 19.5 * MB;
 
-/** Heap per pixel of decoding this image, in tenths of a byte (integers keep the sums exact). */
-function decodeTenths(info: ImageInfo): number {
-	switch (info.format) {
-		case "jpeg":
-			return info.progressive ? 83 : 43;
-		case "webp":
-			return info.lossless ? 80 : 49;
-		case "png":
-			// The widest of the measured layouts; the png crate expands RGB and palettes to RGBA.
-			return 99;
-	}
+/**
+ * A WebP decode: libwebp's heap and our RGBA copy of the whole frame (4 bytes
+ * a pixel), both alive until the frame is resampled to the size the work needs.
+ */
+export function wholeFrameDecodeBytes(info: ImageInfo): number {
+	const pixels = info.width * info.height;
+	const heap = Math.max(MIN_BYTES, Math.ceil(((info.lossless ? 80 : 49) * pixels) / 10));
+	return heap + 4 * pixels;
 }
 
-const ENCODE_TENTHS: Record<ImageFormat, number> = { jpeg: 208, webp: 116, png: 233 };
+const ENCODE_TENTHS: Record<"jpeg" | "webp", number> = { jpeg: 208, webp: 116 };
 
-/** Wasm heap one decode of this image takes. */
-export function decodeHeapBytes(info: ImageInfo): number {
-	return Math.max(MIN_BYTES, Math.ceil((decodeTenths(info) * info.width * info.height) / 10));
-}
-
-/** Wasm heap one encode of a width x height image to `format` takes. */
+/** Memory one encode of a width x height image to `format` takes, beside the pixels it reads. */
 export function encodeHeapBytes(format: ImageFormat, width: number, height: number): number {
+	if (format === "png") return pngEncodeBytes(width, height);
 	return Math.max(MIN_BYTES, Math.ceil((ENCODE_TENTHS[format] * width * height) / 10));
 }

@@ -1,6 +1,8 @@
-export { codecHeapBytes, codecPeakBytes, codecResidentBytes, resetCodecPeakForTest } from "./codec";
+export { emscriptenLiveBytes, emscriptenPeaks, resetEmscriptenPeaksForTest } from "./codec";
 export { chooseOutput, type EncodedImage, encodeImage, type OutputChoice, toDataUrl } from "./encode";
-export { decodeHeapBytes, encodeHeapBytes } from "./heap";
-export { checkDimensions, decodeImage, decodeToFit, type LoadedImage, loadImage } from "./load";
+export { encodeHeapBytes } from "./heap";
+export { checkDimensions, decodeImage, decodePlanned, decodeToFit, type LoadedImage, loadImage } from "./load";
+export { checkWholeFrame, type DecodePlan, decodePhaseBytes, fitSize, planDecode } from "./plan";
 export { displaySize, type ImageInfo, probeImage } from "./probe";
 export { type ImageFormat, MIME_TYPES, SUPPORTED_FORMATS, sniffFormat } from "./sniff";
+export { codecHeapBytes, codecPeaks } from "./status";

@@ -1,8 +1,11 @@
-import { TooLargeError, UnprocessableError } from "../lib/errors";
+import { AppError, TooLargeError, UnprocessableError } from "../lib/errors";
 import { applyOrientation } from "../lib/orient";
 import type { Pixels } from "../lib/pixels";
-import { downscaleToFit } from "../lib/resize";
-import { decodeBytes } from "./codec";
+import { resizeArea } from "../lib/resize";
+import { decodeWebp } from "./codec";
+import { decodeJpeg } from "./jpeg";
+import { type DecodePlan, planDecode } from "./plan";
+import { decodePng } from "./png";
 import { displaySize, type ImageInfo, probeImage } from "./probe";
 import { firstWebpFrame, onCanvas } from "./webp-anim";
 
@@ -12,7 +15,7 @@ export interface DimensionLimits {
 }
 
 export interface LoadedImage {
-	/** Pixels as displayed (EXIF orientation applied), downscaled to fit maxSide. */
+	/** Pixels as displayed (EXIF orientation applied), at most maxSide on the longer side. */
 	pixels: Pixels;
 	info: ImageInfo;
 	/** Display size of the original upload, before any downscale. */
@@ -33,63 +36,66 @@ export function checkDimensions(info: ImageInfo, limits: DimensionLimits): void 
 	}
 }
 
-// A JPEG that stops before its end-of-image marker decodes into grey filler
-// without complaint; we refuse it rather than return a silently damaged result.
-function hasJpegEnd(bytes: Uint8Array): boolean {
-	const from = Math.max(2, bytes.length - 4096);
-	for (let i = bytes.length - 2; i >= from; i--) if (bytes[i] === 0xff && bytes[i + 1] === 0xd9) return true;
-	return false;
+/**
+ * libwebp has no scaled decode: the frame is decoded whole, then area
+ * resampled. An animated WebP gives its first frame on the full canvas.
+ */
+async function decodeWebpTo(bytes: Uint8Array, info: ImageInfo, width: number, height: number): Promise<Pixels> {
+	let full: Pixels;
+	if (info.animated) {
+		const frame = firstWebpFrame(bytes, info.width, info.height);
+		full = onCanvas(await decodeWebp(frame.still), frame.x, frame.y, info.width, info.height);
+	} else {
+		full = await decodeWebp(bytes);
+	}
+	if (full.width !== info.width || full.height !== info.height) {
+		throw new UnprocessableError("undecodable_image", "the decoded size does not match the image header");
+	}
+	return width === full.width && height === full.height ? full : resizeArea(full, width, height);
 }
 
 /**
- * Decodes after the header checks; every decoder failure becomes a 422. An
- * animated WebP gives its first frame on the full canvas.
+ * Decodes straight to the plan's size, in stored orientation. JPEG and PNG
+ * never make a full-resolution frame (the upload's bytes are the only
+ * full-size buffer); every decoder failure is a 422.
  */
-export async function decodeImage(bytes: Uint8Array, info: ImageInfo): Promise<Pixels> {
-	if (info.format === "jpeg" && !hasJpegEnd(bytes)) {
-		throw new UnprocessableError("truncated_image", "the JPEG data ends before its end-of-image marker");
-	}
-	// libjpeg cannot convert CMYK or YCCK to RGB; say so instead of letting it fail inside.
-	if (info.format === "jpeg" && info.components !== undefined && info.components !== 1 && info.components !== 3) {
-		throw new UnprocessableError(
-			"unsupported_variant",
-			`JPEGs with ${info.components} colour components (CMYK/YCCK) are not supported; convert the image to RGB`,
-		);
-	}
-	if (info.format === "webp" && info.animated) {
-		const frame = firstWebpFrame(bytes, info.width, info.height);
-		const still = await decodeImage(frame.still, {
-			...info,
-			animated: false,
-			width: frame.width,
-			height: frame.height,
-		});
-		return onCanvas(still, frame.x, frame.y, info.width, info.height);
-	}
-	let pixels: Pixels;
+export async function decodePlanned(bytes: Uint8Array, plan: DecodePlan): Promise<Pixels> {
+	const { info, width, height } = plan;
 	try {
-		pixels = await decodeBytes(info.format, bytes);
-	} catch {
+		switch (info.format) {
+			case "jpeg":
+				return decodeJpeg(bytes, width, height);
+			case "png":
+				return await decodePng(bytes, width, height);
+			case "webp":
+				return await decodeWebpTo(bytes, info, width, height);
+		}
+	} catch (err) {
+		if (err instanceof AppError) throw err;
 		throw new UnprocessableError(
 			"undecodable_image",
 			`the ${info.format.toUpperCase()} data could not be decoded (corrupt, truncated or an unsupported variant)`,
 		);
 	}
-	if (pixels.width !== info.width || pixels.height !== info.height) {
-		throw new UnprocessableError("undecodable_image", "the decoded size does not match the image header");
-	}
-	return pixels;
+}
+
+/** A whole image at full size in stored orientation (tests, benches and references). */
+export function decodeImage(bytes: Uint8Array, info: ImageInfo): Promise<Pixels> {
+	return decodePlanned(bytes, planDecode(bytes, info, Infinity));
 }
 
 /**
- * Decode, downscale to maxSide, then orient: the part of intake that touches
- * pixels, for a header already probed and checked. Downscaling before
- * orienting touches fewer pixels, and the full-size decode is dropped as soon
- * as the downscale is done.
+ * The part of intake that touches pixels, for a header already probed and
+ * checked: decode to fit maxSide, then orient (orienting the small result
+ * touches the fewest pixels).
  */
-export async function decodeToFit(bytes: Uint8Array, info: ImageInfo, maxSide = Infinity): Promise<LoadedImage> {
-	const decoded = await decodeImage(bytes, info);
-	const pixels = applyOrientation(downscaleToFit(decoded, maxSide), info.orientation);
+export async function decodeToFit(
+	bytes: Uint8Array,
+	info: ImageInfo,
+	maxSide = Infinity,
+	plan: DecodePlan = planDecode(bytes, info, maxSide),
+): Promise<LoadedImage> {
+	const pixels = applyOrientation(await decodePlanned(bytes, plan), info.orientation);
 	const original = displaySize(info);
 	return { pixels, info, original, scale: pixels.width / original.width };
 }

@@ -1,5 +1,5 @@
 import { cacheBytes, shedCache } from "../cache";
-import { codecResidentBytes, decodeHeapBytes, type ImageInfo } from "../codecs";
+import { type DecodePlan, decodePhaseBytes, fitSize } from "../codecs";
 import { kernelMemoryBytes, releaseKernel } from "../filters";
 import type { Env } from "../lib/config";
 import { wasmMemoryBytes, wasmPeakBytes } from "../ocr/session";
@@ -56,29 +56,25 @@ const MIN_OCR_SIDE = 960;
 
 /**
  * The longest preview side at which an OCR request fits the budget with the
- * runtime at its full size, and the bytes it must reserve: the larger of the
- * decode (codec copy and ours), the downscale (full image and preview) and
- * the OCR phase (runtime plus pixel buffers).
+ * runtime at its full size, the decode planned for it, and the bytes it must
+ * reserve: the larger of the decode (decoder and preview) and the OCR phase
+ * (runtime plus pixel buffers). `plan` plans the decode for a preview side.
  */
 export function ocrReservation(
-	info: ImageInfo,
+	plan: (maxSide: number) => DecodePlan,
 	detLimitSide: number,
 	maxSide: number,
 	budgetBytes: number,
-): { maxSide: number; bytes: number } {
-	const { width, height } = info;
+): { maxSide: number; bytes: number; plan: DecodePlan } {
 	const runtime = ocrRuntimeBytes();
-	const phase = (p: { width: number; height: number }) =>
-		runtime + ocrPhaseBytes(p.width * p.height, detLimitSide * detLimitSide);
+	const phase = (p: DecodePlan) => runtime + ocrPhaseBytes(p.width * p.height, detLimitSide * detLimitSide);
 	let side = maxSide;
-	let preview = previewSize(width, height, side);
-	while (phase(preview) > budgetBytes && side > MIN_OCR_SIDE) {
+	let decode = plan(side);
+	while (phase(decode) > budgetBytes && side > MIN_OCR_SIDE) {
 		side = Math.max(MIN_OCR_SIDE, Math.floor(side * 0.9));
-		preview = previewSize(width, height, side);
+		decode = plan(side);
 	}
-	// The downscale's working set is the preview itself; the OCR phase comes after it.
-	const intake = estimateWorkingSet(info, 4 * preview.width * preview.height);
-	return { maxSide: side, bytes: Math.max(intake, phase(preview)) };
+	return { maxSide: side, bytes: Math.max(decodePhaseBytes(decode), phase(decode)), plan: decode };
 }
 
 let shared: Admission | null = null;
@@ -118,7 +114,8 @@ export function admission(env: AdmissionEnv | undefined): Admission {
 		held: () => ({
 			ocr: wasmMemoryBytes(),
 			filter: kernelMemoryBytes(),
-			other: codecResidentBytes(),
+			// Every codec instance is dropped when its call ends: nothing is held between requests.
+			other: 0,
 			cache: cacheBytes(),
 		}),
 		reclaim: env && "MODELS" in env ? (busy, shortfall) => reclaim(env as Env, busy, shortfall) : undefined,
@@ -127,19 +124,14 @@ export function admission(env: AdmissionEnv | undefined): Admission {
 }
 
 /**
- * Peak bytes an image request holds up to its preview, from the header alone.
- * Decoding holds the codec's heap (src/codecs/heap.ts: 4.3 to 9.9 bytes a
- * pixel by format) and our copy of the full image (4) at once; after that
- * the full image until the downscale, then the preview's own working set.
- * The larger of the two phases is the reservation.
+ * Peak bytes an image request holds, from the header alone: the decode phase
+ * (the decoder's memory and the preview it writes; src/codecs/plan.ts), or
+ * what the request holds after it (`afterBytes`: the preview, its copies and
+ * the kernels' working sets), whichever is larger.
  */
-export function estimateWorkingSet(info: ImageInfo, previewBytes: number): number {
-	const full = info.width * info.height;
-	return Math.max(decodeHeapBytes(info) + 4 * full, 4 * full + previewBytes);
+export function estimateWorkingSet(plan: DecodePlan, afterBytes: number): number {
+	return Math.max(decodePhaseBytes(plan), afterBytes);
 }
 
 /** Size after downscaling a width x height image so its longer side fits maxSide (as the intake does). */
-export function previewSize(width: number, height: number, maxSide: number): { width: number; height: number } {
-	const r = Math.min(1, maxSide / Math.max(width, height));
-	return { width: Math.max(1, Math.round(width * r)), height: Math.max(1, Math.round(height * r)) };
-}
+export const previewSize = fitSize;

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { resultCache } from "../cache";
-import { codecHeapBytes, codecPeakBytes } from "../codecs";
+import { codecHeapBytes, codecPeaks } from "../codecs";
 import { kernelMemoryBytes, kernelPeakBytes } from "../filters";
 import { requestStats } from "../lib/stats";
 import { VERSIONS } from "../lib/versions";
@@ -25,7 +25,7 @@ export const statusRoutes = new Hono<AppEnv>().get("/", (c) => {
 		codec_wasm_bytes: codecHeapBytes(),
 		kernel_wasm_bytes: kernelMemoryBytes(),
 		ocr_wasm_bytes: ocr.wasmBytes,
-		codec_wasm_peak_bytes: codecPeakBytes(),
+		codec_wasm_peak_bytes: Math.max(...Object.values(codecPeaks())),
 		kernel_wasm_peak_bytes: kernelPeakBytes(),
 		ocr_wasm_peak_bytes: wasmPeakBytes(),
 	};
@@ -36,6 +36,7 @@ export const statusRoutes = new Hono<AppEnv>().get("/", (c) => {
 			...memory,
 			wasm_total_bytes: memory.codec_wasm_bytes + memory.kernel_wasm_bytes + memory.ocr_wasm_bytes,
 			live_pixel_bytes: admission(c.env).stats().reserved_bytes,
+			codec_peaks: codecPeaks(),
 		},
 		models: { runtime: ocr.state, loaded: ocr.sessions, ocr_runtime: runtimeView(ocr) },
 		admission: admission(c.env).stats(),

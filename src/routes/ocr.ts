@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { resultKey } from "../cache";
-import { checkDimensions, decodeToFit, probeImage } from "../codecs";
+import { checkDimensions, checkWholeFrame, decodeToFit, planDecode, probeImage } from "../codecs";
 import { UnprocessableError } from "../lib/errors";
 import { md5Hex } from "../lib/md5";
 import { modelFiles, modelRegistry } from "../models";
@@ -62,11 +62,17 @@ export const ocrRoutes = new Hono<AppEnv>().post("/", async (c) => {
 			checkDimensions(info, c.get("limits"));
 			const gate = admission(c.env);
 			// The preview shrinks (not below 960) when the runtime and its pixels would not fit the budget.
-			const plan = ocrReservation(info, options.det_limit_side, OCR_MAX_SIDE, gate.budgetBytes);
+			const plan = ocrReservation(
+				(side) => planDecode(upload.bytes, info, side),
+				options.det_limit_side,
+				OCR_MAX_SIDE,
+				gate.budgetBytes,
+			);
+			checkWholeFrame(plan.plan, gate.budgetBytes);
 			const ticket = await gate.acquire("ocr", plan.bytes);
 			try {
 				const t0 = performance.now();
-				const image = await decodeToFit(upload.bytes, info, plan.maxSide);
+				const image = await decodeToFit(upload.bytes, info, plan.maxSide, plan.plan);
 				const decode = performance.now() - t0;
 				const result = await registry.use([...OCR_MODEL_NAMES], async () =>
 					recognize(image.pixels, options, await ocrModelSet(entries, modelFiles(c.env))),

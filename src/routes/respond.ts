@@ -1,5 +1,4 @@
 import type { Context } from "hono";
-import { type LoadedImage, loadImage } from "../codecs";
 import { successBody } from "../lib/envelope";
 import { readUpload, type Upload } from "../lib/upload";
 import { uploadPool } from "../models/uploads";
@@ -23,16 +22,6 @@ export async function readImageUpload(c: Context<AppEnv>): Promise<Upload> {
 	const upload = await readUpload(c.req.raw, cap);
 	hold.shrink(upload.bytes.byteLength);
 	return upload;
-}
-
-/** Reads, checks and decodes the upload, downscaled to maxSide. */
-export async function intakeImage(
-	c: Context<AppEnv>,
-	maxSide = Infinity,
-): Promise<{ upload: Upload; image: LoadedImage }> {
-	const upload = await readImageUpload(c);
-	const image = await loadImage(upload.bytes, c.get("limits"), maxSide);
-	return { upload, image };
 }
 
 /** Query options, with fields sent alongside a multipart or JSON upload filling the gaps. */

@@ -2,6 +2,7 @@ import { type Context, Hono } from "hono";
 import { type KeyParts, resultCache, resultKey } from "../cache";
 import {
 	checkDimensions,
+	checkWholeFrame,
 	chooseOutput,
 	decodeToFit,
 	encodeHeapBytes,
@@ -9,6 +10,7 @@ import {
 	type ImageFormat,
 	type ImageInfo,
 	type OutputChoice,
+	planDecode,
 	probeImage,
 	toDataUrl,
 } from "../codecs";
@@ -25,7 +27,7 @@ import {
 import { NotFoundError, UnprocessableError } from "../lib/errors";
 import { md5Hex } from "../lib/md5";
 import type { Pixels } from "../lib/pixels";
-import { admission, estimateWorkingSet, previewSize } from "../models/limits";
+import { admission, estimateWorkingSet } from "../models/limits";
 import { serveCached, serverTiming } from "./cached";
 import { ok, optionsOf, readImageUpload } from "./respond";
 import type { AppEnv } from "./types";
@@ -81,13 +83,16 @@ async function admitDecode(
 ) {
 	const info: ImageInfo = probeImage(bytes);
 	checkDimensions(info, c.get("limits"));
-	const preview = previewSize(info.width, info.height, maxSide);
+	const gate = admission(c.env);
+	const plan = planDecode(bytes, info, maxSide);
+	checkWholeFrame(plan, gate.budgetBytes);
+	const preview = { width: plan.width, height: plan.height };
 	const kernels = Math.max(0, ...filters.map(([n, p]) => filterWorkingSetBytes(n, preview.width, preview.height, p)));
 	const pixels = 8 * preview.width * preview.height;
 	const encode = pixels + encodeHeapBytes(format, preview.width, preview.height);
-	const estimate = Math.max(estimateWorkingSet(info, pixels + kernels), encode);
-	const ticket = await admission(c.env).acquire("filter", estimate);
-	return { info, ticket };
+	const estimate = Math.max(estimateWorkingSet(plan, pixels + kernels), encode);
+	const ticket = await gate.acquire("filter", estimate);
+	return { info, plan, ticket };
 }
 
 async function timed<T>(stages: Record<string, number>, name: string, run: () => T | Promise<T>): Promise<T> {
@@ -127,10 +132,11 @@ export const styleRoutes = new Hono<AppEnv>()
 			negotiated: options.format === undefined,
 			compute: async () => {
 				const stages: Record<string, number> = {};
-				const { info, ticket } = await admitDecode(c, upload.bytes, maxSide, [[name, params]], out.format);
+				const { info, plan, ticket } = await admitDecode(c, upload.bytes, maxSide, [[name, params]], out.format);
 				try {
-					let image: Pixels | null = (await timed(stages, "decode", () => decodeToFit(upload.bytes, info, maxSide)))
-						.pixels;
+					let image: Pixels | null = (
+						await timed(stages, "decode", () => decodeToFit(upload.bytes, info, maxSide, plan))
+					).pixels;
 					const styled = await timed(stages, "filter", () => applyFilter(name, image!, params));
 					image = null;
 					const encoded = await timed(stages, "encode", () => encodeImage(styled, out));
@@ -157,9 +163,9 @@ export const styleRoutes = new Hono<AppEnv>()
 		const md5 = await md5Hex(upload.bytes);
 		const cache = resultCache(c.env);
 		const stages: Record<string, number> = {};
-		const { info, ticket } = await admitDecode(c, upload.bytes, maxSide, [...paramsOf], out.format);
+		const { info, plan, ticket } = await admitDecode(c, upload.bytes, maxSide, [...paramsOf], out.format);
 		try {
-			const image = (await timed(stages, "decode", () => decodeToFit(upload.bytes, info, maxSide))).pixels;
+			const image = (await timed(stages, "decode", () => decodeToFit(upload.bytes, info, maxSide, plan))).pixels;
 			const original = await timed(stages, "encode", () => encodeImage(image, out));
 			const results: Record<string, { image: string; cache: string; filter_ms: number; encode_ms: number }> = {};
 			for (const name of names) {
