@@ -13,7 +13,7 @@ const jpeg = new Uint8Array(jpegFile);
 const png = new Uint8Array(pngFile);
 const webp = new Uint8Array(webpFile);
 const JSON_TYPE = { "content-type": "application/json" };
-const CAP = 20 * 1024 * 1024;
+const CAP = 30 * 1024 * 1024;
 
 describe("content types that lie", () => {
 	it("sniffs the bytes whatever the label or filename says", async () => {

@@ -101,7 +101,7 @@ describe("POST /api/probe: refusals", () => {
 	});
 
 	it("refuses an oversize body with 413 while reading it", async () => {
-		const big = new Uint8Array(21 * 1024 * 1024);
+		const big = new Uint8Array(31 * 1024 * 1024);
 		big.set(jpeg);
 		await expectError(await postImage("/api/probe", big), 413, "body_too_large");
 	});

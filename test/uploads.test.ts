@@ -31,7 +31,7 @@ describe("the upload pool", () => {
 	});
 
 	it("refuses a second large upload of unknown length while one is arriving, and frees it when it ends", async () => {
-		// No Content-Length: the reader must assume the body cap (20 MB), held twice while reading.
+		// No Content-Length: the reader must assume the body cap (30 MiB), held twice while reading.
 		let push: ReadableStreamDefaultController<Uint8Array> | undefined;
 		const slow = new ReadableStream<Uint8Array>({
 			start(controller) {
@@ -42,7 +42,7 @@ describe("the upload pool", () => {
 		const first = SELF.fetch(`${BASE}/api/probe`, { method: "POST", body: slow, duplex: "half" } as RequestInit);
 		await new Promise((r) => setTimeout(r, 100));
 		const during = await expectOk(await SELF.fetch(`${BASE}/api/status`));
-		expect((during.uploads as { held_bytes: number }).held_bytes).toBe(40 * MB);
+		expect((during.uploads as { held_bytes: number }).held_bytes).toBe(60 * MB);
 
 		const second = new ReadableStream<Uint8Array>({
 			start(controller) {

@@ -29,7 +29,7 @@ export interface Limits {
 }
 
 export const DEFAULT_LIMITS: Limits = {
-	maxUploadBytes: 20 * 1024 * 1024,
+	maxUploadBytes: 30 * 1024 * 1024,
 	maxPixels: 100_000_000,
 	maxSide: 30000,
 };
