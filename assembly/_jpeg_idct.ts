@@ -23,12 +23,14 @@ const FIX_3_072711026 = 25172;
 
 let cosTab: usize = 0; // f32 [N-1][x][u], 8 x 8 per N
 
-export const IDCT_BYTES: usize = 8 * 64 * 4 + 64 * 4 + 64 * 4;
+let cosT: usize = 0; // the same, transposed: [N-1][u][x], so one v128 holds four x
+export const IDCT_BYTES: usize = 8 * 64 * 4 * 2 + 64 * 4 + 64 * 4;
 let ws: usize = 0; // i32[64] or f32[64] work space
 
 export function idctInit(area: usize): void {
 	cosTab = area;
-	ws = area + 8 * 64 * 4;
+	cosT = area + 8 * 64 * 4;
+	ws = cosT + 8 * 64 * 4;
 	for (let n = 1; n <= 8; n++) {
 		const t = cosTab + ((<usize>(n - 1)) << 8);
 		for (let x = 0; x < 8; x++) {
@@ -41,6 +43,7 @@ export function idctInit(area: usize): void {
 				const c = u === 0 ? Math.SQRT1_2 : 1.0;
 				const v = x < n && u < n ? 0.5 * c * a * Math.cos(((2 * x + 1) * u * Math.PI) / (2 * n)) : 0.0;
 				store<f32>(t + ((<usize>(x * 8 + u)) << 2), <f32>v);
+				store<f32>(cosT + ((<usize>(n - 1)) << 8) + ((<usize>(u * 8 + x)) << 2), <f32>v);
 			}
 		}
 	}
@@ -175,31 +178,50 @@ export function idctIslow(coef: usize, q: usize, out: usize, stride: i32): void 
 	}
 }
 
-/** Reduced IDCT to nh x nv samples (1..8 each) from the lowest coefficients. */
+/** Reduced IDCT to nh x nv samples (1..8 each) from the lowest coefficients.
+ * Four output columns per f32x4: a row pass as sums of scaled cosine
+ * columns, then a column pass as sums of scaled rows. */
 export function idctScaled(coef: usize, q: usize, nh: i32, nv: i32, out: usize, stride: i32): void {
-	const th = cosTab + ((<usize>(nh - 1)) << 8);
+	const th = cosT + ((<usize>(nh - 1)) << 8);
 	const tv = cosTab + ((<usize>(nv - 1)) << 8);
-	// Rows v < nv: horizontal transform into ws[v][x].
+	const wide = nh > 4;
 	for (let v = 0; v < nv; v++) {
 		const cp = coef + ((<usize>(v * 8)) << 2);
 		const qp = q + ((<usize>(v * 8)) << 2);
-		for (let x = 0; x < nh; x++) {
-			const tp = th + ((<usize>(x * 8)) << 2);
-			let s: f32 = 0;
-			for (let u = 0; u < nh; u++) {
-				const o = (<usize>u) << 2;
-				s += <f32>(load<i32>(cp + o) * load<i32>(qp + o)) * load<f32>(tp + o);
-			}
-			store<f32>(ws + ((<usize>(v * 8 + x)) << 2), s);
+		let lo = f32x4.splat(0);
+		let hi = f32x4.splat(0);
+		for (let u = 0; u < nh; u++) {
+			const o = (<usize>u) << 2;
+			const f = f32x4.splat(<f32>(load<i32>(cp + o) * load<i32>(qp + o)));
+			const t = th + ((<usize>u) << 5);
+			lo = f32x4.add(lo, f32x4.mul(f, v128.load(t)));
+			if (wide) hi = f32x4.add(hi, f32x4.mul(f, v128.load(t, 16)));
 		}
+		const w = ws + ((<usize>v) << 5);
+		v128.store(w, lo);
+		v128.store(w, hi, 16);
 	}
 	for (let y = 0; y < nv; y++) {
 		const tp = tv + ((<usize>(y * 8)) << 2);
+		let lo = f32x4.splat(128.5);
+		let hi = lo;
+		for (let v = 0; v < nv; v++) {
+			const c = f32x4.splat(load<f32>(tp + ((<usize>v) << 2)));
+			const w = ws + ((<usize>v) << 5);
+			lo = f32x4.add(lo, f32x4.mul(c, v128.load(w)));
+			if (wide) hi = f32x4.add(hi, f32x4.mul(c, v128.load(w, 16)));
+		}
+		const n = i32x4.trunc_sat_f32x4_s(f32x4.floor(lo));
+		const m = i32x4.trunc_sat_f32x4_s(f32x4.floor(hi));
+		const b = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(n, m), i16x8.splat(0));
 		const op = out + <usize>(y * stride);
-		for (let x = 0; x < nh; x++) {
-			let s: f32 = 128.5;
-			for (let v = 0; v < nv; v++) s += load<f32>(ws + ((<usize>(v * 8 + x)) << 2)) * load<f32>(tp + ((<usize>v) << 2));
-			store<u8>(op + <usize>x, clampByte(<i32>Mathf.floor(s)));
+		if (nh === 4) store<u32>(op, i32x4.extract_lane(b, 0));
+		else if (nh === 2) store<u16>(op, <u16>i32x4.extract_lane(b, 0));
+		else if (nh === 8) store<u64>(op, i64x2.extract_lane(b, 0));
+		else {
+			const tmp = ws + 256;
+			v128.store(tmp, b);
+			for (let x = 0; x < nh; x++) store<u8>(op + <usize>x, load<u8>(tmp + <usize>x));
 		}
 	}
 }

@@ -167,7 +167,8 @@ export function toPlane(c: i32, m: i32, y: i32, bx: i32, any: bool): void {
 	const out = <usize>cget(c, F_PLANE) + <usize>((m % 3) * cget(c, F_SLOT) + y * nv * stride + bx * nh);
 	const q = qt + ((<usize>cget(c, F_TQ)) << 8);
 	const exact = nh === 8 && nv === 8;
-	if (!any) idctDcOnly(load<i32>(blk) * load<i32>(q), exact, nh, nv, out, stride);
+	// A 1x1 block is its DC whatever the AC holds.
+	if (!any || (nh === 1 && nv === 1)) idctDcOnly(load<i32>(blk) * load<i32>(q), exact, nh, nv, out, stride);
 	else if (exact) idctIslow(blk, q, out, stride);
 	else idctScaled(blk, q, nh, nv, out, stride);
 }
