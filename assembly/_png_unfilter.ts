@@ -2,19 +2,6 @@
 // them (the left neighbours of the first pixel) and 32 bytes of slack after
 // (SIMD blocks and 4-byte pixel stores may run past the row's end).
 
-// Bytewise a + b without carries between bytes (SWAR).
-// @ts-expect-error: decorator
-function addBytes(x: u32, y: u32): u32 {
-	return ((x & 0x7f7f7f7f) + (y & 0x7f7f7f7f)) ^ ((x ^ y) & 0x80808080);
-}
-
-// Bytewise floor((a + b) / 2) (SWAR).
-// @ts-expect-error: decorator
-function avgBytes(a: u32, b: u32): u32 {
-	return (a & b) + (((a ^ b) & 0xfefefefe) >>> 1);
-}
-
-// @ts-expect-error: decorator
 function paeth(a: i32, b: i32, c: i32): i32 {
 	const pa = abs(b - c);
 	const pb = abs(a - c);
@@ -30,21 +17,34 @@ export function unfilter(kind: i32, cur: usize, prev: usize, n: usize, bpp: usiz
 		return;
 	}
 	if (bpp === 4 || bpp === 3) {
-		const mask: u32 = bpp === 4 ? 0xffffffff : 0x00ffffff;
+		// One pixel's channels side by side in a vector; for 3-byte pixels the fourth
+		// lane adds zero, so the next pixel's first byte is stored back unchanged. Each
+		// pixel's raw bytes are loaded before the previous pixel is stored: a load that
+		// overlaps a just-stored word would wait for the store (no forwarding).
+		const keep = i32x4.splat(bpp === 4 ? -1 : 0x00ffffff);
 		if (kind === 1) {
-			let a: u32 = 0;
+			let a = i32x4.splat(0);
+			let x = v128.load32_zero(cur);
 			for (let i: usize = 0; i < n; i += bpp) {
-				a = addBytes(load<u32>(cur + i), a & mask);
-				store<u32>(cur + i, a);
+				const next = v128.load32_zero(cur + i + bpp);
+				a = i8x16.add(x, v128.and(a, keep));
+				v128.store32_lane(cur + i, a, 0);
+				x = next;
 			}
 		} else if (kind === 3) {
-			let a: u32 = 0;
+			let a = i32x4.splat(0);
+			const one = i8x16.splat(1);
+			let x = v128.load32_zero(cur);
 			for (let i: usize = 0; i < n; i += bpp) {
-				a = addBytes(load<u32>(cur + i), avgBytes(a, load<u32>(prev + i)) & mask);
-				store<u32>(cur + i, a);
+				const next = v128.load32_zero(cur + i + bpp);
+				const b = v128.load32_zero(prev + i);
+				const avg = i8x16.sub(i8x16.avgr_u(a, b), v128.and(v128.xor(a, b), one));
+				a = i8x16.add(x, v128.and(avg, keep));
+				v128.store32_lane(cur + i, a, 0);
+				x = next;
 			}
 		} else if (kind === 4) {
-			paethPixels(cur, prev, n, bpp, mask);
+			paethPixels(cur, prev, n, bpp, <u32>(bpp === 4 ? 0xffffffff : 0x00ffffff));
 		}
 		return;
 	}
@@ -67,24 +67,29 @@ export function unfilter(kind: i32, cur: usize, prev: usize, n: usize, bpp: usiz
 function paethPixels(cur: usize, prev: usize, n: usize, bpp: usize, mask: u32): void {
 	let a = i16x8.splat(0);
 	let c = i16x8.splat(0);
-	const keep = i32x4.splat(<i32>mask);
+	const keep = i16x8.extend_low_i8x16_u(i32x4.splat(<i32>mask));
+	let x = v128.load32_zero(cur);
 	for (let i: usize = 0; i < n; i += bpp) {
+		const next = v128.load32_zero(cur + i + bpp);
 		const b = i16x8.extend_low_i8x16_u(v128.load32_zero(prev + i));
+		// Off the a -> a chain: everything of b and c, and the raw bytes widened.
 		const bc = i16x8.sub(b, c);
-		const ac = i16x8.sub(a, c);
 		const pa = i16x8.abs(bc);
+		const x16 = i16x8.extend_low_i8x16_u(x);
+		const ac = i16x8.sub(a, c);
 		const pb = i16x8.abs(ac);
 		const pc = i16x8.abs(i16x8.add(bc, ac));
-		const useA = v128.and(i16x8.le_s(pa, pb), i16x8.le_s(pa, pc));
+		const useA = i16x8.le_s(pa, i16x8.min_s(pb, pc));
 		const pred = v128.bitselect(a, v128.bitselect(b, c, i16x8.le_s(pb, pc)), useA);
-		const r = i8x16.add(v128.load32_zero(cur + i), v128.and(i8x16.narrow_i16x8_u(pred, pred), keep));
-		v128.store32_lane(cur + i, r, 0);
-		a = i16x8.extend_low_i8x16_u(r);
+		// 16-bit lanes kept at 0-255; the 3-byte case's fourth lane adds nothing.
+		const r = v128.and(i16x8.add(x16, v128.and(pred, keep)), i16x8.splat(0xff));
+		v128.store32_lane(cur + i, i8x16.narrow_i16x8_u(r, r), 0);
+		a = r;
 		c = b;
+		x = next;
 	}
 }
 
-// @ts-expect-error: decorator
 function absSum(v: v128): v128 {
 	return i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(i8x16.abs(v)));
 }
