@@ -227,7 +227,7 @@ describe("decodeJpeg at full size", () => {
 });
 
 describe("decodeJpeg at reduced scales", () => {
-	it.each(KINDS)("%s: 1/2, 1/4, 1/8 against our full decode area-resampled", (_name, jpg) => {
+	it.each(KINDS)("%s: 1/2, 1/4, 1/8 against our full decode box-averaged", (_name, jpg) => {
 		const bytes = u8(jpg);
 		const f = frameOf(bytes);
 		const whole = full(bytes);
@@ -237,10 +237,10 @@ describe("decodeJpeg at reduced scales", () => {
 			expect(jpegScale(f.width, f.height, w, h)).toBe(d);
 			const got = decodeJpeg(bytes, w, h);
 			const r = diff(got, resizeArea(extend(whole, w * d, h * d), w, h));
-			console.log(_name, d, r.max, r.mean.toFixed(3));
+			// Measured over all kinds: mean at most 1.03 (1/2), 0.95 (1/4), 0.73 (1/8);
+			// max 21, 14 and 7, at edges the reduced IDCT cannot hold.
 			expect(r.mean).toBeLessThan(1.5);
-			// Measured max over all kinds and scales: see README of the decoder (below 40 on these photos).
-			expect(r.max).toBeLessThanOrEqual(48);
+			expect(r.max).toBeLessThanOrEqual(24);
 		}
 	});
 
