@@ -125,6 +125,34 @@ function appVars() {
 const vars = appVars();
 const uploadCap = Number(vars.MAX_UPLOAD_BYTES ?? 20 * MiB);
 
+// ---- the Worker, bundled once ---------------------------------------------------------------------
+// wrangler dev restarts a Worker when a file it was bundled from changes, and others edit src/
+// while this runs: so the Worker is bundled once here (a snapshot of src/ and build/kernels/)
+// and every server runs that bundle as it is.
+const BUNDLE = join(OUT, "bundle");
+function bundleWorker() {
+	rmSync(BUNDLE, { recursive: true, force: true });
+	const r = spawnSync(
+		"npx",
+		["wrangler", "deploy", "--dry-run", "--outdir", BUNDLE, "-c", "bench/intake/wrangler.toml"],
+		{
+			cwd: ROOT,
+			encoding: "utf8",
+		},
+	);
+	if (r.status !== 0 || !existsSync(join(BUNDLE, "worker.js"))) {
+		console.error(`bundling bench/intake/worker.ts failed:\n${(r.stdout + r.stderr).slice(-3000)}`);
+		process.exit(1);
+	}
+	const toml = readFileSync(join(HERE, "wrangler.toml"), "utf8");
+	const date = /compatibility_date\s*=\s*"([^"]+)"/.exec(toml)?.[1] ?? "2026-04-20";
+	writeFileSync(
+		join(BUNDLE, "wrangler.toml"),
+		`name = "inkstone-bench-intake"\nmain = "worker.js"\ncompatibility_date = "${date}"\ncompatibility_flags = ["nodejs_compat"]\nno_bundle = true\n\n[[rules]]\ntype = "CompiledWasm"\nglobs = ["**/*.wasm"]\nfallthrough = true\n`,
+	);
+}
+bundleWorker();
+
 // ---- workerd ------------------------------------------------------------------------------------
 function descendants(root) {
 	const rows = execFileSync("ps", ["-e", "-o", "pid=,ppid=,comm="], { encoding: "utf8" })
@@ -142,7 +170,7 @@ function descendants(root) {
 }
 
 async function startWorker() {
-	const args = ["wrangler", "dev", "-c", "bench/intake/wrangler.toml", "--port", String(PORT), "--ip", "127.0.0.1"];
+	const args = ["wrangler", "dev", "-c", join(BUNDLE, "wrangler.toml"), "--port", String(PORT), "--ip", "127.0.0.1"];
 	args.push("--inspector-port", String(INSPECTOR), "--log-level", "warn");
 	for (const k of ["MAX_PIXELS", "MAX_SIDE", "MAX_UPLOAD_BYTES"]) if (vars[k]) args.push("--var", `${k}:${vars[k]}`);
 	const child = spawn("npx", args, { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
@@ -280,6 +308,10 @@ async function measureOurs(spec) {
 				// A refusal is the same every time; a crash leaves nothing to call.
 				if (r.error) break;
 			}
+			if (key === "p1024" && out[key].some((r) => !r.error)) {
+				const png = await fetch(`http://127.0.0.1:${PORT}/last.png`).catch(() => null);
+				if (png?.ok) writeFileSync(join(oursOut, `${spec.name}.png`), new Uint8Array(await png.arrayBuffer()));
+			}
 		}
 	} catch (err) {
 		out.fatal = String(err.message ?? err);
@@ -323,7 +355,11 @@ function maxRssMb(args) {
 }
 
 const vipsOut = join(OUT, "vips");
-mkdirSync(vipsOut, { recursive: true });
+const oursOut = join(OUT, "ours");
+for (const dir of [vipsOut, oursOut]) {
+	rmSync(dir, { recursive: true, force: true });
+	mkdirSync(dir, { recursive: true });
+}
 const vipsFloor = median(
 	[1, 2, 3].map(() => maxRssMb([join(OUT, "tiny.png"), "--size", "1024", "-o", join(vipsOut, "tiny.png")])),
 );
@@ -358,6 +394,27 @@ for (const spec of inputs) {
 	results.push({ spec, bytes: statSync(join(OUT, spec.name)).size, ours, vips });
 	console.error(`${spec.name}: ${((Date.now() - t) / 1000).toFixed(1)} s`);
 }
+
+// ---- same picture? ---------------------------------------------------------------------------------
+// Mean absolute difference (0-255, all channels) between our 1024 preview and vipsthumbnail's,
+// vips' resized to ours when their rounding differs by a pixel: a few units is two resamplers,
+// tens is a wrong picture.
+const diff = (() => {
+	const pairs = results
+		.map((r) => [r.spec.name, join(oursOut, `${r.spec.name}.png`), join(vipsOut, `${r.spec.name}.png`)])
+		.filter(([, a, b]) => existsSync(a) && existsSync(b));
+	if (!pairs.length) return {};
+	const py = `import cv2,json,sys,numpy as np
+out={}
+for name,a,b in json.loads(sys.argv[1]):
+    A=cv2.imread(a,cv2.IMREAD_COLOR); B=cv2.imread(b,cv2.IMREAD_COLOR)
+    if A is None or B is None: continue
+    if A.shape!=B.shape: B=cv2.resize(B,(A.shape[1],A.shape[0]),interpolation=cv2.INTER_AREA)
+    out[name]=float(np.abs(A.astype(np.int16)-B.astype(np.int16)).mean())
+print(json.dumps(out))`;
+	const r = spawnSync("/usr/bin/python3", ["-c", py, JSON.stringify(pairs)], { encoding: "utf8" });
+	return r.status === 0 ? JSON.parse(r.stdout) : {};
+})();
 
 // ---- tables --------------------------------------------------------------------------------------
 const f0 = (x) => (Number.isFinite(x) ? x.toFixed(0) : "-");
@@ -400,6 +457,7 @@ function rowsFor(key, withEncode) {
 			row["decode wasm MiB"] = f1(maxOf(good.map((x) => wasmMiB(x, "decode"))));
 			if (withEncode) row["encode wasm MiB"] = f1(maxOf(good.map((x) => wasmMiB(x, "encode"))));
 			row["RSS+ MB"] = cold ? f0(cold.rss_growth_mb) : "-";
+			if (withEncode) row.diff = f1(diff[r.spec.name]);
 			row["vips RSS+ MB"] = f0(key === "p1024" ? r.vips.rss1024 : r.vips.rss2048);
 			row.status = r.vips.error ? `${statusOf(runs, r.ours)}; vips: ${r.vips.error}` : statusOf(runs, r.ours);
 			return row;
@@ -435,16 +493,18 @@ cold ms: first call in a fresh isolate (includes wasm instantiation and V8's bas
 vips ms: its default thread pool (2 cores here); vips 1t: VIPS_CONCURRENCY=1 (workerd runs a request on one thread). Child-process times include vips' start-up (~${f0(timeVips(join(OUT, "tiny.png"), 16, join(vipsOut, "tiny.png")).ms)} ms for a 16x16 PNG).
 decode/encode wasm MiB: largest single wasm heap reading that belongs to the phase (a peak it raised, a last-call heap it changed, a heap held after it), over its runs (target: decode <= 16 MB); readers: ${sample ? Object.values(sample.decode.after).flatMap(Object.keys).join(", ") : "-"}${sample ? (sample.resettable ? " (with a reset export)" : " (no reset export: peaks count only when a phase raises them)") : ""}.
 RSS+ MB: growth of the Worker's workerd process over the cold call (VmHWM after it, reset through /proc/PID/clear_refs, minus VmRSS before); vips RSS+: /usr/bin/time -v max RSS minus ${f1(vipsFloor)} MB for a 16x16 PNG.
+diff: mean absolute difference (0-255) between our preview and vipsthumbnail's (a few units: two resamplers; tens: a wrong picture).
 JS heap: workerd gives the Worker no memory figures (process.memoryUsage() is all zeros), so it is read through DevTools after each call; see the detail below.`);
 
 console.log(
-	"\ndetail (MiB): the codecs' readers after the cold 1024 call's decode and its encode; JS heap used / ArrayBuffer backing (outside wasm) after each phase's last call, growth over the isolate holding just the upload (uncollected garbage included)",
+	"\ndetail (MiB): the codecs' non-zero readings after the cold 1024 call's decode and its encode; JS heap used / ArrayBuffer backing (outside wasm) after each phase's last call, growth over the isolate holding just the upload (uncollected garbage included)",
 );
 for (const r of results) {
 	const runs = r.ours.p1024 ?? [];
 	const c = runs.find((x) => !x.error);
 	const mib = (o) =>
 		Object.entries({ ...o?.peak, ...o?.last, ...o?.held })
+			.filter(([, v]) => v > 0)
 			.map(([k, v]) => `${k} ${f1(v / MiB)}`)
 			.join(", ") || "-";
 	const js0 = r.ours.js0;

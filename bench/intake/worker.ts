@@ -6,6 +6,8 @@ import * as codecs from "../../src/codecs";
 import { type Env, limitsFrom } from "../../src/lib/config";
 
 let input: Uint8Array | null = null;
+// The last preview's PNG, so run.mjs can check the pixels against vipsthumbnail's.
+let lastPng: Uint8Array | null = null;
 
 type Reader = () => unknown;
 type Kind = "peak" | "last" | "held";
@@ -68,6 +70,11 @@ export default {
 			input = new Uint8Array(await req.arrayBuffer());
 			return Response.json({ bytes: input.byteLength });
 		}
+		if (url.pathname === "/last.png") {
+			return lastPng
+				? new Response(lastPng, { headers: { "content-type": "image/png" } })
+				: new Response(null, { status: 404 });
+		}
 		if (url.pathname === "/run") {
 			if (!input) return Response.json({ error: { status: 400, code: "no_input", message: "POST /input first" } });
 			const maxSide = Number(url.searchParams.get("side") ?? 1024);
@@ -98,6 +105,7 @@ export default {
 				});
 				if (encode) {
 					const enc = await phase(() => codecs.encodeImage(pixels, { format: "png", quality: 85 }));
+					lastPng = enc.value.bytes;
 					Object.assign(result, {
 						encode_ms: enc.ms,
 						png_bytes: enc.value.bytes.byteLength,
