@@ -42,7 +42,7 @@ import rgba8i from "./fixtures/png/rgba8-adam7.png";
 import rgba16 from "./fixtures/png/rgba16.png";
 import rgba16i from "./fixtures/png/rgba16-adam7.png";
 import toolsFile from "./fixtures/tools.input.png";
-import { COLOR, makePng, type PngSpec } from "./helpers/png";
+import { COLOR, filterScanline, makePng, type PngSpec } from "./helpers/png";
 
 const MiB = 1 << 20;
 
@@ -564,6 +564,36 @@ describe("encodePng", () => {
 			expect(maxDiff(back.data, p.data)).toBe(0);
 			expect(maxDiff(await reference(png), p.data)).toBe(0);
 		}
+	});
+
+	it("each row's filter is libpng's heuristic: least sum of |filtered byte as signed|, first on a tie", async () => {
+		const p = await decodePng(new Uint8Array(toolsFile), 200, 200);
+		for (let i = 3; i < p.data.length; i += 28) p.data[i] = 128;
+		const png = await encodePng(p);
+		const z = concat(
+			chunks(png)
+				.filter((c) => c.type === "IDAT")
+				.map((c) => c.data),
+		);
+		const raw = new Uint8Array(
+			await new Response(new Blob([z]).stream().pipeThrough(new DecompressionStream("deflate"))).arrayBuffer(),
+		);
+		const n = p.width * 4;
+		expect(raw.length).toBe(p.height * (n + 1));
+		const used = new Set<number>();
+		let prev: Uint8Array = new Uint8Array(n);
+		for (let y = 0; y < p.height; y++) {
+			const cur = new Uint8Array(p.data.buffer, y * n, n);
+			const sums = [0, 1, 2, 3, 4].map((f) =>
+				filterScanline(f, cur, prev, 4).reduce((s, v) => s + (v < 128 ? v : 256 - v), 0),
+			);
+			const best = sums.indexOf(Math.min(...sums));
+			expect(raw[y * (n + 1)], `row ${y}`).toBe(best);
+			expect([...raw.subarray(y * (n + 1) + 1, (y + 1) * (n + 1))]).toEqual([...filterScanline(best, cur, prev, 4)]);
+			used.add(best);
+			prev = cur;
+		}
+		expect(used.size).toBeGreaterThan(1);
 	});
 
 	it("odd widths, 1x1, a view at an unaligned offset", async () => {
