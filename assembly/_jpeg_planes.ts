@@ -21,7 +21,8 @@ import {
 	MODE_H2V2,
 	MODE_REPL,
 } from "./_jpeg_color";
-import { idctDcOnly, idctIslow, idctScaled } from "./_jpeg_idct";
+import { idctDcOnly, idctScaled } from "./_jpeg_idct";
+import { idctIslow } from "./_jpeg_islow";
 import {
 	adobe,
 	cget,
