@@ -9,6 +9,7 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { connectInspector, ensureWebSocket } from "../lib/inspector.mjs";
@@ -386,6 +387,7 @@ function measureVips(spec) {
 
 // ---- run -----------------------------------------------------------------------------------------
 const started = Date.now();
+const loadAtStart = loadavg()[0];
 const results = [];
 for (const spec of inputs) {
 	const t = Date.now();
@@ -475,6 +477,9 @@ const vipsVersion = run("vipsthumbnail", ["--version"]).trim();
 
 console.log(
 	`\nintake bench, ${new Date().toISOString().slice(0, 16)} UTC, ${head}${dirty ? " (src has local changes)" : ""}`,
+);
+console.log(
+	`load average ${loadAtStart.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end (on ${availableParallelism()} cores: anything above what this bench adds, about 1, is another job sharing the CPU)`,
 );
 console.log(
 	`intake: ${newDecoders ? "src/codecs/jpeg + png decoders (scaled decode)" : "MozJPEG / @jsquash (full decode, then downscale)"}; limits MAX_PIXELS=${vars.MAX_PIXELS} MAX_SIDE=${vars.MAX_SIDE}; ${vipsVersion}; ${hyperfine ? "hyperfine" : "own child-process timing"}`,
