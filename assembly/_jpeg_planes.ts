@@ -142,7 +142,7 @@ export function layout(store: bool, d: i32): void {
 		const blocks = <usize>cget(c, F_BPL) * <usize>cget(c, F_BROWS);
 		cset(c, F_K, kk);
 		cset(c, F_COEF, <i32>take(blocks * ((<usize>kk) << 1)));
-		if (kk < 64) cset(c, F_MASK, <i32>take(blocks << 3));
+		cset(c, F_MASK, <i32>take(blocks << 3));
 	}
 }
 
@@ -194,17 +194,21 @@ export function storeRowToPlanes(m: i32): void {
 		const v = cget(c, F_V);
 		const bpl = cget(c, F_BPL);
 		const kk = cget(c, F_K);
+		const kept: u64 = kk >= 64 ? <u64>-1 : ((<u64>1) << (<u64>kk)) - 1;
 		for (let y = 0; y < v; y++) {
 			for (let bx = 0; bx < bpl; bx++) {
-				const p = <usize>cget(c, F_COEF) + <usize>((m * v + y) * bpl + bx) * ((<usize>kk) << 1);
-				memory.fill(blk, 0, 256);
-				let any = false;
-				for (let k = 0; k < kk; k++) {
-					const q = <i32>load<i16>(p + ((<usize>k) << 1));
-					if (q !== 0) {
-						store<i32>(blk + ((<usize>load<u8>(NATURAL + <usize>k)) << 2), q);
-						if (k > 0) any = true;
-					}
+				const bi = (m * v + y) * bpl + bx;
+				const p = <usize>cget(c, F_COEF) + <usize>bi * ((<usize>kk) << 1);
+				const z = i32x4.splat(0);
+				for (let o: usize = 0; o < 256; o += 16) v128.store(blk + o, z);
+				store<i32>(blk, <i32>load<i16>(p));
+				// Only the nonzero AC coefficients, from the block's mask.
+				let bits = load<u64>(<usize>cget(c, F_MASK) + ((<usize>bi) << 3)) & kept & ~(<u64>1);
+				const any = bits !== 0;
+				while (bits !== 0) {
+					const k = <usize>ctz<u64>(bits);
+					bits &= bits - 1;
+					store<i32>(blk + ((<usize>load<u8>(NATURAL + k)) << 2), <i32>load<i16>(p + (k << 1)));
 				}
 				toPlane(c, m, y, bx, any);
 			}

@@ -4,7 +4,8 @@
 // K zigzag coefficients the chosen scale will transform (DC alone at 1/8);
 // the rest are parsed and dropped, but a refinement scan must know which of
 // them are already nonzero to read its correction bits, so a u64 per block
-// remembers that.
+// flags every nonzero AC coefficient; it also lets refinement and the
+// output pass visit only the nonzero ones.
 
 import {
 	bitsReset,
@@ -84,15 +85,6 @@ export function restartDue(): i32 {
 	return 0;
 }
 
-function isNonzero(coef: usize, mask: usize, k: i32, kk: i32): bool {
-	return k < kk ? load<i16>(coef + ((<usize>k) << 1)) !== 0 : (load<u64>(mask) & ((<u64>1) << (<u64>k))) !== 0;
-}
-
-function put(coef: usize, mask: usize, k: i32, kk: i32, v: i32): void {
-	if (k < kk) store<i16>(coef + ((<usize>k) << 1), <i16>v);
-	else store<u64>(mask, load<u64>(mask) | ((<u64>1) << (<u64>k)));
-}
-
 function dcFirst(c: i32, coef: usize, shift: i32): void {
 	ensure32();
 	const s = huffDecode(huff + <usize>cget(c, F_TD) * TABLE_BYTES);
@@ -101,45 +93,50 @@ function dcFirst(c: i32, coef: usize, shift: i32): void {
 	store<i16>(coef, <i16>(pred << shift));
 }
 
-function acFirst(c: i32, coef: usize, mask: usize, kk: i32, from: i32, to: i32, shift: i32): void {
+function acFirst(c: i32, coef: usize, maskp: usize, kk: i32, from: i32, to: i32, shift: i32): void {
 	if (eobrun > 0) {
 		eobrun--;
 		return;
 	}
 	const t = huff + <usize>(4 + cget(c, F_TA)) * TABLE_BYTES;
+	let m = load<u64>(maskp);
 	for (let k = from; k <= to; k++) {
 		ensure32();
 		const f = fastAc(t);
+		let v = 0;
 		if (f !== 0) {
 			k = min(k + ((f >> 8) & 15), 63);
-			put(coef, mask, k, kk, (f >> 16) << shift);
+			v = f >> 16;
 			skipBits(f & 0xff);
-			continue;
-		}
-		const rs = huffDecode(t);
-		const r = rs >> 4;
-		const s = rs & 15;
-		if (s !== 0) {
-			k = min(k + r, 63);
-			put(coef, mask, k, kk, receiveExtend(s) << shift);
 		} else {
-			if (r < 15) {
-				eobrun = 1 << r;
-				if (r !== 0) eobrun += getBits(r);
-				eobrun--;
-				return;
+			const rs = huffDecode(t);
+			const r = rs >> 4;
+			const sz = rs & 15;
+			if (sz === 0) {
+				if (r < 15) {
+					eobrun = 1 << r;
+					if (r !== 0) eobrun += getBits(r);
+					eobrun--;
+					break;
+				}
+				k += 15;
+				continue;
 			}
-			k += 15;
+			k = min(k + r, 63);
+			v = receiveExtend(sz);
 		}
+		m |= (<u64>1) << (<u64>k);
+		if (k < kk) store<i16>(coef + ((<usize>k) << 1), <i16>(v << shift));
 	}
+	store<u64>(maskp, m);
 }
 
 function acRefine(c: i32, coef: usize, maskp: usize, kk: i32): void {
 	const p1 = 1 << al;
 	const m1 = -1 << al;
 	const t = huff + <usize>(4 + cget(c, F_TA)) * TABLE_BYTES;
-	// Nonzero flags of the coefficients not kept, in a local for the block.
-	let m: u64 = kk < 64 ? load<u64>(maskp) : 0;
+	// Nonzero flags of every AC coefficient (kept or not), in a local for the block.
+	let m = load<u64>(maskp);
 	let k = ss;
 	if (eobrun === 0) {
 		for (; k <= se; k++) {
@@ -155,33 +152,32 @@ function acRefine(c: i32, coef: usize, maskp: usize, kk: i32): void {
 			}
 			// Skip r zero coefficients, refining the nonzero ones met on the way.
 			do {
-				if (k < kk) {
-					const p = coef + ((<usize>k) << 1);
-					if (load<i16>(p) !== 0) {
-						if (getBit() !== 0) refine(p, p1, m1);
-					} else if (--r < 0) break;
-				} else if (((m >> <u64>k) & 1) !== 0) getBit();
-				else if (--r < 0) break;
+				if (((m >> <u64>k) & 1) !== 0) {
+					if (getBit() !== 0 && k < kk) refine(coef + ((<usize>k) << 1), p1, m1);
+				} else if (--r < 0) break;
 				k++;
 			} while (k <= se);
 			if (s !== 0) {
 				const kp = min(k, 63);
+				m |= (<u64>1) << (<u64>kp);
 				if (kp < kk) store<i16>(coef + ((<usize>kp) << 1), <i16>s);
-				else m |= (<u64>1) << (<u64>kp);
 			}
 		}
 	}
 	if (eobrun > 0) {
-		const last = min(se, kk - 1);
-		for (; k <= last; k++) {
-			const p = coef + ((<usize>k) << 1);
-			if (load<i16>(p) !== 0 && getBit() !== 0) refine(p, p1, m1);
-		}
 		if (k <= se) {
-			// Past the kept ones only the count of correction bits matters.
+			// Only the nonzero coefficients of the band take a correction bit.
 			const upTo: u64 = se === 63 ? <u64>-1 : ((<u64>1) << (<u64>(se + 1))) - 1;
-			const band = upTo & ~(((<u64>1) << (<u64>k)) - 1);
-			let n = <i32>popcnt<u64>(m & band);
+			const bits = m & upTo & ~(((<u64>1) << (<u64>k)) - 1);
+			const kept: u64 = kk >= 64 ? <u64>-1 : ((<u64>1) << (<u64>kk)) - 1;
+			let low = bits & kept;
+			while (low !== 0) {
+				const kb = <i32>ctz<u64>(low);
+				low &= low - 1;
+				if (getBit() !== 0) refine(coef + ((<usize>kb) << 1), p1, m1);
+			}
+			// Past the kept ones only the count of correction bits matters.
+			let n = <i32>popcnt<u64>(bits & ~kept);
 			while (n > 16) {
 				getBits(16);
 				n -= 16;
@@ -190,7 +186,7 @@ function acRefine(c: i32, coef: usize, maskp: usize, kk: i32): void {
 		}
 		eobrun--;
 	}
-	if (kk < 64) store<u64>(maskp, m);
+	store<u64>(maskp, m);
 }
 
 function refine(p: usize, p1: i32, m1: i32): void {

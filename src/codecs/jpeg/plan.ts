@@ -75,7 +75,7 @@ export function jpegDecodeBytes(frame: JpegFrame, d: JpegScale, outW: number, _o
 			const kk = keepCount(nh, nv);
 			const blocks = mcusX * c.h * mcusY * c.v;
 			stores.push(blocks * kk * 2);
-			if (kk < 64) stores.push(blocks * 8);
+			stores.push(blocks * 8);
 		}
 	}
 	take(sw * 4 + 64);
