@@ -19,6 +19,7 @@ import { pngLastBytes } from "../src/codecs/png/kernel";
 import { AppError } from "../src/lib/errors";
 import type { Pixels } from "../src/lib/pixels";
 import { resizeArea } from "../src/lib/resize";
+import appleFile from "./fixtures/npr/apple.input.png";
 import gray1 from "./fixtures/png/gray1.png";
 import gray1i from "./fixtures/png/gray1-adam7.png";
 import gray4 from "./fixtures/png/gray4.png";
@@ -616,6 +617,7 @@ describe("encodePng", () => {
 	it("output size is comparable to @jsquash/png's encoder", async () => {
 		const cases: [string, Pixels][] = [
 			["tools 400x400", await full(new Uint8Array(toolsFile))],
+			["apple", await full(new Uint8Array(appleFile))],
 			["rgba8 37x29", await full(new Uint8Array(rgba8))],
 		];
 		for (const [name, p] of cases) {
