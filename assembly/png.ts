@@ -75,9 +75,15 @@ function layoutDecode(w: i32, h: i32, d: i32, ct: i32, il: bool, ow: i32): usize
 
 /** Total linear memory (bytes, static data included) a decode of this shape needs. */
 export function decodeBytes(w: i32, h: i32, d: i32, ct: i32, il: i32, ow: i32): f64 {
-	if (<u64>w * <u64>h > 0x10000000) return 1e12;
+	if (!shapeOk(w, h, ow)) return 1e12;
 	const need = layoutDecode(w, h, d, ct, il !== 0, ow);
 	return <f64>(((__heap_base + 63) & ~(<usize>63)) + need);
+}
+
+// Sizes whose byte counts stay well inside 32-bit arithmetic (a row of 2^24
+// 64-bit pixels is 2^27 bytes; a frame of 2^28 pixels is 2^30).
+function shapeOk(w: i32, h: i32, ow: i32): bool {
+	return w >= 1 && h >= 1 && w <= 0x1000000 && h <= 0x1000000 && ow >= 1 && ow <= w && <u64>w * <u64>h <= 0x10000000;
 }
 
 function startPass(): void {
@@ -120,7 +126,7 @@ export function decSetup(
 	kb: i32,
 	opaque: i32,
 ): usize {
-	if (<u64>w * <u64>h > 0x10000000) return 0;
+	if (!shapeOk(w, h, ow) || oh < 1 || oh > h) return 0;
 	const need = layoutDecode(w, h, d, ct, il !== 0, ow);
 	if (!ensure(need)) return 0;
 	keyR = kr;
@@ -230,12 +236,14 @@ function layoutEncode(w: i32, ch: i32, rows: i32): usize {
 
 /** Total linear memory an encode of rows `w` wide, `rows` a strip, needs. */
 export function encodeBytes(w: i32, ch: i32, rows: i32): f64 {
+	if (w < 1 || w > 0x1000000 || rows < 1 || <u64>w * <u64>rows > 0x1000000) return 1e12;
 	return <f64>(((__heap_base + 63) & ~(<usize>63)) + layoutEncode(w, ch, rows));
 }
 
 /** Lays out one encode (ch 3 or 4 channels written) and returns the RGBA strip
  * input (`rows` rows of w*4 bytes), or 0 when memory cannot hold it. */
 export function encSetup(w: i32, ch: i32, rows: i32): usize {
+	if (w < 1 || w > 0x1000000 || rows < 1 || <u64>w * <u64>rows > 0x1000000) return 0;
 	if (!ensure(layoutEncode(w, ch, rows))) return 0;
 	const n = <usize>w * <usize>ch;
 	memory.fill(encPrev - PAD, 0, PAD + n + SLACK);

@@ -441,6 +441,13 @@ describe("decodePng: errors", () => {
 		expect(err.code).toBe("corrupt_image");
 	});
 
+	it("a header too wide for the kernel is a 413 before any data is read; its estimate is out of reach", async () => {
+		const png = withIhdr(await makePng(randomSpec(COLOR.rgba, 16, 1, 1, 1)), 100_000_000, 1);
+		const err = await rejection(decodePng(png, 10, 1));
+		expect(err.status).toBe(413);
+		expect(pngDecodeBytes(readPngInfo(png), 10, 1)).toBeGreaterThan(1e11);
+	});
+
 	it("a palette image without PLTE is corrupt_image", async () => {
 		const spec = randomSpec(COLOR.palette, 8, 10, 10, 2);
 		const png = await makePng(spec);
