@@ -72,4 +72,29 @@ PY
 # 48 MP of flat shapes (optimised tables: about 2 bits a block) for the memory bound.
 "$IM" -size 8000x6000 xc:'#406080' -fill '#c08040' -draw 'circle 4000,3000 4000,1000' \
 	-fill '#20a040' -draw 'rectangle 500,500 2500,5000' ppm:- | cjpeg -quality 75 -optimize -sample 2x2,1x1,1x1 >"$out/large_8000x6000.jpg"
+# Edge cases in one bundle: tiny and thin sizes (one-pixel rows and columns,
+# widths where the fancy upsamplers fall back to replication) crossed with
+# sampling layouts, including 3x sampling ratios, baseline and progressive.
+# Records: u8 name length, name, u32le JPEG length, JPEG, u32le PPM length, PPM.
+mkdir -p "$tmp/edge"
+for size in 1x1 2x2 3x5 17x1 1x17 2x9 9x2 33x3 5x33; do
+	"$IM" test/fixtures/npr/apple.input.png -resize "${size}!" "ppm:$tmp/edge/src.ppm"
+	for smp in 2x2,1x1,1x1 2x1,1x1,1x1 1x2,1x1,1x1 4x1,1x1,1x1 2x2,2x1,1x1 4x2,1x1,1x1 3x1,1x1,1x1 3x2,1x1,1x1; do
+		for p in "" -progressive; do
+			n="${size}_${smp//,/_}${p:+_prog}"
+			cjpeg -quality 90 $p -sample "$smp" "$tmp/edge/src.ppm" >"$tmp/edge/$n.jpg"
+			djpeg -dct int -ppm "$tmp/edge/$n.jpg" >"$tmp/edge/$n.ppm"
+		done
+	done
+done
+/usr/bin/python3 - "$tmp/edge" "$out/edge_cases.bin" <<'PY'
+import os, struct, sys
+src, dst = sys.argv[1], sys.argv[2]
+with open(dst, "wb") as out:
+    for name in sorted(f[:-4] for f in os.listdir(src) if f.endswith(".jpg")):
+        jpg = open(os.path.join(src, name + ".jpg"), "rb").read()
+        ppm = open(os.path.join(src, name + ".ppm"), "rb").read()
+        out.write(bytes([len(name)]) + name.encode() + struct.pack("<I", len(jpg)) + jpg + struct.pack("<I", len(ppm)) + ppm)
+PY
+
 ls -la "$out" | awk '{s+=$5} END {print s " bytes"}'

@@ -30,6 +30,7 @@ import base444 from "./fixtures/jpeg/base_444.jpg";
 import base444Ref from "./fixtures/jpeg/base_444.ppm";
 import cmyk from "./fixtures/jpeg/cmyk.jpg";
 import cmykRef from "./fixtures/jpeg/cmyk.ppm";
+import edgeCases from "./fixtures/jpeg/edge_cases.bin";
 import grayBase from "./fixtures/jpeg/gray_base.jpg";
 import grayBaseRef from "./fixtures/jpeg/gray_base.pgm";
 import grayProg from "./fixtures/jpeg/gray_prog.jpg";
@@ -194,6 +195,31 @@ describe("decodeJpeg at full size", () => {
 		// Measured: 0 (bit-exact) for every kind.
 		expect(d.max).toBeLessThanOrEqual(2);
 		expect(d.max).toBe(0);
+	});
+
+	it("edge sizes and sampling layouts (1 px rows and columns, 3x ratios) are exact, and decode at every scale", () => {
+		// scripts/make-jpeg-fixtures.sh: u8 name length, name, u32le JPEG length, JPEG, u32le PPM length, PPM.
+		const b = u8(edgeCases);
+		const dv = new DataView(edgeCases);
+		let p = 0;
+		let cases = 0;
+		while (p < b.length) {
+			const name = String.fromCharCode(...b.subarray(p + 1, p + 1 + b[p]!));
+			p += 1 + b[p]!;
+			const jpg = b.subarray(p + 4, p + 4 + dv.getUint32(p, true));
+			p += 4 + jpg.length;
+			const ppm = b.slice(p + 4, p + 4 + dv.getUint32(p, true));
+			p += 4 + ppm.length;
+			const ref = readPnm(ppm.buffer);
+			expect({ name, max: diff(full(jpg), ref).max }).toEqual({ name, max: 0 });
+			for (const d of [2, 4, 8]) {
+				const w = Math.ceil(ref.width / d);
+				const h = Math.ceil(ref.height / d);
+				expect(decodeJpeg(jpg, w, h).data.length).toBe(w * h * 4);
+			}
+			cases++;
+		}
+		expect(cases).toBe(144);
 	});
 
 	it("YCCK and Adobe CMYK match ImageMagick's own conversion to sRGB", () => {

@@ -23,3 +23,7 @@ declare module "*.pgm" {
 	const bytes: ArrayBuffer;
 	export default bytes;
 }
+declare module "*.bin" {
+	const bytes: ArrayBuffer;
+	export default bytes;
+}
