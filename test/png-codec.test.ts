@@ -490,6 +490,19 @@ describe("decodePng: errors", () => {
 		expect(maxDiff((await full(apng)).data, expected(spec))).toBe(0);
 	});
 
+	it("an IDAT stream in 180 000 one-byte chunks is gathered into a few writes", async () => {
+		const spec = randomSpec(COLOR.rgb, 8, 300, 200, 21);
+		const png = await makePng(spec);
+		const list = chunks(png);
+		const z = list.find((c) => c.type === "IDAT")!.data;
+		const ones: Chunk[] = Array.from(z, (_, i) => ({ type: "IDAT", data: z.subarray(i, i + 1) }));
+		const split = rebuild([list[0]!, ...ones, { type: "IEND", data: new Uint8Array(0) }]);
+		const t = Date.now();
+		const got = await full(split);
+		expect(Date.now() - t).toBeLessThan(5000);
+		expect(maxDiff(got.data, expected(spec))).toBe(0);
+	});
+
 	it("hostile inputs: mutations and truncations of valid files give a result or a 4xx AppError", async () => {
 		const seeds = [
 			await makePng({ ...randomSpec(COLOR.rgb, 8, 24, 16, 11), filters: (r) => r % 5 }),

@@ -163,6 +163,43 @@ export async function decodePng(bytes: Uint8Array, outW: number, outH: number): 
 	}
 }
 
+/**
+ * Cuts the IDAT payloads, as one stream, into slices of the asked size: views
+ * where a payload holds the whole slice, else a copy gathered across payloads
+ * (so a file of a million one-byte IDATs is still a few hundred writes).
+ */
+function slicer(parts: Uint8Array[]): (size: number) => Uint8Array | null {
+	let index = 0;
+	let offset = 0;
+	return (size) => {
+		while (index < parts.length && offset >= parts[index]!.length) {
+			index++;
+			offset = 0;
+		}
+		if (index >= parts.length) return null;
+		const part = parts[index]!;
+		if (part.length - offset >= size || index === parts.length - 1) {
+			const view = part.subarray(offset, offset + size);
+			offset += view.length;
+			return view;
+		}
+		const gathered = new Uint8Array(size);
+		let n = 0;
+		while (n < size && index < parts.length) {
+			const p = parts[index]!;
+			const k = Math.min(size - n, p.length - offset);
+			gathered.set(p.subarray(offset, offset + k), n);
+			n += k;
+			offset += k;
+			if (offset >= p.length) {
+				index++;
+				offset = 0;
+			}
+		}
+		return gathered.subarray(0, n);
+	};
+}
+
 /** Why the inflater stopped early: at close (the data ran out) or on a write, and whether zlib saw bytes past its end. */
 class InflateFailure extends Error {
 	constructor(
@@ -244,26 +281,24 @@ async function inflate(
 			if (consumed === before || stop) return;
 		}
 	};
+	const next = slicer(file.idat);
 	const writing = (async () => {
-		for (const part of file.idat) {
-			let o = 0;
-			while (o < part.length) {
-				if (stop) return;
-				let size: number;
-				if (careful >= 0 && written >= careful) {
-					size = 1;
-				} else {
-					const ratio = written > 0 ? consumed / written : 1024;
-					size = Math.max(SLICE_MIN, Math.min(SLICE_MAX, Math.floor(INFLATED_PER_WRITE / Math.max(ratio, 1))));
-					if (careful >= 0) size = Math.min(size, careful - written);
-				}
-				const piece = part.subarray(o, o + size);
-				o += piece.length;
-				sliceStart = written;
-				written += piece.length;
-				await writer.write(piece);
-				if (size > 1) await drain();
+		for (;;) {
+			if (stop) return;
+			let size: number;
+			if (careful >= 0 && written >= careful) {
+				size = 1;
+			} else {
+				const ratio = written > 0 ? consumed / written : 1024;
+				size = Math.max(SLICE_MIN, Math.min(SLICE_MAX, Math.floor(INFLATED_PER_WRITE / Math.max(ratio, 1))));
+				if (careful >= 0) size = Math.min(size, careful - written);
 			}
+			const piece = next(size);
+			if (piece === null) break;
+			sliceStart = written;
+			written += piece.length;
+			await writer.write(piece);
+			if (size > 1) await drain();
 		}
 		allWritten = true;
 		await writer.close();
