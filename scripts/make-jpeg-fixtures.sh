@@ -37,6 +37,12 @@ make prog_420_restart -quality 80 -progressive -sample 2x2,1x1,1x1 -restart 2B "
 make base_420_optimize -quality 92 -optimize -sample 2x2,1x1,1x1 "$tmp/tools.ppm"
 make prog_420_tools -quality 92 -progressive -sample 2x2,1x1,1x1 "$tmp/tools.ppm"
 make rgb_base -quality 90 -rgb "$tmp/src.ppm"
+# Sequential files with one scan per component (or luma, then both chroma):
+# decoded through the coefficient store like progressive ones.
+printf '0;\n1;\n2;\n' >"$tmp/seq3.scans"
+printf '0: 0 63 0 0;\n1 2: 0 63 0 0;\n' >"$tmp/seq2.scans"
+make base_420_multiscan -quality 85 -scans "$tmp/seq3.scans" -sample 2x2,1x1,1x1 "$tmp/src.ppm"
+make base_422_multiscan_restart -quality 85 -scans "$tmp/seq2.scans" -sample 2x1,1x1,1x1 -restart 1 "$tmp/src.ppm"
 
 # Refused kinds: arithmetic coding, and 12-bit precision (cjpeg here has no
 # -precision 12, so the frame header of a baseline file is patched: the

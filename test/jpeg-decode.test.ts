@@ -18,12 +18,16 @@ import base411 from "./fixtures/jpeg/base_411.jpg";
 import base411Ref from "./fixtures/jpeg/base_411.ppm";
 import base420 from "./fixtures/jpeg/base_420.jpg";
 import base420Ref from "./fixtures/jpeg/base_420.ppm";
+import base420Multi from "./fixtures/jpeg/base_420_multiscan.jpg";
+import base420MultiRef from "./fixtures/jpeg/base_420_multiscan.ppm";
 import base420Opt from "./fixtures/jpeg/base_420_optimize.jpg";
 import base420OptRef from "./fixtures/jpeg/base_420_optimize.ppm";
 import base420Rst from "./fixtures/jpeg/base_420_restart.jpg";
 import base420RstRef from "./fixtures/jpeg/base_420_restart.ppm";
 import base422 from "./fixtures/jpeg/base_422.jpg";
 import base422Ref from "./fixtures/jpeg/base_422.ppm";
+import base422MultiRst from "./fixtures/jpeg/base_422_multiscan_restart.jpg";
+import base422MultiRstRef from "./fixtures/jpeg/base_422_multiscan_restart.ppm";
 import base440 from "./fixtures/jpeg/base_440.jpg";
 import base440Ref from "./fixtures/jpeg/base_440.ppm";
 import base444 from "./fixtures/jpeg/base_444.jpg";
@@ -144,6 +148,8 @@ const KINDS: [string, ArrayBuffer, ArrayBuffer][] = [
 	["baseline restart every MCU row", base420Rst, base420RstRef],
 	["baseline optimised Huffman tables", base420Opt, base420OptRef],
 	["baseline RGB (component ids R, G, B)", rgbBase, rgbBaseRef],
+	["sequential, one scan per component", base420Multi, base420MultiRef],
+	["sequential, luma then chroma scans, restarts", base422MultiRst, base422MultiRstRef],
 	["progressive 4:4:4", prog444, prog444Ref],
 	["progressive 4:2:2", prog422, prog422Ref],
 	["progressive 4:2:0", prog420, prog420Ref],
@@ -361,6 +367,7 @@ describe("decodeJpeg memory", () => {
 			[u8(grayBase), 1],
 			[u8(base420Rst), 2],
 			[u8(cmyk), 1],
+			[u8(base420Multi), 2],
 			[u8(large), 4],
 			[u8(large), 8],
 		];
