@@ -17,17 +17,18 @@ export function unfilter(kind: i32, cur: usize, prev: usize, n: usize, bpp: usiz
 		return;
 	}
 	if (bpp === 4 || bpp === 3) {
-		// One pixel's channels side by side in a vector; for 3-byte pixels the fourth
-		// lane adds zero, so the next pixel's first byte is stored back unchanged. Each
-		// pixel's raw bytes are loaded before the previous pixel is stored: a load that
-		// overlaps a just-stored word would wait for the store (no forwarding).
-		const keep = i32x4.splat(bpp === 4 ? -1 : 0x00ffffff);
+		// One pixel's channels side by side in a vector. Each pixel's raw bytes are
+		// loaded before the previous pixel is stored: a load that overlaps a
+		// just-stored word would wait for the store (no forwarding). With 3-byte
+		// pixels the fourth lane is junk, stored over the next pixel's first byte,
+		// which was already loaded and which that pixel's own store then rewrites
+		// (the last one lands in the row's slack).
 		if (kind === 1) {
 			let a = i32x4.splat(0);
 			let x = v128.load32_zero(cur);
 			for (let i: usize = 0; i < n; i += bpp) {
 				const next = v128.load32_zero(cur + i + bpp);
-				a = i8x16.add(x, v128.and(a, keep));
+				a = i8x16.add(x, a);
 				v128.store32_lane(cur + i, a, 0);
 				x = next;
 			}
@@ -39,12 +40,12 @@ export function unfilter(kind: i32, cur: usize, prev: usize, n: usize, bpp: usiz
 				const next = v128.load32_zero(cur + i + bpp);
 				const b = v128.load32_zero(prev + i);
 				const avg = i8x16.sub(i8x16.avgr_u(a, b), v128.and(v128.xor(a, b), one));
-				a = i8x16.add(x, v128.and(avg, keep));
+				a = i8x16.add(x, avg);
 				v128.store32_lane(cur + i, a, 0);
 				x = next;
 			}
 		} else if (kind === 4) {
-			paethPixels(cur, prev, n, bpp, <u32>(bpp === 4 ? 0xffffffff : 0x00ffffff));
+			paethPixels(cur, prev, n, bpp);
 		}
 		return;
 	}
@@ -64,10 +65,9 @@ export function unfilter(kind: i32, cur: usize, prev: usize, n: usize, bpp: usiz
 }
 
 /** Paeth for 3- and 4-byte pixels: one pixel's channels side by side in 16-bit lanes. */
-function paethPixels(cur: usize, prev: usize, n: usize, bpp: usize, mask: u32): void {
+function paethPixels(cur: usize, prev: usize, n: usize, bpp: usize): void {
 	let a = i16x8.splat(0);
 	let c = i16x8.splat(0);
-	const keep = i16x8.extend_low_i8x16_u(i32x4.splat(<i32>mask));
 	let x = v128.load32_zero(cur);
 	for (let i: usize = 0; i < n; i += bpp) {
 		const next = v128.load32_zero(cur + i + bpp);
@@ -81,8 +81,8 @@ function paethPixels(cur: usize, prev: usize, n: usize, bpp: usize, mask: u32): 
 		const pc = i16x8.abs(i16x8.add(bc, ac));
 		const useA = i16x8.le_s(pa, i16x8.min_s(pb, pc));
 		const pred = v128.bitselect(a, v128.bitselect(b, c, i16x8.le_s(pb, pc)), useA);
-		// 16-bit lanes kept at 0-255; the 3-byte case's fourth lane adds nothing.
-		const r = v128.and(i16x8.add(x16, v128.and(pred, keep)), i16x8.splat(0xff));
+		// 16-bit lanes kept at 0-255.
+		const r = v128.and(i16x8.add(x16, pred), i16x8.splat(0xff));
 		v128.store32_lane(cur + i, i8x16.narrow_i16x8_u(r, r), 0);
 		a = r;
 		c = b;
