@@ -20,7 +20,7 @@ export function pngInterlacedFrameBytes(width: number, height: number): number {
 	return width * height * 4;
 }
 
-/** Throws the 413 for an interlaced PNG past the limit (a no-op for progressive-free ones). */
+/** Throws the 413 for an interlaced PNG past the limit (a no-op for non-interlaced ones). */
 export function checkPngInterlaced(info: PngInfo, maxPixels = PNG_INTERLACED_MAX_PIXELS): void {
 	if (!info.interlaced || info.width * info.height <= maxPixels) return;
 	const mb = (pngInterlacedFrameBytes(info.width, info.height) / 1e6).toFixed(1);
