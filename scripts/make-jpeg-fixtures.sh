@@ -14,7 +14,7 @@ IM=/usr/bin/convert
 
 # 147x101 crop of the apple photo: 9 MCUs of 16 plus 3 columns, 6 plus 5 rows.
 "$IM" test/fixtures/npr/apple.input.png -resize 300x -crop 147x101+60+50 +repage -strip "ppm:$tmp/src.ppm"
-"$IM" test/fixtures/tools.input.png -resize 227x -crop 227x151+0+30 +repage -strip "ppm:$tmp/tools.ppm"
+"$IM" test/fixtures/tools.input.png -resize 191x -crop 191x127+0+25 +repage -strip "ppm:$tmp/tools.ppm"
 
 make() { # name, cjpeg options..., source
 	local name=$1

@@ -157,7 +157,7 @@ const KINDS: [string, ArrayBuffer, ArrayBuffer][] = [
 	["progressive 4:1:1", prog411, prog411Ref],
 	["progressive grayscale", grayProg, grayProgRef],
 	["progressive restart every 2 MCUs", prog420Rst, prog420RstRef],
-	["progressive 4:2:0, 227x151", prog420Tools, prog420ToolsRef],
+	["progressive 4:2:0, 191x127", prog420Tools, prog420ToolsRef],
 ];
 
 describe("readJpegFrame", () => {
@@ -269,10 +269,11 @@ describe("decodeJpeg at reduced scales", () => {
 			expect(jpegScale(f.width, f.height, w, h)).toBe(d);
 			const got = decodeJpeg(bytes, w, h);
 			const r = diff(got, resizeArea(extend(whole, w * d, h * d), w, h));
-			// Measured over all kinds: mean at most 1.03 (1/2), 0.95 (1/4), 0.73 (1/8);
-			// max 21, 14 and 7, at edges the reduced IDCT cannot hold.
+			// Measured over all kinds: mean at most 1.13 (1/2), 0.95 (1/4), 0.73 (1/8);
+			// max 25, 13 and 7, at sharp colour edges (the full decode clips ringing
+			// and upsamples chroma before averaging; the reduced one does neither).
 			expect(r.mean).toBeLessThan(1.5);
-			expect(r.max).toBeLessThanOrEqual(24);
+			expect(r.max).toBeLessThanOrEqual(28);
 		}
 	});
 
@@ -299,8 +300,8 @@ describe("decodeJpeg refusals", () => {
 	it("a file cut short is truncated_image, baseline or progressive", () => {
 		expect(refusal(() => decodeJpeg(u8(truncated), 147, 101)).code).toBe("truncated_image");
 		const p = u8(prog420Tools);
-		expect(refusal(() => decodeJpeg(p.subarray(0, (p.length * 3) >> 2), 227, 151)).code).toBe("truncated_image");
-		expect(refusal(() => decodeJpeg(p.subarray(0, 300), 227, 151)).code).toBe("truncated_image");
+		expect(refusal(() => decodeJpeg(p.subarray(0, (p.length * 3) >> 2), 191, 127)).code).toBe("truncated_image");
+		expect(refusal(() => decodeJpeg(p.subarray(0, 300), 191, 127)).code).toBe("truncated_image");
 	});
 
 	it("bad Huffman codes and bad tables are corrupt_image", () => {
@@ -317,7 +318,7 @@ describe("decodeJpeg refusals", () => {
 			o[i] = 0xff;
 			o[i + 1] = 0;
 		}
-		const e = refusal(() => decodeJpeg(o, 227, 151));
+		const e = refusal(() => decodeJpeg(o, 191, 127));
 		expect(e.status).toBe(422);
 	});
 
