@@ -208,6 +208,20 @@ function block(c: i32, bi: i32): void {
 	else acRefine(c, coef, mask, kk);
 }
 
+/** Blocks the current scan visits (what decoding it costs). */
+export function scanBlocks(mcusX: i32, mcusY: i32): f64 {
+	if (ns === 1) {
+		const c = <i32>load<u8>(scanComp);
+		return <f64>cget(c, F_BW) * <f64>cget(c, F_BH);
+	}
+	let per = 0;
+	for (let i = 0; i < ns; i++) {
+		const c = <i32>load<u8>(scanComp + <usize>i);
+		per += cget(c, F_H) * cget(c, F_V);
+	}
+	return <f64>mcusX * <f64>mcusY * <f64>per;
+}
+
 /** Decodes the current scan into the store; 0, or -1 with the error set. */
 export function scanDecode(mcusX: i32, mcusY: i32): i32 {
 	scanStart();

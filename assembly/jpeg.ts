@@ -14,10 +14,13 @@ import { baseline } from "./_jpeg_baseline";
 import { bitsInit, WINDOW_BYTES } from "./_jpeg_bits";
 import { IDCT_BYTES, idctInit } from "./_jpeg_idct";
 import {
+	cget,
 	E_CORRUPT,
 	E_MEMORY,
 	errCode,
 	errWhat,
+	F_BPL,
+	F_BROWS,
 	fail,
 	markersBytes,
 	markersInit,
@@ -38,7 +41,7 @@ import {
 	storeRowToPlanes,
 	sw,
 } from "./_jpeg_planes";
-import { scanDecode } from "./_jpeg_progressive";
+import { scanBlocks, scanDecode } from "./_jpeg_progressive";
 
 export function heapBase(): usize {
 	return __heap_base;
@@ -90,10 +93,16 @@ export function decode(d: i32, outW: i32, outH: i32): i32 {
 	if (!ensure(used() + areaBytes(sw, ow))) return failed(E_MEMORY, 40);
 	areaSetup(sw, sh, ow, oh, true);
 	if (streaming) return baseline() < 0 ? errCode : 0;
-	let scans = 0;
+	// A hostile file can repeat cheap scans over a large frame: the scans may
+	// visit at most 64 times the frame's blocks in all (a progressive file
+	// from libjpeg or MozJPEG visits about 10 times).
+	let frameBlocks = 0.0;
+	for (let c = 0; c < ncomp; c++) frameBlocks += <f64>cget(c, F_BPL) * <f64>cget(c, F_BROWS);
+	let visits = 0.0;
 	for (;;) {
+		visits += scanBlocks(mcusX, mcusY);
+		if (visits > 64 * frameBlocks) return failed(E_CORRUPT, 10);
 		if (scanDecode(mcusX, mcusY) < 0) return errCode;
-		if (++scans > 1000) return failed(E_CORRUPT, 10);
 		r = readMarkers();
 		if (r === 2) break;
 		if (r !== 1) return errCode;

@@ -322,6 +322,24 @@ describe("decodeJpeg refusals", () => {
 		expect(e.status).toBe(422);
 	});
 
+	it("scans repeated past 64 visits of every block are corrupt_image, a few more are decoded", () => {
+		// DC refinement scans over all three components, every correction bit 0 (no change).
+		const base = u8(prog420);
+		const body = base.subarray(0, base.length - 2);
+		const scan = [0xff, 0xda, 0, 12, 3, 1, 0, 2, 0, 3, 0, 0, 0, 0x10, ...new Array(60).fill(0)];
+		const withScans = (n: number) => {
+			const out = new Uint8Array(body.length + n * scan.length + 2);
+			out.set(body);
+			for (let i = 0; i < n; i++) out.set(scan, body.length + i * scan.length);
+			out.set([0xff, 0xd9], out.length - 2);
+			return out;
+		};
+		const ok = decodeJpeg(withScans(10), 147, 101);
+		expect(diff(ok, full(base)).max).toBe(0);
+		const e = refusal(() => decodeJpeg(withScans(70), 147, 101));
+		expect([e.code, e.message]).toEqual(["corrupt_image", "corrupt JPEG: the file has too many scans for its size"]);
+	});
+
 	it("random mutations and truncations give a result or a 422, never a crash or a hang", () => {
 		const seeds = [base420, prog420, base420Rst, prog420Rst, grayProg, base411].map(u8);
 		fc.assert(

@@ -29,7 +29,7 @@ const CORRUPT_WHAT: Record<number, string> = {
 	7: "a scan uses a table that was never defined",
 	8: "a restart marker is missing",
 	9: "a progressive scan has impossible parameters",
-	10: "the file has too many scans",
+	10: "the file has too many scans for its size",
 	11: "a marker interrupts the entropy-coded data",
 };
 
