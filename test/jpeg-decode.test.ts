@@ -401,6 +401,9 @@ describe("decodeJpeg memory", () => {
 			expect(est).toBeLessThanOrEqual(real * 1.3 + 1048576);
 		}
 		expect(jpegPeakBytes()).toBeGreaterThanOrEqual(jpegLastHeapBytes());
+		// Headers the kernel refuses still get a finite plan.
+		const odd = { ...frameOf(u8(base420)), components: 2, sampling: [{ id: 1, h: 0, v: 9 }] };
+		expect(Number.isFinite(jpegDecodeBytes(odd, 1, 147, 101))).toBe(true);
 	});
 
 	it("48 MP baseline to a 1024 px preview stays within 16 MiB of kernel heap", () => {

@@ -42,7 +42,13 @@ function keepCount(nh: number, nv: number): number {
  */
 export function jpegDecodeBytes(frame: JpegFrame, d: JpegScale, outW: number, _outH: number): number {
 	const { width, height } = frame;
-	const comps = frame.components === 1 ? [{ h: 1, v: 1 }] : frame.sampling;
+	// Factors outside 1-4 (refused by the kernel) are planned as 1, so a hostile
+	// header still gets a finite plan.
+	const factor = (f: number) => (f >= 1 && f <= 4 ? f : 1);
+	const comps =
+		frame.components <= 1 || frame.sampling.length === 0
+			? [{ h: 1, v: 1 }]
+			: frame.sampling.map((c) => ({ h: factor(c.h), v: factor(c.v) }));
 	const hmax = Math.max(...comps.map((c) => c.h));
 	const vmax = Math.max(...comps.map((c) => c.v));
 	const mcusX = Math.ceil(width / (8 * hmax));
@@ -62,8 +68,8 @@ export function jpegDecodeBytes(frame: JpegFrame, d: JpegScale, outW: number, _o
 	take(256);
 	const stores: number[] = [];
 	for (const c of comps) {
-		const rH = Math.max(1, Math.floor(hmax / Math.max(1, c.h)));
-		const rV = Math.max(1, Math.floor(vmax / Math.max(1, c.v)));
+		const rH = Math.max(1, Math.floor(hmax / c.h));
+		const rV = Math.max(1, Math.floor(vmax / c.v));
 		const qh = (8 * rH) / d;
 		const qv = (8 * rV) / d;
 		const nh = qh <= 8 ? qh : qh % 8 === 0 ? 8 : 8 / d;
