@@ -2,7 +2,7 @@
 // IDCT and output MCU row by MCU row, so memory is a few MCU rows whatever
 // the frame size.
 
-import { ensure32, fastAc, huffBad, huffDecode, overrun, receiveExtend, skipBits } from "./_jpeg_bits";
+import { ensure16, ensure32, fastAc, huffBad, huffDecode, overrun, receiveExtend, skipBits } from "./_jpeg_bits";
 import { TABLE_BYTES } from "./_jpeg_huffman";
 import {
 	cget,
@@ -55,13 +55,23 @@ function sequentialBlock(c: i32, dct: usize, act: usize): bool {
 	const z = i32x4.splat(0);
 	for (let o: usize = 0; o < 256; o += 16) v128.store(blk + o, z);
 	ensure32();
-	const s = huffDecode(dct);
-	const pred = cget(c, F_PRED) + (s !== 0 ? receiveExtend(s) : 0);
+	// The fast table resolves DC differences too (its run field is 0 there).
+	let diff = 0;
+	const fd = fastAc(dct);
+	if (fd !== 0) {
+		diff = fd >> 16;
+		skipBits(fd & 0xff);
+	} else {
+		const s = huffDecode(dct);
+		if (s !== 0) diff = receiveExtend(s);
+	}
+	const pred = cget(c, F_PRED) + diff;
 	cset(c, F_PRED, pred);
 	store<i32>(blk, pred);
 	let any = false;
 	for (let k = 1; k < 64; k++) {
-		ensure32();
+		// A fast entry needs 9 bits; the slow path tops up to 32 itself.
+		ensure16();
 		const f = fastAc(act);
 		if (f !== 0) {
 			k += (f >> 8) & 15;
@@ -70,6 +80,7 @@ function sequentialBlock(c: i32, dct: usize, act: usize): bool {
 			any = true;
 			continue;
 		}
+		ensure32();
 		const rs = huffDecode(act);
 		const r = rs >> 4;
 		const sz = rs & 15;

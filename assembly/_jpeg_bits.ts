@@ -212,3 +212,8 @@ export function skipBits(n: i32): void {
 	acc <<= <u64>n;
 	nbits -= n;
 }
+
+/** Fills the bit buffer when fewer than 16 bits are left (a fast lookup's 9). */
+export function ensure16(): void {
+	if (nbits < 16) fill();
+}

@@ -6,10 +6,11 @@
 
 export const LOOK_BITS: i32 = 9;
 // Per table: lookahead u16[512] (len << 8 | symbol, 0 = slow path), maxcode
-// i32[18], value offset i32[17], values u8[256], then for AC tables the
-// "fast AC" i32[512]: when a code and its magnitude bits together fit in the
-// 9 looked-at bits, the coefficient itself (value << 16 | run << 8 | bits),
-// so most coefficients of a photo cost one lookup and one shift.
+// i32[18], value offset i32[17], values u8[256], then the "fast" i32[512]:
+// when a code and its magnitude bits together fit in the 9 looked-at bits,
+// the coefficient itself (value << 16 | run << 8 | bits), so most
+// coefficients of a photo cost one lookup and one shift (DC differences
+// too: a DC symbol is a size with run 0).
 export const T_MAX: usize = 1024;
 export const T_OFF: usize = T_MAX + 72;
 export const T_VAL: usize = T_OFF + 68;

@@ -87,8 +87,17 @@ export function restartDue(): i32 {
 
 function dcFirst(c: i32, coef: usize, shift: i32): void {
 	ensure32();
-	const s = huffDecode(huff + <usize>cget(c, F_TD) * TABLE_BYTES);
-	const pred = cget(c, F_PRED) + (s !== 0 ? receiveExtend(s) : 0);
+	const t = huff + <usize>cget(c, F_TD) * TABLE_BYTES;
+	let diff = 0;
+	const f = fastAc(t);
+	if (f !== 0) {
+		diff = f >> 16;
+		skipBits(f & 0xff);
+	} else {
+		const s = huffDecode(t);
+		if (s !== 0) diff = receiveExtend(s);
+	}
+	const pred = cget(c, F_PRED) + diff;
 	cset(c, F_PRED, pred);
 	store<i16>(coef, <i16>(pred << shift));
 }
