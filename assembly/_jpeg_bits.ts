@@ -6,7 +6,7 @@
 // are fed and counted (`padded`), so running past the real data is detected
 // exactly (nbits < padded) instead of being guessed from file offsets.
 
-import { LOOK_BITS, T_FAST, T_MAX, T_OFF, T_VAL } from "./_jpeg_huffman";
+import { FAST_BITS, LOOK_BITS, T_FAST, T_MAX, T_OFF, T_VAL } from "./_jpeg_huffman";
 import { refill } from "./host/env";
 
 export const WINDOW_BYTES: i32 = 65536;
@@ -202,9 +202,9 @@ export function ensure32(): void {
 	if (nbits < 32) fill();
 }
 
-/** Fast-AC entry for the next 9 bits of AC table t (0: take the slow path). */
+/** Fast entry for the next 11 bits of table t (0: take the slow path). */
 export function fastAc(t: usize): i32 {
-	return load<i32>(t + T_FAST + ((<usize>(acc >>> 55)) << 2));
+	return load<i32>(t + T_FAST + ((<usize>(acc >>> <u64>(64 - FAST_BITS))) << 2));
 }
 
 /** Drops n bits the caller has already decoded through a lookup. */
@@ -213,7 +213,7 @@ export function skipBits(n: i32): void {
 	nbits -= n;
 }
 
-/** Fills the bit buffer when fewer than 16 bits are left (a fast lookup's 9). */
+/** Fills the bit buffer when fewer than 16 bits are left (a fast lookup's 11). */
 export function ensure16(): void {
 	if (nbits < 16) fill();
 }

@@ -6,8 +6,8 @@
 
 export const LOOK_BITS: i32 = 9;
 // Per table: lookahead u16[512] (len << 8 | symbol, 0 = slow path), maxcode
-// i32[18], value offset i32[17], values u8[256], then the "fast" i32[512]:
-// when a code and its magnitude bits together fit in the 9 looked-at bits,
+// i32[18], value offset i32[17], values u8[256], then the "fast" i32[2048]:
+// when a code and its magnitude bits together fit in the next 11 bits,
 // the coefficient itself (value << 16 | run << 8 | bits), so most
 // coefficients of a photo cost one lookup and one shift (DC differences
 // too: a DC symbol is a size with run 0).
@@ -15,7 +15,9 @@ export const T_MAX: usize = 1024;
 export const T_OFF: usize = T_MAX + 72;
 export const T_VAL: usize = T_OFF + 68;
 export const T_FAST: usize = 1536;
-export const TABLE_BYTES: usize = 1536 + 2048;
+/** Bits the fast table looks at: a code and its magnitude bits up to 11 long. */
+export const FAST_BITS: i32 = 11;
+export const TABLE_BYTES: usize = 1536 + (4 << FAST_BITS);
 
 /** Builds the table at t from the 16 code-length counts and the symbol values
  * (both u8 arrays). Returns false for an impossible code set. */
@@ -51,14 +53,26 @@ export function huffBuild(t: usize, counts: usize, values: usize): bool {
 }
 
 function buildFastAc(t: usize): void {
-	for (let i = 0; i < 1 << LOOK_BITS; i++) {
-		const e = <i32>load<u16>(t + ((<usize>i) << 1));
-		if (e === 0) continue;
-		const l = e >> 8;
-		const rs = e & 0xff;
+	for (let i = 0; i < 1 << FAST_BITS; i++) {
+		// The symbol whose code starts i: the 9-bit lookahead, else the canonical walk.
+		let l = 0;
+		let rs = 0;
+		const e = <i32>load<u16>(t + ((<usize>(i >> (FAST_BITS - LOOK_BITS))) << 1));
+		if (e !== 0) {
+			l = e >> 8;
+			rs = e & 0xff;
+		} else {
+			for (let n = LOOK_BITS + 1; n <= FAST_BITS && l === 0; n++) {
+				const code = i >> (FAST_BITS - n);
+				if (code <= load<i32>(t + T_MAX + ((<usize>n) << 2))) {
+					l = n;
+					rs = <i32>load<u8>(t + T_VAL + <usize>((code + load<i32>(t + T_OFF + ((<usize>n) << 2))) & 0xff));
+				}
+			}
+		}
 		const s = rs & 15;
-		if (s === 0 || l + s > LOOK_BITS) continue;
-		let v = (i >> (LOOK_BITS - l - s)) & ((1 << s) - 1);
+		if (l === 0 || s === 0 || l + s > FAST_BITS) continue;
+		let v = (i >> (FAST_BITS - l - s)) & ((1 << s) - 1);
 		if (v < 1 << (s - 1)) v += 1 - (1 << s);
 		store<i32>(t + T_FAST + ((<usize>i) << 2), (v << 16) | ((rs >> 4) << 8) | (l + s));
 	}

@@ -15,7 +15,7 @@ export function jpegScale(width: number, height: number, outW: number, outH: num
 /** Upper bound of the kernel's static data (__heap_base; 1476 bytes as built). */
 export const KERNEL_STATIC_BYTES = 4096;
 const WINDOW_BYTES = 65536;
-const MARKERS_BYTES = 4 * 128 + 1024 + 3584 * 8 + 512;
+const MARKERS_BYTES = 4 * 128 + 1024 + (1536 + 8192) * 8 + 512;
 const IDCT_BYTES = 8 * 64 * 4 * 2 + 64 * 4 + 64 * 4 + 3 * 256;
 const PAGE = 65536;
 // jpeg_natural_order: zigzag index -> row * 8 + column.
