@@ -1,9 +1,11 @@
 // Inverse DCTs. At full size: libjpeg's accurate integer IDCT, in
-// _jpeg_islow.ts (its tables live in this module's area). Reduced sizes: a separable float IDCT with N-point cosines over the lowest
-// N coefficients per axis, f(x) = 1/2 sum_u C(u) A(u) F(u) cos((2x+1)u pi / 2N),
-// which keeps the DC level (1x1 is DC/8 + 128) and costs N*N of 64 MACs.
-// Blocks whose AC coefficients are all zero (most of a photo's chroma) skip
-// the transform and fill one value.
+// _jpeg_islow.ts (its work space lives in this module's area). Reduced
+// sizes: a separable float IDCT with N-point cosines over the lowest N
+// coefficients per axis, f(x) = 1/2 sum_u C(u) A(u) F(u) cos((2x+1)u pi / 2N),
+// where A(u) makes each output sample the box average of the r = 8/N full
+// size samples it replaces; it keeps the DC level (1x1 is DC/8 + 128) and
+// costs a few f32x4 operations per row. Blocks whose AC coefficients are all
+// zero (most of a photo's chroma) skip the transform and fill one value.
 
 import { ISLOW_BYTES, islowInit } from "./_jpeg_islow";
 

@@ -6,7 +6,7 @@
 // files that are not streamed.
 
 import { areaPush } from "./_area";
-import { take } from "./_arena";
+import { take, used } from "./_arena";
 import {
 	CS_CMYK,
 	CS_GRAY,
@@ -85,8 +85,9 @@ function keepCount(nh: i32, nv: i32): i32 {
 }
 
 /** Lays out the ring slots, row buffers and (if `store`) the coefficient store
- * for a decode at 1/d; fills the component table with the per-axis choices. */
-export function layout(store: bool, d: i32): void {
+ * for a decode at 1/d; fills the component table with the per-axis choices.
+ * False when the layout could not be addressed in 32 bits. */
+export function layout(store: bool, d: i32): bool {
 	scale = d;
 	mcusX = (width + 8 * hmax - 1) / (8 * hmax);
 	mcusY = (height + 8 * vmax - 1) / (8 * vmax);
@@ -134,16 +135,21 @@ export function layout(store: bool, d: i32): void {
 		cset(c, F_ROW, mode === MODE_DIRECT ? 0 : <i32>take(<usize>sw + 64));
 	}
 	rgba = take(((<usize>sw) << 2) + 64);
+	let bytes = <f64>used();
 	for (let c = 0; c < ncomp; c++) {
 		cset(c, F_COEF, 0);
 		cset(c, F_MASK, 0);
 		if (!store) continue;
 		const kk = keepCount(cget(c, F_NH), cget(c, F_NV));
-		const blocks = <usize>cget(c, F_BPL) * <usize>cget(c, F_BROWS);
+		const blocks = <f64>cget(c, F_BPL) * <f64>cget(c, F_BROWS);
+		// A frame's store can pass 4 GiB (65535 x 65535 at full size): refuse before any size wraps.
+		bytes += blocks * <f64>(kk * 2 + 8);
+		if (bytes > 2e9) return false;
 		cset(c, F_K, kk);
-		cset(c, F_COEF, <i32>take(blocks * ((<usize>kk) << 1)));
-		cset(c, F_MASK, <i32>take(blocks << 3));
+		cset(c, F_COEF, <i32>take(<usize>blocks * ((<usize>kk) << 1)));
+		cset(c, F_MASK, <i32>take((<usize>blocks) << 3));
 	}
+	return true;
 }
 
 /** libjpeg's colour space guess: Adobe transform, then component ids. */

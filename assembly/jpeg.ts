@@ -87,7 +87,7 @@ export function decode(d: i32, outW: i32, outH: i32): i32 {
 	if (r !== 1) return r === 2 ? failed(E_CORRUPT, 5) : errCode;
 	setColorSpace(colorSpace());
 	const streaming = !progressive && ns === ncomp;
-	layout(!streaming, d === 2 || d === 4 || d === 8 ? d : 1);
+	if (!layout(!streaming, d === 2 || d === 4 || d === 8 ? d : 1)) return failed(E_MEMORY, 40);
 	const ow = min(max(outW, 1), sw);
 	const oh = min(max(outH, 1), sh);
 	if (!ensure(used() + areaBytes(sw, ow))) return failed(E_MEMORY, 40);
