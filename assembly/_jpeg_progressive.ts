@@ -150,14 +150,25 @@ function acRefine(c: i32, coef: usize, maskp: usize, kk: i32): void {
 	if (eobrun === 0) {
 		for (; k <= se; k++) {
 			ensure32();
-			const rs = huffDecode(t);
-			let r = rs >> 4;
-			let s = rs & 15;
-			if (s !== 0) s = getBit() !== 0 ? p1 : m1;
-			else if (r !== 15) {
-				eobrun = 1 << r;
-				if (r !== 0) eobrun += getBits(r);
-				break;
+			let r = 0;
+			let s = 0;
+			// A newly nonzero coefficient is size 1 plus its sign bit: the fast
+			// table holds both (value +-1).
+			const f = fastAc(t);
+			if (f !== 0) {
+				r = (f >> 8) & 15;
+				s = f > 0 ? p1 : m1;
+				skipBits(f & 0xff);
+			} else {
+				const rs = huffDecode(t);
+				r = rs >> 4;
+				s = rs & 15;
+				if (s !== 0) s = getBit() !== 0 ? p1 : m1;
+				else if (r !== 15) {
+					eobrun = 1 << r;
+					if (r !== 0) eobrun += getBits(r);
+					break;
+				}
 			}
 			// Skip r zero coefficients, refining the nonzero ones met on the way.
 			do {
