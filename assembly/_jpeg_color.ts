@@ -57,7 +57,16 @@ export function componentRow(c: i32, m: i32, ly: i32, n: i32): usize {
 	const p1 = planeRow(c, nb);
 	if (mode === MODE_H1V2) {
 		const bias = below ? 2 : 1;
-		for (let x = 0; x < cw; x++) {
+		const three = i16x8.splat(3);
+		const b16 = i16x8.splat(<i16>bias);
+		let x = 0;
+		for (; x + 8 <= cw; x += 8) {
+			const o = <usize>x;
+			const v = i16x8.add(i16x8.add(i16x8.mul(v128.load8x8_u(p0 + o), three), v128.load8x8_u(p1 + o)), b16);
+			const n = i16x8.shr_u(v, 2);
+			store<u64>(dst + o, i64x2.extract_lane(i8x16.narrow_i16x8_u(n, n), 0));
+		}
+		for (; x < cw; x++) {
 			const o = <usize>x;
 			store<u8>(dst + o, <u8>((<i32>load<u8>(p0 + o) * 3 + <i32>load<u8>(p1 + o) + bias) >> 2));
 		}
@@ -71,7 +80,17 @@ function h2v1(src: usize, dst: usize, cw: i32): void {
 	let v = <i32>load<u8>(src);
 	store<u8>(dst, <u8>v);
 	store<u8>(dst, <u8>((v * 3 + <i32>load<u8>(src, 1) + 2) >> 2), 1);
-	for (let x = 1; x < cw - 1; x++) {
+	let x = 1;
+	const three = i16x8.splat(3);
+	for (; x + 8 < cw; x += 8) {
+		const s = src + <usize>x;
+		const cur3 = i16x8.mul(v128.load8x8_u(s), three);
+		const even = i16x8.shr_u(i16x8.add(i16x8.add(cur3, v128.load8x8_u(s - 1)), i16x8.splat(1)), 2);
+		const odd = i16x8.shr_u(i16x8.add(i16x8.add(cur3, v128.load8x8_u(s + 1)), i16x8.splat(2)), 2);
+		const b = i8x16.narrow_i16x8_u(even, odd);
+		v128.store(dst + ((<usize>x) << 1), i8x16.shuffle(b, b, 0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15));
+	}
+	for (; x < cw - 1; x++) {
 		const s = src + <usize>x;
 		const d = dst + ((<usize>x) << 1);
 		v = <i32>load<u8>(s) * 3;
@@ -90,9 +109,23 @@ function h2v2(p0: usize, p1: usize, dst: usize, cw: i32): void {
 	let nextcol = <i32>load<u8>(p0, 1) * 3 + <i32>load<u8>(p1, 1);
 	store<u8>(dst, <u8>((thiscol * 4 + 8) >> 4));
 	store<u8>(dst, <u8>((thiscol * 3 + nextcol + 7) >> 4), 1);
-	let lastcol = thiscol;
-	thiscol = nextcol;
-	for (let x = 2; x < cw; x++) {
+	// Columns 1 .. cw-2 eight at a time: both output pixels of column x from
+	// the column sums at x-1, x and x+1 (all inside the real width).
+	let x = 1;
+	const three = i16x8.splat(3);
+	for (; x + 8 < cw; x += 8) {
+		const o = <usize>x;
+		const prev = i16x8.add(i16x8.mul(v128.load8x8_u(p0 + o - 1), three), v128.load8x8_u(p1 + o - 1));
+		const cur3 = i16x8.mul(i16x8.add(i16x8.mul(v128.load8x8_u(p0 + o), three), v128.load8x8_u(p1 + o)), three);
+		const next = i16x8.add(i16x8.mul(v128.load8x8_u(p0 + o + 1), three), v128.load8x8_u(p1 + o + 1));
+		const even = i16x8.shr_u(i16x8.add(i16x8.add(cur3, prev), i16x8.splat(8)), 4);
+		const odd = i16x8.shr_u(i16x8.add(i16x8.add(cur3, next), i16x8.splat(7)), 4);
+		const b = i8x16.narrow_i16x8_u(even, odd);
+		v128.store(dst + (o << 1), i8x16.shuffle(b, b, 0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15));
+	}
+	let lastcol = <i32>load<u8>(p0 + <usize>(x - 1)) * 3 + <i32>load<u8>(p1 + <usize>(x - 1));
+	thiscol = <i32>load<u8>(p0 + <usize>x) * 3 + <i32>load<u8>(p1 + <usize>x);
+	for (x = x + 1; x < cw; x++) {
 		const o = <usize>x;
 		nextcol = <i32>load<u8>(p0 + o) * 3 + <i32>load<u8>(p1 + o);
 		const d = dst + ((<usize>(x - 1)) << 1);
