@@ -3,22 +3,9 @@
 // the frame size.
 
 import { ensure16, ensure32, fastAc, huffBad, huffDecode, overrun, receiveExtend, skipBits } from "./_jpeg_bits";
+import { cget, cset, E_CORRUPT, F_H, F_PRED, F_TA, F_TD, F_V, fail, NATURAL } from "./_jpeg_frame";
 import { TABLE_BYTES } from "./_jpeg_huffman";
-import {
-	cget,
-	cset,
-	E_CORRUPT,
-	F_H,
-	F_PRED,
-	F_TA,
-	F_TD,
-	F_V,
-	fail,
-	huff,
-	NATURAL,
-	ns,
-	scanComp,
-} from "./_jpeg_markers";
+import { huff, ns, scanComp } from "./_jpeg_markers";
 import { blk, emitRows, mcusX, mcusY, toPlane } from "./_jpeg_planes";
 import { overrunError, restartDue, scanStart } from "./_jpeg_progressive";
 

@@ -5,7 +5,7 @@
 // (16 fraction bits) computed in SIMD instead of its tables: the same
 // integers, eight pixels per step.
 
-import { cget, F_CH, F_CW, F_MODE, F_PLANE, F_RH, F_ROW, F_RPS, F_RV, F_SLOT, F_STRIDE } from "./_jpeg_markers";
+import { cget, F_CH, F_CW, F_MODE, F_PLANE, F_RH, F_ROW, F_RPS, F_RV, F_SLOT, F_STRIDE } from "./_jpeg_frame";
 
 export const MODE_DIRECT = 0;
 export const MODE_H2V1 = 1;

@@ -21,10 +21,7 @@ import {
 	MODE_H2V2,
 	MODE_REPL,
 } from "./_jpeg_color";
-import { idctDcOnly, idctScaled } from "./_jpeg_idct";
-import { idctIslow } from "./_jpeg_islow";
 import {
-	adobe,
 	cget,
 	cset,
 	F_BH,
@@ -50,14 +47,11 @@ import {
 	F_STRIDE,
 	F_TQ,
 	F_V,
-	height,
-	hmax,
 	NATURAL,
-	ncomp,
-	qt,
-	vmax,
-	width,
-} from "./_jpeg_markers";
+} from "./_jpeg_frame";
+import { idctDcOnly, idctScaled } from "./_jpeg_idct";
+import { idctIslow } from "./_jpeg_islow";
+import { adobe, height, hmax, ncomp, qt, vmax, width } from "./_jpeg_markers";
 
 let scale = 1;
 export let sw = 0; // scaled size

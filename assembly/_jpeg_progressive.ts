@@ -22,10 +22,7 @@ import {
 	receiveExtend,
 	skipBits,
 } from "./_jpeg_bits";
-import { TABLE_BYTES } from "./_jpeg_huffman";
 import {
-	ah,
-	al,
 	cget,
 	cset,
 	E_CORRUPT,
@@ -42,15 +39,9 @@ import {
 	F_TD,
 	F_V,
 	fail,
-	huff,
-	ncomp,
-	ns,
-	progressive,
-	restartInterval,
-	scanComp,
-	se,
-	ss,
-} from "./_jpeg_markers";
+} from "./_jpeg_frame";
+import { TABLE_BYTES } from "./_jpeg_huffman";
+import { ah, al, huff, ncomp, ns, progressive, restartInterval, scanComp, se, ss } from "./_jpeg_markers";
 
 let eobrun = 0;
 let todo = 0;

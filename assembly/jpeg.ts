@@ -12,23 +12,9 @@ import { areaBytes, areaSetup } from "./_area";
 import { ensure, resetArena, take, used } from "./_arena";
 import { baseline } from "./_jpeg_baseline";
 import { bitsInit, WINDOW_BYTES } from "./_jpeg_bits";
+import { cget, E_CORRUPT, E_MEMORY, errCode, errWhat, F_BPL, F_BROWS, fail } from "./_jpeg_frame";
 import { IDCT_BYTES, idctInit } from "./_jpeg_idct";
-import {
-	cget,
-	E_CORRUPT,
-	E_MEMORY,
-	errCode,
-	errWhat,
-	F_BPL,
-	F_BROWS,
-	fail,
-	markersBytes,
-	markersInit,
-	ncomp,
-	ns,
-	progressive,
-	readMarkers,
-} from "./_jpeg_markers";
+import { markersBytes, markersInit, ncomp, ns, progressive, readMarkers } from "./_jpeg_markers";
 import {
 	colorSpace,
 	emitRows,

@@ -1,0 +1,76 @@
+// What the kernel's parts share about the frame: the error state reported to
+// the host, the per-component table (i32 fields in kernel memory: the stub
+// runtime has no managed objects) and libjpeg's zigzag order.
+
+// Error classes reported to the host, and what went wrong (messages live in TS).
+export const E_TRUNCATED = 1;
+export const E_CORRUPT = 2;
+export const E_UNSUPPORTED = 3;
+export const E_MEMORY = 4;
+export let errCode = 0;
+export let errWhat = 0;
+
+export function failReset(): void {
+	errCode = 0;
+	errWhat = 0;
+}
+
+export function fail(code: i32, what: i32): i32 {
+	if (errCode === 0) {
+		errCode = code;
+		errWhat = what;
+	}
+	return -1;
+}
+
+// Component table: i32 fields, 32 per component.
+export const F_ID = 0;
+export const F_H = 1;
+export const F_V = 2;
+export const F_TQ = 3;
+export const F_TD = 4;
+export const F_TA = 5;
+export const F_NH = 6; // IDCT output width of one block
+export const F_NV = 7;
+export const F_RH = 8; // replication after the IDCT
+export const F_RV = 9;
+export const F_MODE = 10; // upsampling (MODE_*)
+export const F_PLANE = 11;
+export const F_STRIDE = 12;
+export const F_RPS = 13; // plane rows per MCU row (one ring slot)
+export const F_CW = 14; // real width of the plane, in samples
+export const F_CH = 15;
+export const F_BPL = 16; // blocks per line, MCU padded
+export const F_BROWS = 17;
+export const F_PRED = 18;
+export const F_COEF = 19; // progressive store: K i16 per block, zigzag order
+export const F_K = 20;
+export const F_MASK = 21; // u64 per block: which AC coefficients are nonzero (kept or not)
+export const F_ROW = 22; // upsampled row buffer
+export const F_BW = 23; // real blocks per line (non-interleaved scans)
+export const F_BH = 24;
+export const F_SLOT = 25;
+export const COMP_BYTES: usize = 128;
+
+let comps: usize = 0;
+
+/** Places the component table (COMP_BYTES each, four at most). */
+export function compsInit(area: usize): void {
+	comps = area;
+	memory.fill(comps, 0, COMP_BYTES * 4);
+}
+
+export function cget(c: i32, f: i32): i32 {
+	return load<i32>(comps + <usize>c * COMP_BYTES + ((<usize>f) << 2));
+}
+
+export function cset(c: i32, f: i32, v: i32): void {
+	store<i32>(comps + <usize>c * COMP_BYTES + ((<usize>f) << 2), v);
+}
+
+// jpeg_natural_order plus 16 entries of 63, so a run past the end stays inside a block.
+export const NATURAL: usize = memory.data<u8>([
+	0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
+	35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47,
+	55, 62, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+]);
