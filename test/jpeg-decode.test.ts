@@ -234,7 +234,7 @@ describe("decodeJpeg at full size", () => {
 		expect(diff(full(u8(cmyk)), readPnm(cmykRef)).max).toBeLessThanOrEqual(1);
 	});
 
-	it("CMYK from the hostile-input writer: R = (255 - c) * (255 - k) / 255 within the writer's quantiser", () => {
+	it("CMYK from the hostile-input writer: R = (255 - c) * (255 - k) / 255 within 2", () => {
 		const spec = (x: number, y: number) => [(x * 7) % 256, (y * 5) % 256, 40, (x + y) % 128];
 		const bytes = makeJpeg({ width: 33, height: 17, components: 4, samples: spec });
 		const out = full(bytes);
@@ -246,7 +246,8 @@ describe("decodeJpeg at full size", () => {
 				for (let i = 0; i < 3; i++) max = Math.max(max, Math.abs(out.data[(y * 33 + x) * 4 + i]! - want[i]!));
 			}
 		}
-		expect(max).toBeLessThanOrEqual(8);
+		// Measured 1.47: the writer's flat quantiser and our rounding.
+		expect(max).toBeLessThanOrEqual(2);
 	});
 
 	it("matches MozJPEG's decode (the decoder the app used before)", async () => {
