@@ -51,7 +51,24 @@ export function idctScaled(coef: usize, q: usize, nh: i32, nv: i32, out: usize, 
 	const th = cosT + ((<usize>(nh - 1)) << 8);
 	const tv = cosTab + ((<usize>(nv - 1)) << 8);
 	const wide = nh > 4;
-	for (let v = 0; v < nv; v++) {
+	if (!wide) {
+		// Up to four columns: the four cosine columns stay in registers, a
+		// coefficient row is dequantised as one vector (table zeros drop u >= nh).
+		const c0 = v128.load(th);
+		const c1 = v128.load(th, 32);
+		const c2 = v128.load(th, 64);
+		const c3 = v128.load(th, 96);
+		for (let v = 0; v < nv; v++) {
+			const o = (<usize>(v * 8)) << 2;
+			const f = f32x4.convert_i32x4_s(i32x4.mul(v128.load(coef + o), v128.load(q + o)));
+			let lo = f32x4.mul(i32x4.shuffle(f, f, 0, 0, 0, 0), c0);
+			lo = f32x4.add(lo, f32x4.mul(i32x4.shuffle(f, f, 1, 1, 1, 1), c1));
+			lo = f32x4.add(lo, f32x4.mul(i32x4.shuffle(f, f, 2, 2, 2, 2), c2));
+			lo = f32x4.add(lo, f32x4.mul(i32x4.shuffle(f, f, 3, 3, 3, 3), c3));
+			v128.store(ws + ((<usize>v) << 5), lo);
+		}
+	}
+	for (let v = 0; v < nv && wide; v++) {
 		const cp = coef + ((<usize>(v * 8)) << 2);
 		const qp = q + ((<usize>(v * 8)) << 2);
 		let lo = f32x4.splat(0);
