@@ -105,6 +105,25 @@ describe("headers that declare huge dimensions", () => {
 		await expectSettled(FIXTURES.png);
 	});
 
+	it("refuses formats decoded whole past what the budget holds, saying why, though they are under the pixel cap", async () => {
+		// 9000 x 9000 is 81 MP: under MAX_PIXELS, but libwebp decodes the whole frame (about 9-12 bytes a pixel).
+		for (const [kind, bytes] of Object.entries(webpHeadersClaiming(9000, 9000))) {
+			if (kind === "vp8" || kind === "vp8l") continue; // their 14-bit sizes cannot say 9000 x 9000 apart from VP8X
+			const body = await expectError(await postImage(STYLE, bytes), 413, "image_too_large");
+			expect(body.error?.message).toMatch(/WebP images are decoded whole.*9000x9000.*allows about \d+(\.\d)? MP/);
+		}
+		// An Adam7 PNG gathers its passes into a full frame; a 5000 x 5000 one is refused before any read.
+		const interlaced = pngHeaderClaiming(5000, 5000);
+		interlaced[28] = 1;
+		for (const path of [STYLE, "/api/ocr"]) {
+			const body = await expectError(await postImage(path, interlaced), 413, "image_too_large");
+			expect(body.error?.message).toMatch(/interlaced \(Adam7\) PNGs are read whole/);
+		}
+		// The same size, not interlaced, is planned as a streamed decode: it gets as far as its (missing) data.
+		await expectError(await postImage(STYLE, pngHeaderClaiming(5000, 5000)), 422, "corrupt_image");
+		await expectSettled(FIXTURES.png);
+	});
+
 	it("refuses a 30001x1 strip (over the side cap) but styles a 16000x1 one", async () => {
 		const strip = (width: number) =>
 			makePng({ width, height: 1, colorType: COLOR.rgb, samples: (x) => [x % 256, 255 - (x % 256), 128] });

@@ -2,7 +2,7 @@ import { TooLargeError } from "../lib/errors";
 import { fitSize } from "../lib/resize";
 import { wholeFrameDecodeBytes } from "./heap";
 import { jpegDecodeBytes, jpegScale, readJpegFrame } from "./jpeg";
-import { pngDecodeBytes } from "./png";
+import { checkPngInterlaced, pngDecodeBytes } from "./png";
 import type { ImageInfo } from "./probe";
 
 export { fitSize };
@@ -67,8 +67,12 @@ export function decodePhaseBytes(plan: DecodePlan): number {
  * pixel cap says. The 413 says why, and how large such an image may be.
  */
 export function checkWholeFrame(plan: DecodePlan, budgetBytes: number): void {
-	if (!plan.wholeFrame || decodePhaseBytes(plan) <= budgetBytes) return;
 	const { info } = plan;
+	// The PNG kernel's own ceiling for the frame it gathers Adam7 passes into.
+	if (info.format === "png" && plan.wholeFrame) {
+		checkPngInterlaced({ width: info.width, height: info.height, bitDepth: 8, colorType: 6, interlaced: true });
+	}
+	if (!plan.wholeFrame || decodePhaseBytes(plan) <= budgetBytes) return;
 	const perPixel = plan.decoderBytes / (info.width * info.height);
 	const maxMp = Math.floor(budgetBytes / perPixel / 1e5) / 10;
 	const kind = info.format === "webp" ? "WebP images are" : "interlaced (Adam7) PNGs are";
