@@ -10,27 +10,18 @@ import {
 } from "../src/codecs";
 import { wholeFrameDecodeBytes } from "../src/codecs/heap";
 import { DEFAULT_LIMITS } from "../src/lib/config";
-import { AppError } from "../src/lib/errors";
 import { applyOrientation } from "../src/lib/orient";
 import type { Pixels } from "../src/lib/pixels";
 import { downscaleToFit, resizeArea } from "../src/lib/resize";
 import jpegFile from "./fixtures/dev_en_label_01.jpg";
 import webpFile from "./fixtures/dev_en_label_01.webp";
 import pngFile from "./fixtures/tools.input.png";
+import { rejection } from "./helpers/api";
 import { withExifOrientation } from "./helpers/images";
 
 const jpeg = new Uint8Array(jpegFile);
 const png = new Uint8Array(pngFile);
 const webp = new Uint8Array(webpFile);
-
-async function rejection(p: Promise<unknown>): Promise<AppError> {
-	const err = await p.then(
-		() => null,
-		(e: unknown) => e,
-	);
-	expect(err).toBeInstanceOf(AppError);
-	return err as AppError;
-}
 
 const px = (p: Pixels, x: number, y: number) => [...p.data.subarray((y * p.width + x) * 4, (y * p.width + x) * 4 + 4)];
 

@@ -43,7 +43,9 @@ import rgba8i from "./fixtures/png/rgba8-adam7.png";
 import rgba16 from "./fixtures/png/rgba16.png";
 import rgba16i from "./fixtures/png/rgba16-adam7.png";
 import toolsFile from "./fixtures/tools.input.png";
-import { COLOR, filterScanline, makePng, type PngSpec } from "./helpers/png";
+import { rejection } from "./helpers/api";
+import { concat, concatAll } from "./helpers/hostile";
+import { COLOR, filterScanline, makePng, type PngSpec, pngChunk } from "./helpers/png";
 
 const MiB = 1 << 20;
 
@@ -60,15 +62,6 @@ async function reference(bytes: Uint8Array): Promise<Uint8ClampedArray> {
 async function full(bytes: Uint8Array): Promise<Pixels> {
 	const info = readPngInfo(bytes);
 	return decodePng(bytes, info.width, info.height);
-}
-
-async function rejection(p: Promise<unknown>): Promise<AppError> {
-	const err = await p.then(
-		() => null,
-		(e: unknown) => e,
-	);
-	expect(err).toBeInstanceOf(AppError);
-	return err as AppError;
 }
 
 /** Deterministic pseudo-random integers (mulberry32). */
@@ -307,26 +300,6 @@ function withIhdr(png: Uint8Array, w: number, h: number): Uint8Array {
 	return out;
 }
 
-function chunk(type: string, data: Uint8Array): Uint8Array {
-	const out = new Uint8Array(12 + data.length);
-	const v = new DataView(out.buffer);
-	v.setUint32(0, data.length);
-	for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-	out.set(data, 8);
-	v.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-	return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-	const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-	let o = 0;
-	for (const p of parts) {
-		out.set(p, o);
-		o += p.length;
-	}
-	return out;
-}
-
 interface Chunk {
 	type: string;
 	data: Uint8Array;
@@ -345,9 +318,9 @@ function chunks(png: Uint8Array): Chunk[] {
 }
 
 function rebuild(list: Chunk[]): Uint8Array {
-	return concat([
+	return concatAll([
 		new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		...list.map((c) => chunk(c.type, c.data)),
+		...list.map((c) => pngChunk(c.type, c.data)),
 	]);
 }
 
@@ -459,7 +432,7 @@ describe("decodePng: errors", () => {
 		const png = await good();
 		const list = chunks(png);
 		const idat = list.find((c) => c.type === "IDAT")!;
-		const padded = concat([idat.data, new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8])]);
+		const padded = concat(idat.data, new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]));
 		const tail = rebuild([
 			...list.filter((c) => c.type !== "IEND").map((c) => (c.type === "IDAT" ? { type: "IDAT", data: padded } : c)),
 			{ type: "IDAT", data: new Uint8Array([9, 9, 9, 9]) },
@@ -591,7 +564,7 @@ describe("encodePng", () => {
 		const p = await decodePng(new Uint8Array(toolsFile), 200, 200);
 		for (let i = 3; i < p.data.length; i += 28) p.data[i] = 128;
 		const png = await encodePng(p);
-		const z = concat(
+		const z = concatAll(
 			chunks(png)
 				.filter((c) => c.type === "IDAT")
 				.map((c) => c.data),
@@ -725,7 +698,7 @@ describe("memory", () => {
 		ihdr.set([8, 2, 0, 0, 0], 8);
 		const png = rebuild([
 			{ type: "IHDR", data: ihdr },
-			{ type: "IDAT", data: concat(parts) },
+			{ type: "IDAT", data: concatAll(parts) },
 			{ type: "IEND", data: new Uint8Array(0) },
 		]);
 		const out = await decodePng(png, 768, 1024);

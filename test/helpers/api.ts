@@ -1,5 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { expect } from "vitest";
+import { AppError } from "../../src/lib/errors";
 
 export const BASE = "http://inkstone.test";
 
@@ -36,4 +37,14 @@ export async function expectOk(res: Response): Promise<Record<string, unknown>> 
 	expect(body.success).toBe(true);
 	expect(body.error).toBeNull();
 	return body.data as Record<string, unknown>;
+}
+
+/** The named error a promise rejects with (fails the test when it resolves or throws anything else). */
+export async function rejection(p: Promise<unknown>): Promise<AppError> {
+	const err = await p.then(
+		() => null,
+		(e: unknown) => e,
+	);
+	expect(err).toBeInstanceOf(AppError);
+	return err as AppError;
 }

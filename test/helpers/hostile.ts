@@ -39,7 +39,8 @@ export function flipBytes(bytes: Uint8Array, count: number, seed: number, from =
 	return out;
 }
 
-const concat = (...parts: (Uint8Array | number[])[]) => {
+/** The bytes of every part, in order (an array of parts, for lists too long to spread). */
+export function concatAll(parts: readonly (Uint8Array | number[])[]): Uint8Array {
 	const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
 	let o = 0;
 	for (const p of parts) {
@@ -47,7 +48,9 @@ const concat = (...parts: (Uint8Array | number[])[]) => {
 		o += p.length;
 	}
 	return out;
-};
+}
+
+export const concat = (...parts: (Uint8Array | number[])[]) => concatAll(parts);
 const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
 const le32 = (n: number) => [n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff];
 const le24 = (n: number) => [n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff];

@@ -5,23 +5,10 @@
  * exercised on every variant without committing binaries. Rows use filter 0
  * unless `filters` says otherwise; zlib comes from CompressionStream.
  */
-const CRC_TABLE = (() => {
-	const t = new Uint32Array(256);
-	for (let n = 0; n < 256; n++) {
-		let c = n;
-		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-		t[n] = c >>> 0;
-	}
-	return t;
-})();
+import { crc32 } from "../../src/codecs/png/crc";
 
-function crc32(bytes: Uint8Array): number {
-	let c = 0xffffffff;
-	for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-	return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Uint8Array {
+/** One PNG chunk: length, type, data and its CRC. */
+export function pngChunk(type: string, data: Uint8Array): Uint8Array {
 	const out = new Uint8Array(12 + data.length);
 	const v = new DataView(out.buffer);
 	v.setUint32(0, data.length);
@@ -140,15 +127,15 @@ export async function makePng(spec: PngSpec): Promise<Uint8Array> {
 	v.setUint32(0, spec.width);
 	v.setUint32(4, spec.height);
 	ihdr.set([depth, spec.colorType, 0, 0, spec.interlaced ? 1 : 0], 8);
-	const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr)];
-	if (spec.palette) parts.push(chunk("PLTE", new Uint8Array(spec.palette.flat())));
-	if (spec.paletteAlpha) parts.push(chunk("tRNS", new Uint8Array(spec.paletteAlpha)));
+	const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk("IHDR", ihdr)];
+	if (spec.palette) parts.push(pngChunk("PLTE", new Uint8Array(spec.palette.flat())));
+	if (spec.paletteAlpha) parts.push(pngChunk("tRNS", new Uint8Array(spec.paletteAlpha)));
 	if (spec.transparent) {
 		const key = new Uint8Array(spec.transparent.length * 2);
 		for (const [i, k] of spec.transparent.entries()) new DataView(key.buffer).setUint16(i * 2, k);
-		parts.push(chunk("tRNS", key));
+		parts.push(pngChunk("tRNS", key));
 	}
-	parts.push(chunk("IDAT", await zlib(raw)), chunk("IEND", new Uint8Array(0)));
+	parts.push(pngChunk("IDAT", await zlib(raw)), pngChunk("IEND", new Uint8Array(0)));
 	const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
 	let offset = 0;
 	for (const p of parts) {
