@@ -176,11 +176,16 @@ describe("admission", () => {
 		expect(photo.maxSide).toBeLessThan(2048);
 		expect(photo.maxSide).toBeGreaterThanOrEqual(960);
 		expect(photo.plan.width).toBe(photo.maxSide);
-		// At least the decode to the chosen preview, and all of it within the budget.
-		expect(photo.bytes).toBeGreaterThanOrEqual(decodePhaseBytes(photo.plan));
+		// The runtime stays resident while the upload is decoded, so both count; all of it within the budget.
+		expect(photo.bytes).toBeGreaterThanOrEqual(ocrRuntimeBytes() + decodePhaseBytes(photo.plan));
 		expect(photo.bytes).toBeLessThanOrEqual(budget);
 		// One step larger would not have fitted.
 		const p = previewSize(3000, 2250, Math.ceil(photo.maxSide / 0.9));
 		expect(ocrRuntimeBytes() + 8 * p.width * p.height + 8 * 960 * 960 + 4 * MB).toBeGreaterThan(budget);
+		// A progressive upload read at full scale stores every coefficient: the runtime beside that decode
+		// must fit too, so the view shrinks until its DCT scale halves the store.
+		const progressive = ocrReservation((side) => planOf(4000, 3000, true, side), 960, 2048, 100 * MB);
+		expect(progressive.bytes).toBeLessThanOrEqual(100 * MB);
+		expect(progressive.bytes).toBeGreaterThanOrEqual(ocrRuntimeBytes() + decodePhaseBytes(progressive.plan));
 	});
 });

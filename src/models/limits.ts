@@ -57,8 +57,9 @@ const MIN_OCR_SIDE = 960;
 /**
  * The longest preview side at which an OCR request fits the budget with the
  * runtime at its full size, the decode planned for it, and the bytes it must
- * reserve: the larger of the decode (decoder and preview) and the OCR phase
- * (runtime plus pixel buffers). `plan` plans the decode for a preview side.
+ * reserve: the runtime (resident during the decode too, once loaded) plus the
+ * larger of the decode (decoder and preview) and the OCR phase's pixel
+ * buffers. `plan` plans the decode for a preview side.
  */
 export function ocrReservation(
 	plan: (maxSide: number) => DecodePlan,
@@ -67,14 +68,15 @@ export function ocrReservation(
 	budgetBytes: number,
 ): { maxSide: number; bytes: number; plan: DecodePlan } {
 	const runtime = ocrRuntimeBytes();
-	const phase = (p: DecodePlan) => runtime + ocrPhaseBytes(p.width * p.height, detLimitSide * detLimitSide);
+	const need = (p: DecodePlan) =>
+		runtime + Math.max(decodePhaseBytes(p), ocrPhaseBytes(p.width * p.height, detLimitSide * detLimitSide));
 	let side = maxSide;
 	let decode = plan(side);
-	while (phase(decode) > budgetBytes && side > MIN_OCR_SIDE) {
+	while (need(decode) > budgetBytes && side > MIN_OCR_SIDE) {
 		side = Math.max(MIN_OCR_SIDE, Math.floor(side * 0.9));
 		decode = plan(side);
 	}
-	return { maxSide: side, bytes: Math.max(decodePhaseBytes(decode), phase(decode)), plan: decode };
+	return { maxSide: side, bytes: need(decode), plan: decode };
 }
 
 let shared: Admission | null = null;
