@@ -5,7 +5,9 @@
 let base: usize = 0;
 let cursor: usize = 0;
 
-function arenaBase(): usize {
+/** Where the arena starts: the static data's end, 64-byte aligned (a layout's
+ * size plus this is the linear memory it needs). */
+export function arenaBase(): usize {
 	if (base === 0) base = (__heap_base + 63) & ~(<usize>63);
 	return base;
 }

@@ -2,6 +2,11 @@
 // them (the left neighbours of the first pixel) and 32 bytes of slack after
 // (SIMD blocks and 4-byte pixel stores may run past the row's end).
 
+/** Zero bytes before a row: the left neighbours of its first pixel (8 at most). */
+export const PAD: usize = 16;
+/** Bytes after a row that SIMD blocks and 4-byte stores may write or read. */
+export const SLACK: usize = 32;
+
 function paeth(a: i32, b: i32, c: i32): i32 {
 	const pa = abs(b - c);
 	const pb = abs(a - c);

@@ -26,7 +26,7 @@ export interface PngFile {
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
 
-function corrupt(message: string): UnprocessableError {
+export function corrupt(message: string): UnprocessableError {
 	return new UnprocessableError("corrupt_image", message);
 }
 
@@ -105,4 +105,38 @@ export function walkPng(bytes: Uint8Array): PngFile {
 		if (need === 0 || (need > 0 && trns.length !== need)) trns = null;
 	}
 	return { info, palette, trns, idat, truncated };
+}
+
+/** The kernel's view of tRNS and PLTE: a colour key (-1s when none), or a 256-entry RGBA palette table. */
+export interface Transparency {
+	key: [number, number, number];
+	/** No pixel can be transparent (the resampler then skips premultiplying). */
+	opaque: boolean;
+	table: Uint8Array | null;
+}
+
+export function transparency(file: PngFile): Transparency {
+	const { colorType } = file.info;
+	const t = file.trns;
+	const u16 = (o: number) => (t![o]! << 8) | t![o + 1]!;
+	if (colorType === 0) return t ? { key: [u16(0), 0, 0], opaque: false, table: null } : none(true);
+	if (colorType === 2) return t ? { key: [u16(0), u16(2), u16(4)], opaque: false, table: null } : none(true);
+	if (colorType !== 3) return none(false);
+	const pal = file.palette!;
+	const table = new Uint8Array(1024);
+	let opaque = true;
+	for (let i = 0; i < 256; i++) {
+		const defined = i * 3 < pal.length;
+		table[i * 4] = defined ? pal[i * 3]! : 0;
+		table[i * 4 + 1] = defined ? pal[i * 3 + 1]! : 0;
+		table[i * 4 + 2] = defined ? pal[i * 3 + 2]! : 0;
+		const a = t && i < t.length ? t[i]! : 255;
+		table[i * 4 + 3] = a;
+		if (a !== 255) opaque = false;
+	}
+	return { key: [-1, -1, -1], opaque, table };
+}
+
+function none(opaque: boolean): Transparency {
+	return { key: [-1, -1, -1], opaque, table: null };
 }

@@ -25,7 +25,7 @@ export interface PngKernel {
 	encStrip(rows: number): number;
 }
 
-/** Bytes the host copies into the decoder's input window per feed (WINDOW in assembly/png.ts). */
+/** Bytes the host copies into the decoder's input window per feed (WINDOW in assembly/_png_decode.ts). */
 export const WINDOW = 65536;
 
 const PAGE = 65536;
@@ -40,17 +40,19 @@ let last = 0;
  * receives the resampler's finished rows. Pair with `release`.
  */
 export function instantiate(emitRow: (ptr: number, y: number) => void): PngKernel {
-	const instance = new WebAssembly.Instance(pngModule, {
-		env: {
-			emitRow,
-			abort() {
-				throw new WebAssembly.RuntimeError("png kernel abort");
-			},
-		},
-	});
-	const k = instance.exports as unknown as PngKernel;
+	const k = create(emitRow);
 	live.add(k.memory);
 	return k;
+}
+
+function create(emitRow: (ptr: number, y: number) => void): PngKernel {
+	const env = {
+		emitRow,
+		abort() {
+			throw new WebAssembly.RuntimeError("png kernel abort");
+		},
+	};
+	return new WebAssembly.Instance(pngModule, { env }).exports as unknown as PngKernel;
 }
 
 export function release(k: PngKernel): void {
@@ -66,14 +68,7 @@ export function pagesFor(bytes: number): number {
 
 /** A throwaway instance to answer size questions exactly (layouts are only computed, it never grows). */
 export function sizing(): PngKernel {
-	return new WebAssembly.Instance(pngModule, {
-		env: {
-			emitRow() {},
-			abort() {
-				throw new WebAssembly.RuntimeError("png kernel abort");
-			},
-		},
-	}).exports as unknown as PngKernel;
+	return create(() => {});
 }
 
 /** Largest PNG kernel heap reached in this isolate. */

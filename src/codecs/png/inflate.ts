@@ -1,0 +1,170 @@
+import { WINDOW } from "./kernel";
+
+// Compressed bytes per write into the inflater: the most, and the least when the data inflates a lot.
+const SLICE_MAX = 65536;
+const SLICE_MIN = 1024;
+// Inflated bytes one write should produce at most (bounds what is held between reads).
+const INFLATED_PER_WRITE = 256 * 1024;
+
+/**
+ * Cuts the IDAT payloads, as one stream, into slices of the asked size: views
+ * where a payload holds the whole slice, else a copy gathered across payloads
+ * (so a file of a million one-byte IDATs is still a few hundred writes).
+ */
+function slicer(parts: Uint8Array[]): (size: number) => Uint8Array | null {
+	let index = 0;
+	let offset = 0;
+	return (size) => {
+		while (index < parts.length && offset >= parts[index]!.length) {
+			index++;
+			offset = 0;
+		}
+		if (index >= parts.length) return null;
+		const part = parts[index]!;
+		if (part.length - offset >= size || index === parts.length - 1) {
+			const view = part.subarray(offset, offset + size);
+			offset += view.length;
+			return view;
+		}
+		const gathered = new Uint8Array(size);
+		let n = 0;
+		while (n < size && index < parts.length) {
+			const p = parts[index]!;
+			const k = Math.min(size - n, p.length - offset);
+			gathered.set(p.subarray(offset, offset + k), n);
+			n += k;
+			offset += k;
+			if (offset >= p.length) {
+				index++;
+				offset = 0;
+			}
+		}
+		return gathered.subarray(0, n);
+	};
+}
+
+/** Why the inflater stopped early: at close (the data ran out) or on a write, and whether zlib saw bytes past its end. */
+export class InflateFailure extends Error {
+	constructor(
+		readonly atClose: boolean,
+		readonly trailing: boolean,
+		readonly at: number,
+	) {
+		super("inflate failed");
+	}
+}
+
+/** One turn of the event loop (setImmediate where there is one: workerd and Node; a few microseconds). */
+const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+const tick: () => Promise<void> = immediate
+	? () => new Promise<void>((resolve) => immediate(resolve))
+	: () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Reads the inflater's output: where the stream is a byte stream (workerd),
+ * through a BYOB reader into one reused 64 KiB buffer, at least half of it a
+ * read (workerd's readAtLeast), instead of its 4 KiB chunks: a twelfth of
+ * the reads. `eager` reads whatever is there (the careful retry needs it).
+ */
+function outputReader(readable: ReadableStream<Uint8Array>, eager: boolean) {
+	let byob: ReadableStreamBYOBReader | null = null;
+	try {
+		byob = readable.getReader({ mode: "byob" });
+	} catch {
+		byob = null;
+	}
+	if (byob === null) {
+		const reader = readable.getReader();
+		return { read: () => reader.read(), cancel: () => reader.cancel() };
+	}
+	const r = byob;
+	const atLeast = !eager && typeof (r as { readAtLeast?: unknown }).readAtLeast === "function";
+	let buffer = new ArrayBuffer(WINDOW);
+	const read = async () => {
+		const view = new Uint8Array(buffer, 0, WINDOW);
+		const got = atLeast ? await r.readAtLeast(WINDOW >> 1, view) : await r.read(view);
+		if (got.value) buffer = got.value.buffer as ArrayBuffer;
+		return got;
+	};
+	return { read, cancel: () => r.cancel() };
+}
+
+/**
+ * Streams the IDAT payloads through the platform's zlib inflater, handing each
+ * inflated chunk to `consume` until it reports the image complete; resolves
+ * to whether it did (false: the stream ended first). Writes and
+ * reads run concurrently. The inflater does not hold writes back while its
+ * output waits to be read, so after each slice the writer waits for the
+ * reader to go idle (no progress over a timer tick) before the next, and
+ * slices shrink when the data inflates a lot: what is in flight stays near
+ * INFLATED_PER_WRITE whatever the image size.
+ *
+ * zlib refuses bytes after the end of its stream and drops the output it has
+ * not handed over; `eager` reads what is there rather than waiting for half a
+ * window, and from `careful` on (a stream offset) the writer goes a byte at a
+ * time so that output is read before the error.
+ */
+export async function inflate(
+	idat: Uint8Array[],
+	consume: (chunk: Uint8Array) => boolean,
+	eager: boolean,
+	careful: number,
+): Promise<boolean> {
+	const ds = new DecompressionStream("deflate");
+	const writer = ds.writable.getWriter();
+	const reader = outputReader(ds.readable, eager);
+	let stop = false;
+	let allWritten = false;
+	let written = 0;
+	let consumed = 0;
+	let sliceStart = 0;
+	const drain = async () => {
+		for (;;) {
+			const before = consumed;
+			await tick();
+			if (consumed === before || stop) return;
+		}
+	};
+	const next = slicer(idat);
+	const writing = (async () => {
+		for (;;) {
+			if (stop) return;
+			let size: number;
+			if (careful >= 0 && written >= careful) {
+				size = 1;
+			} else {
+				const ratio = written > 0 ? consumed / written : 1024;
+				size = Math.max(SLICE_MIN, Math.min(SLICE_MAX, Math.floor(INFLATED_PER_WRITE / Math.max(ratio, 1))));
+				if (careful >= 0) size = Math.min(size, careful - written);
+			}
+			const piece = next(size);
+			if (piece === null) break;
+			sliceStart = written;
+			written += piece.length;
+			await writer.write(piece);
+			if (size > 1) await drain();
+		}
+		allWritten = true;
+		await writer.close();
+	})();
+	writing.catch(() => {});
+	try {
+		for (;;) {
+			let r: ReadableStreamReadResult<Uint8Array>;
+			try {
+				r = await reader.read();
+			} catch (e) {
+				throw new InflateFailure(allWritten, /trailing/i.test(String(e)), sliceStart);
+			}
+			if (r.value && r.value.length > 0) {
+				consumed += r.value.length;
+				if (consume(r.value)) return true;
+			}
+			if (r.done) return false;
+		}
+	} finally {
+		stop = true;
+		reader.cancel().catch(() => {});
+		writer.abort().catch(() => {});
+	}
+}
