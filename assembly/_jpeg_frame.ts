@@ -43,9 +43,12 @@ export const F_CH = 15;
 export const F_BPL = 16; // blocks per line, MCU padded
 export const F_BROWS = 17;
 export const F_PRED = 18;
-export const F_COEF = 19; // progressive store: K i16 per block, zigzag order
-export const F_K = 20;
-export const F_MASK = 21; // u64 per block: which AC coefficients are nonzero (kept or not)
+export const F_COEF = 19; // coefficient store: K i16 per block, the kept band in zigzag order
+export const F_K = 20; // coefficients kept per block (nh x nv)
+export const F_MASK = 21; // u64 per block: which AC coefficients are nonzero (kept or not), or JUNK
+export const F_HASMASK = 26; // 1 when F_MASK is a real per-block array
+export const F_B0 = 27; // block rows [F_B0, F_B1) are stored in this pass
+export const F_B1 = 28;
 export const F_ROW = 22; // upsampled row buffer
 export const F_BW = 23; // real blocks per line (non-interleaved scans)
 export const F_BH = 24;
@@ -53,6 +56,58 @@ export const F_SLOT = 25;
 export const COMP_BYTES: usize = 128;
 
 let comps: usize = 0;
+
+// Per component, the band the IDCT reads (u < nh, v < nv): zigzag index ->
+// store slot (255: not kept, only its nonzero flag is tracked), slot ->
+// natural index, and the zigzag prefix up to the band's last index as a u64
+// (refinement reads correction bits one by one up to it; storeRowToPlanes
+// decides by it which blocks take the reduced IDCT).
+const BAND: usize = memory.data(4 * 192);
+/** Where coefficients and flags of blocks that are not stored go: a block's worth
+ * plus the slack of a v128 load, and one u64 mask. Written, never read back. */
+export const JUNK: usize = memory.data(208, 16);
+export const JUNK_MASK: usize = JUNK + 192;
+
+export function slotMap(c: i32): usize {
+	return BAND + <usize>c * 192;
+}
+
+export function slotNatural(c: i32): usize {
+	return BAND + <usize>c * 192 + 64;
+}
+
+export function prefixBits(c: i32): u64 {
+	return load<u64>(BAND + <usize>c * 192 + 128);
+}
+
+/** Sets component c's kept band to u < nh, v < nv; returns its size. */
+export function setBand(c: i32, nh: i32, nv: i32): i32 {
+	const map = slotMap(c);
+	let slots = 0;
+	let last = 0;
+	for (let k = 0; k < 64; k++) {
+		const n = <i32>load<u8>(NATURAL + <usize>k);
+		if (n >> 3 < nv && (n & 7) < nh) {
+			store<u8>(map + <usize>k, <u8>slots);
+			store<u8>(slotNatural(c) + <usize>slots, <u8>n);
+			last = k;
+			slots++;
+		} else store<u8>(map + <usize>k, 255);
+	}
+	store<u64>(BAND + <usize>c * 192 + 128, last === 63 ? <u64>-1 : ((<u64>1) << (<u64>(last + 1))) - 1);
+	return slots;
+}
+
+/** Bit s set when slot s of the K stored at p is nonzero (reads 16 bytes past
+ * K < 8: stores have that slack). */
+export function nonzeroSlots(p: usize, kk: i32): u64 {
+	let bits: u64 = 0;
+	const z = i16x8.splat(0);
+	for (let o = 0; o < kk; o += 8) {
+		bits |= (<u64>i16x8.bitmask(i16x8.ne(v128.load(p + ((<usize>o) << 1)), z))) << (<u64>o);
+	}
+	return kk >= 64 ? bits : bits & (((<u64>1) << (<u64>kk)) - 1);
+}
 
 /** Places the component table (COMP_BYTES each, four at most). */
 export function compsInit(area: usize): void {

@@ -63,6 +63,16 @@ export function markersInit(area: usize): void {
 	failReset();
 }
 
+/** Forgets the header for reading the file again (a decode in passes); the
+ * component table keeps its layout fields, the frame header rewrites the rest. */
+export function markersRestart(): void {
+	memory.fill(qt, 0, 1024);
+	progressive = frameSeen = false;
+	restartInterval = 0;
+	adobe = -1;
+	tablesDefined = 0;
+}
+
 /** Bytes markersInit lays out. */
 export function markersBytes(): usize {
 	return COMP_BYTES * 4 + 1024 + TABLE_BYTES * 8 + 512;

@@ -24,6 +24,8 @@ import {
 import {
 	cget,
 	cset,
+	F_B0,
+	F_B1,
 	F_BH,
 	F_BPL,
 	F_BROWS,
@@ -32,6 +34,7 @@ import {
 	F_COEF,
 	F_CW,
 	F_H,
+	F_HASMASK,
 	F_ID,
 	F_K,
 	F_MASK,
@@ -47,11 +50,15 @@ import {
 	F_STRIDE,
 	F_TQ,
 	F_V,
-	NATURAL,
+	JUNK_MASK,
+	nonzeroSlots,
+	prefixBits,
+	setBand,
+	slotNatural,
 } from "./_jpeg_frame";
 import { idctDcOnly, idctScaled } from "./_jpeg_idct";
 import { idctIslow } from "./_jpeg_islow";
-import { adobe, height, hmax, ncomp, qt, vmax, width } from "./_jpeg_markers";
+import { adobe, height, hmax, ncomp, progressive, qt, vmax, width } from "./_jpeg_markers";
 
 let scale = 1;
 export let sw = 0; // scaled size
@@ -68,20 +75,14 @@ export function planesInit(): void {
 	blk = take(256);
 }
 
-/** Last zigzag index + 1 among the coefficients an nh x nv IDCT reads. */
-function keepCount(nh: i32, nv: i32): i32 {
-	let kk = 1;
-	for (let k = 0; k < 64; k++) {
-		const n = <i32>load<u8>(NATURAL + <usize>k);
-		if (n >> 3 < nv && (n & 7) < nh) kk = k + 1;
-	}
-	return kk;
-}
+/** MCU rows each pass of a stored decode holds. */
+export let passRows = 0;
 
 /** Lays out the ring slots, row buffers and (if `store`) the coefficient store
- * for a decode at 1/d; fills the component table with the per-axis choices.
- * False when the layout could not be addressed in 32 bits. */
-export function layout(store: bool, d: i32): bool {
+ * for a decode at 1/d in `passes` bands of MCU rows; fills the component table
+ * with the per-axis choices. False when the layout could not be addressed in
+ * 32 bits. */
+export function layout(store: bool, d: i32, passes: i32): bool {
 	scale = d;
 	mcusX = (width + 8 * hmax - 1) / (8 * hmax);
 	mcusY = (height + 8 * vmax - 1) / (8 * vmax);
@@ -130,20 +131,44 @@ export function layout(store: bool, d: i32): bool {
 	}
 	rgba = take(((<usize>sw) << 2) + 64);
 	let bytes = <f64>used();
+	passRows = (mcusY + passes - 1) / passes;
 	for (let c = 0; c < ncomp; c++) {
-		cset(c, F_COEF, 0);
-		cset(c, F_MASK, 0);
-		if (!store) continue;
-		const kk = keepCount(cget(c, F_NH), cget(c, F_NV));
-		const blocks = <f64>cget(c, F_BPL) * <f64>cget(c, F_BROWS);
-		// A frame's store can pass 4 GiB (65535 x 65535 at full size): refuse before any size wraps.
-		bytes += blocks * <f64>(kk * 2 + 8);
-		if (bytes > 2e9) return false;
+		const kk = setBand(c, cget(c, F_NH), cget(c, F_NV));
 		cset(c, F_K, kk);
-		cset(c, F_COEF, <i32>take(<usize>blocks * ((<usize>kk) << 1)));
-		cset(c, F_MASK, <i32>take((<usize>blocks) << 3));
+		cset(c, F_COEF, 0);
+		cset(c, F_MASK, <i32>JUNK_MASK);
+		cset(c, F_HASMASK, 0);
+		if (!store) continue;
+		const blocks = <f64>cget(c, F_BPL) * <f64>cget(c, F_BROWS);
+		const held = <f64>cget(c, F_BPL) * <f64>(passRows * cget(c, F_V));
+		// Refinement scans must know which coefficients are nonzero, kept or not:
+		// a u64 per block where some AC is kept but not all of it, or where blocks
+		// outside the pass's band are parsed. DC alone skips every AC scan; a
+		// whole block in one pass reads its flags from the values.
+		const mask = progressive && kk > 1 && (kk < 64 || passes > 1);
+		// A frame's store can pass 4 GiB (65535 x 65535 at full size): refuse before any size wraps.
+		bytes += held * <f64>(kk * 2) + 16 + (mask ? blocks * 8 : 0);
+		if (bytes > 2e9) return false;
+		cset(c, F_COEF, <i32>take(<usize>held * ((<usize>kk) << 1) + 16));
+		if (mask) {
+			cset(c, F_MASK, <i32>take((<usize>blocks) << 3));
+			cset(c, F_HASMASK, 1);
+		}
 	}
 	return true;
+}
+
+/** Starts a pass over MCU rows [r0, r1): empty store and flags. */
+export function passStart(r0: i32, r1: i32): void {
+	for (let c = 0; c < ncomp; c++) {
+		const v = cget(c, F_V);
+		cset(c, F_B0, r0 * v);
+		cset(c, F_B1, r1 * v);
+		const bpl = <usize>cget(c, F_BPL);
+		if (cget(c, F_COEF) === 0) continue;
+		memory.fill(<usize>cget(c, F_COEF), 0, bpl * <usize>(passRows * v) * ((<usize>cget(c, F_K)) << 1) + 16);
+		if (cget(c, F_HASMASK) !== 0) memory.fill(<usize>cget(c, F_MASK), 0, (bpl * <usize>cget(c, F_BROWS)) << 3);
+	}
 }
 
 /** libjpeg's colour space guess: Adobe transform, then component ids. */
@@ -188,27 +213,34 @@ export function emitRows(m: i32): void {
 	}
 }
 
-/** IDCTs MCU row m of the coefficient store into the ring. */
+/** IDCTs MCU row m (inside the current pass) of the coefficient store into the ring. */
 export function storeRowToPlanes(m: i32): void {
 	for (let c = 0; c < ncomp; c++) {
 		const v = cget(c, F_V);
 		const bpl = cget(c, F_BPL);
 		const kk = cget(c, F_K);
-		const kept: u64 = kk >= 64 ? <u64>-1 : ((<u64>1) << (<u64>kk)) - 1;
+		const nat = slotNatural(c);
+		const hasMask = cget(c, F_HASMASK) !== 0;
+		const prefix = prefixBits(c) & ~(<u64>1);
 		for (let y = 0; y < v; y++) {
 			for (let bx = 0; bx < bpl; bx++) {
-				const bi = (m * v + y) * bpl + bx;
+				const bi = (m * v + y - cget(c, F_B0)) * bpl + bx;
 				const p = <usize>cget(c, F_COEF) + <usize>bi * ((<usize>kk) << 1);
 				const z = i32x4.splat(0);
 				for (let o: usize = 0; o < 256; o += 16) v128.store(blk + o, z);
 				store<i32>(blk, <i32>load<i16>(p));
-				// Only the nonzero AC coefficients, from the block's mask.
-				let bits = load<u64>(<usize>cget(c, F_MASK) + ((<usize>bi) << 3)) & kept & ~(<u64>1);
-				const any = bits !== 0;
+				// Only the nonzero AC coefficients. Which blocks take the reduced IDCT
+				// rather than the flat DC fill (the two round a DC level differently)
+				// stays what it was when the store kept the zigzag prefix up to the
+				// band's last index: any nonzero AC there, kept or not, so the output
+				// is unchanged where the flags are known.
+				let bits = nonzeroSlots(p, kk) & ~(<u64>1);
+				const mp = <usize>cget(c, F_MASK) + ((<usize>((m * v + y) * bpl + bx)) << 3);
+				const any = hasMask ? (load<u64>(mp) & prefix) !== 0 : bits !== 0;
 				while (bits !== 0) {
-					const k = <usize>ctz<u64>(bits);
+					const s = <usize>ctz<u64>(bits);
 					bits &= bits - 1;
-					store<i32>(blk + ((<usize>load<u8>(NATURAL + k)) << 2), <i32>load<i16>(p + (k << 1)));
+					store<i32>(blk + ((<usize>load<u8>(nat + s)) << 2), <i32>load<i16>(p + (s << 1)));
 				}
 				toPlane(c, m, y, bx, any);
 			}

@@ -6,7 +6,9 @@
 // Baseline data streams MCU row by MCU row (_jpeg_baseline.ts); progressive
 // and multi-scan files go through a coefficient store first
 // (_jpeg_progressive.ts), then through the same ring of MCU rows
-// (_jpeg_planes.ts).
+// (_jpeg_planes.ts). A store too large for the budget is filled in passes:
+// each re-reads the file from the start (env.rewind) and keeps the values of
+// one band of MCU rows, whose output rows then leave in order.
 
 import { areaBytes, areaSetup } from "./_area";
 import { ensure, resetArena, take, used } from "./_arena";
@@ -14,20 +16,23 @@ import { baseline } from "./_jpeg_baseline";
 import { bitsInit, WINDOW_BYTES } from "./_jpeg_bits";
 import { cget, E_CORRUPT, E_MEMORY, errCode, errWhat, F_BPL, F_BROWS, fail } from "./_jpeg_frame";
 import { IDCT_BYTES, idctInit } from "./_jpeg_idct";
-import { markersBytes, markersInit, ncomp, ns, progressive, readMarkers } from "./_jpeg_markers";
+import { markersBytes, markersInit, markersRestart, ncomp, ns, progressive, readMarkers } from "./_jpeg_markers";
 import {
 	colorSpace,
 	emitRows,
 	layout,
 	mcusX,
 	mcusY,
+	passRows,
+	passStart,
 	planesInit,
 	setColorSpace,
 	sh,
 	storeRowToPlanes,
 	sw,
 } from "./_jpeg_planes";
-import { scanBlocks, scanDecode } from "./_jpeg_progressive";
+import { scanBlocks, scanDecode, scanSkipped } from "./_jpeg_scans";
+import { rewind } from "./host/env";
 
 export function heapBase(): usize {
 	return __heap_base;
@@ -58,8 +63,9 @@ function failed(code: i32, what: i32): i32 {
 	return errCode;
 }
 
-/** Decodes the whole file; 0 on success, else the error class (errorWhat says more). */
-export function decode(d: i32, outW: i32, outH: i32): i32 {
+/** Decodes the whole file, a stored one in `passes` (1-8) bands of MCU rows;
+ * 0 on success, else the error class (errorWhat says more). */
+export function decode(d: i32, outW: i32, outH: i32, passes: i32): i32 {
 	resetArena();
 	const win = take(<usize>WINDOW_BYTES);
 	const marks = take(markersBytes());
@@ -69,34 +75,53 @@ export function decode(d: i32, outW: i32, outH: i32): i32 {
 	bitsInit(win);
 	markersInit(marks);
 	idctInit(idct);
-	let r = readMarkers();
+	const r = readMarkers();
 	if (r !== 1) return r === 2 ? failed(E_CORRUPT, 5) : errCode;
 	setColorSpace(colorSpace());
 	const streaming = !progressive && ns === ncomp;
-	if (!layout(!streaming, d === 2 || d === 4 || d === 8 ? d : 1)) return failed(E_MEMORY, 40);
+	const p = streaming ? 1 : min(max(passes, 1), 8);
+	if (!layout(!streaming, d === 2 || d === 4 || d === 8 ? d : 1, p)) return failed(E_MEMORY, 40);
 	const ow = min(max(outW, 1), sw);
 	const oh = min(max(outH, 1), sh);
 	if (!ensure(used() + areaBytes(sw, ow))) return failed(E_MEMORY, 40);
 	areaSetup(sw, sh, ow, oh, true);
 	if (streaming) return baseline() < 0 ? errCode : 0;
+	for (let r0 = 0; r0 < mcusY; r0 += passRows) {
+		if (r0 > 0) {
+			// The next band: the file again from its start, the same header.
+			rewind();
+			bitsInit(win);
+			markersRestart();
+			if (readMarkers() !== 1) return errCode !== 0 ? errCode : failed(E_CORRUPT, 5);
+		}
+		if (pass(r0, min(r0 + passRows, mcusY)) < 0) return errCode;
+	}
+	emitRows(mcusY - 1);
+	return 0;
+}
+
+/** Decodes every scan into the store for MCU rows [r0, r1), then outputs them
+ * (each row one row late: the next is the upsamplers' context). */
+function pass(r0: i32, r1: i32): i32 {
+	passStart(r0, r1);
 	// A hostile file can repeat cheap scans over a large frame: the scans may
 	// visit at most 64 times the frame's blocks in all (a progressive file
-	// from libjpeg or MozJPEG visits about 10 times).
+	// from libjpeg or MozJPEG visits about 10 times). A scan that is not
+	// parsed costs only its bytes.
 	let frameBlocks = 0.0;
 	for (let c = 0; c < ncomp; c++) frameBlocks += <f64>cget(c, F_BPL) * <f64>cget(c, F_BROWS);
 	let visits = 0.0;
 	for (;;) {
-		visits += scanBlocks(mcusX, mcusY);
-		if (visits > 64 * frameBlocks) return failed(E_CORRUPT, 10);
-		if (scanDecode(mcusX, mcusY) < 0) return errCode;
-		r = readMarkers();
+		if (!scanSkipped()) visits += scanBlocks(mcusX, mcusY);
+		if (visits > 64 * frameBlocks) return fail(E_CORRUPT, 10);
+		if (scanDecode(mcusX, mcusY, r1) < 0) return -1;
+		const r = readMarkers();
 		if (r === 2) break;
-		if (r !== 1) return errCode;
+		if (r !== 1) return -1;
 	}
-	for (let m = 0; m < mcusY; m++) {
+	for (let m = r0; m < r1; m++) {
 		storeRowToPlanes(m);
 		if (m > 0) emitRows(m - 1);
 	}
-	emitRows(mcusY - 1);
 	return 0;
 }

@@ -6,6 +6,7 @@ import {
 	jpegDecodeBytes,
 	jpegLastHeapBytes,
 	jpegLiveBytes,
+	jpegPasses,
 	jpegPeakBytes,
 	jpegScale,
 	readJpegFrame,
@@ -60,6 +61,7 @@ import rgbBaseRef from "./fixtures/jpeg/rgb_base.ppm";
 import truncated from "./fixtures/jpeg/truncated.jpg";
 import ycck from "./fixtures/jpeg/ycck.jpg";
 import ycckRef from "./fixtures/jpeg/ycck.ppm";
+import progressive12 from "./fixtures/progressive_12mp.jpg";
 import { makeJpeg } from "./helpers/hostile-jpeg";
 import { mozjpegDecodeReference } from "./helpers/mozjpeg";
 
@@ -288,6 +290,41 @@ describe("decodeJpeg at reduced scales", () => {
 	});
 });
 
+describe("decodeJpeg in passes", () => {
+	// Stored files (progressive, one scan per component) at every scale: any
+	// number of passes (bands of MCU rows, the file read again for each) gives
+	// the single-pass output exactly. 8 is one MCU row per pass for these.
+	const STORED = KINDS.filter(([name]) => name.startsWith("progressive") || name.startsWith("sequential"));
+	it.each(STORED)("%s: 2, 3 and 8 passes equal one at 1/1, 1/2, 1/4, 1/8", (_name, jpg) => {
+		const bytes = u8(jpg);
+		const f = frameOf(bytes);
+		for (const d of [1, 2, 4, 8]) {
+			const w = Math.ceil(f.width / d);
+			const h = Math.ceil(f.height / d);
+			const one = decodeJpeg(bytes, w, h, 1);
+			for (const p of [2, 3, 8]) expect(diff(decodeJpeg(bytes, w, h, p), one).max).toBe(0);
+		}
+	});
+
+	it("a 12 MP progressive file to the 1024 px preview and the 2048 view stays within 16 MiB of kernel heap", () => {
+		const bytes = u8(progressive12);
+		const f = frameOf(bytes);
+		expect([f.width, f.height, f.progressive]).toEqual([4000, 3000, true]);
+		for (const [w, h] of [
+			[1024, 768],
+			[2048, 1536],
+		] as const) {
+			const d = jpegScale(f.width, f.height, w, h);
+			const passes = jpegPasses(f, d, w);
+			const out = decodeJpeg(bytes, w, h);
+			expect(jpegLastHeapBytes()).toBeLessThanOrEqual(16 * 1024 * 1024);
+			// Measured: 2 passes at 1/2 (19 MiB in one), 3 at full size (35 MiB in one).
+			expect(passes).toBe(d === 1 ? 3 : 2);
+			expect(diff(out, decodeJpeg(bytes, w, h, 1)).max).toBe(0);
+		}
+	});
+});
+
 describe("decodeJpeg refusals", () => {
 	it("names the variant for arithmetic coding and 12-bit precision", () => {
 		const a = refusal(() => full(u8(arith)));
@@ -378,7 +415,7 @@ describe("decodeJpeg refusals", () => {
 
 describe("decodeJpeg memory", () => {
 	it("the header estimate covers the real heap of each kind, within 1.3x + 1 MiB", () => {
-		const cases: [Uint8Array, number][] = [
+		const cases: [Uint8Array, number, number?][] = [
 			[u8(base420), 1],
 			[u8(base420), 4],
 			[u8(prog420Tools), 1],
@@ -390,14 +427,20 @@ describe("decodeJpeg memory", () => {
 			[u8(base420Multi), 2],
 			[u8(large), 4],
 			[u8(large), 8],
+			[u8(prog420Tools), 1, 3],
+			[u8(prog411), 2, 8],
+			[u8(base422MultiRst), 4, 2],
+			[u8(progressive12), 1],
+			[u8(progressive12), 2],
+			[u8(progressive12), 8, 1],
 		];
-		for (const [bytes, d] of cases) {
+		for (const [bytes, d, passes] of cases) {
 			const f = frameOf(bytes);
 			const w = Math.ceil(f.width / d);
 			const h = Math.ceil(f.height / d);
-			decodeJpeg(bytes, w, h);
+			decodeJpeg(bytes, w, h, passes);
 			const real = jpegLastHeapBytes();
-			const est = jpegDecodeBytes(f, jpegScale(f.width, f.height, w, h), w, h);
+			const est = jpegDecodeBytes(f, jpegScale(f.width, f.height, w, h), w, h, passes);
 			expect(est).toBeGreaterThanOrEqual(real);
 			expect(est).toBeLessThanOrEqual(real * 1.3 + 1048576);
 		}

@@ -2,13 +2,13 @@ import jpegModule from "../../../build/kernels/jpeg.wasm";
 import { type AppError, TooLargeError, UnprocessableError } from "../../lib/errors";
 import type { Pixels } from "../../lib/pixels";
 import { type JpegFrame, readJpegFrame } from "./header";
-import { jpegDecodeBytes, jpegScale } from "./plan";
+import { jpegDecodeBytes, jpegPasses, jpegScale } from "./plan";
 
 /** Exports of build/kernels/jpeg.wasm (assembly/jpeg.ts). */
 interface JpegKernel {
 	memory: WebAssembly.Memory;
 	reserve(total: number): number;
-	decode(d: number, outW: number, outH: number): number;
+	decode(d: number, outW: number, outH: number, passes: number): number;
 	errorCode(): number;
 	errorWhat(): number;
 	usedBytes(): number;
@@ -91,9 +91,12 @@ function kernelError(code: number, what: number): AppError {
  * Decodes a JPEG straight to outW x outH RGBA (outW <= width, outH <= height),
  * in stored orientation: at 1/d of full size in the DCT domain (d from
  * jpegScale), then area-resampled in the kernel. Each call has its own kernel
- * instance, dropped afterwards, so no heap outlives the request.
+ * instance, dropped afterwards, so no heap outlives the request. A
+ * progressive file whose store would pass the budget is decoded in passes
+ * (jpegPasses), each reading the file again; `passes` forces their number
+ * (tests: the output does not depend on it).
  */
-export function decodeJpeg(bytes: Uint8Array, outW: number, outH: number): Pixels {
+export function decodeJpeg(bytes: Uint8Array, outW: number, outH: number, passes?: number): Pixels {
 	const frame = readJpegFrame(bytes);
 	if (typeof frame === "string") {
 		const ends = frame.includes("ends before");
@@ -107,7 +110,8 @@ export function decodeJpeg(bytes: Uint8Array, outW: number, outH: number): Pixel
 		throw new RangeError(`output size ${outW}x${outH} exceeds the image's ${frame.width}x${frame.height}`);
 	}
 	const d = jpegScale(frame.width, frame.height, outW, outH);
-	const planned = jpegDecodeBytes(frame, d, outW, outH);
+	const p = passes ?? jpegPasses(frame, d, outW);
+	const planned = jpegDecodeBytes(frame, d, outW, outH, p);
 	const data = new Uint8ClampedArray(outW * outH * 4);
 	const rowBytes = outW * 4;
 	let offset = 0;
@@ -125,6 +129,9 @@ export function decodeJpeg(bytes: Uint8Array, outW: number, outH: number): Pixel
 				offset += n;
 				return n;
 			},
+			rewind(): void {
+				offset = 0;
+			},
 			emitRow(ptr: number, y: number): void {
 				if (y < 0 || y >= outH) return;
 				data.set(new Uint8Array(memory!.buffer, ptr, rowBytes), y * rowBytes);
@@ -139,7 +146,7 @@ export function decodeJpeg(bytes: Uint8Array, outW: number, outH: number): Pixel
 		if (!kernel.reserve(planned)) {
 			throw new TooLargeError("over_memory_budget", "the JPEG decode needs more memory than the decoder may use");
 		}
-		const code = kernel.decode(d, outW, outH);
+		const code = kernel.decode(d, outW, outH, p);
 		if (code !== 0) throw kernelError(code, kernel.errorWhat());
 		if (rows !== outH) throw new UnprocessableError("undecodable_image", "the JPEG decoder produced too few rows");
 		return { data, width: outW, height: outH };

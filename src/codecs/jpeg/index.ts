@@ -2,4 +2,4 @@
 // plan and the decode itself (kernel: assembly/jpeg.ts).
 export { decodeJpeg, jpegLastHeapBytes, jpegLiveBytes, jpegPeakBytes } from "./decode";
 export { type JpegFrame, readJpegFrame } from "./header";
-export { type JpegScale, jpegDecodeBytes, jpegScale, KERNEL_STATIC_BYTES } from "./plan";
+export { JPEG_MAX_PASSES, type JpegScale, jpegDecodeBytes, jpegPasses, jpegScale, KERNEL_STATIC_BYTES } from "./plan";

@@ -12,7 +12,7 @@ export function jpegScale(width: number, height: number, outW: number, outH: num
 }
 
 // Mirrors of the kernel's constants (assembly/jpeg.ts and its parts).
-/** Upper bound of the kernel's static data (__heap_base; 1476 bytes as built). */
+/** Upper bound of the kernel's static data (__heap_base; 2452 bytes as built). */
 export const KERNEL_STATIC_BYTES = 4096;
 const WINDOW_BYTES = 65536;
 const MARKERS_BYTES = 4 * 128 + 1024 + (1536 + 8192) * 8 + 512;
@@ -25,22 +25,51 @@ const NATURAL = [
 	55, 62, 63,
 ];
 
-function keepCount(nh: number, nv: number): number {
-	let kk = 1;
-	for (let k = 0; k < 64; k++) if (NATURAL[k]! >> 3 < nv && (NATURAL[k]! & 7) < nh) kk = k + 1;
-	return kk;
+/** Coefficients per block of the band an nh x nv IDCT reads. */
+function bandSize(nh: number, nv: number): number {
+	let n = 0;
+	for (let k = 0; k < 64; k++) if (NATURAL[k]! >> 3 < nv && (NATURAL[k]! & 7) < nh) n++;
+	return n;
 }
+
+/** Kernel heap a decode should stay within; a store larger than this is filled in passes. */
+export const JPEG_PASS_BUDGET = 16 * 1024 * 1024;
+/** Most passes a decode takes: each re-reads the whole file. */
+export const JPEG_MAX_PASSES = 8;
 
 /**
  * Kernel heap one decode of this frame at 1/d to outW x outH takes, in bytes
  * of whole wasm pages: the exact arena layout of assembly/jpeg.ts (input
  * window, tables, three MCU rows per component, row buffers, the resampler,
- * and for progressive or multi-scan files the coefficient store), so the
- * host can reserve it before any decoding. The JS side holds no buffers of
- * its own besides the output: input bytes are copied into the window and
- * rows out of the heap through views.
+ * and for progressive or multi-scan files the coefficient store of one pass
+ * and the nonzero flags), so the host can reserve it before any decoding.
+ * Passes default to jpegPasses'. The JS side holds no buffers of its own
+ * besides the output: input bytes are copied into the window and rows out
+ * of the heap through views.
  */
-export function jpegDecodeBytes(frame: JpegFrame, d: JpegScale, outW: number, _outH: number): number {
+export function jpegDecodeBytes(frame: JpegFrame, d: JpegScale, outW: number, _outH: number, passes?: number): number {
+	return layoutBytes(frame, d, outW, passes ?? jpegPasses(frame, d, outW));
+}
+
+/**
+ * Passes of the decode: 1 unless the coefficient store passes
+ * JPEG_PASS_BUDGET, else the fewest (at most JPEG_MAX_PASSES) that bring the
+ * heap within it; the nonzero flags of every block stay in each pass, so
+ * when they alone exceed the budget, the most.
+ */
+export function jpegPasses(frame: JpegFrame, d: JpegScale, outW: number): number {
+	if (!stored(frame)) return 1;
+	for (let p = 1; p < JPEG_MAX_PASSES; p++) if (layoutBytes(frame, d, outW, p) <= JPEG_PASS_BUDGET) return p;
+	return JPEG_MAX_PASSES;
+}
+
+/** The kernel streams a sequential file whose first scan holds every
+ * component; anything else goes through the coefficient store. */
+function stored(frame: JpegFrame): boolean {
+	return frame.progressive || (frame.firstScanComponents > 0 && frame.firstScanComponents < frame.components);
+}
+
+function layoutBytes(frame: JpegFrame, d: JpegScale, outW: number, passes: number): number {
 	const { width, height } = frame;
 	// Factors outside 1-4 (refused by the kernel) are planned as 1, so a hostile
 	// header still gets a finite plan.
@@ -55,9 +84,9 @@ export function jpegDecodeBytes(frame: JpegFrame, d: JpegScale, outW: number, _o
 	const mcusY = Math.ceil(height / (8 * vmax));
 	const sw = Math.ceil(width / d);
 	const ow = Math.min(Math.max(outW, 1), sw);
-	// The kernel streams a sequential file whose first scan holds every
-	// component; anything else goes through the coefficient store.
-	const store = frame.progressive || (frame.firstScanComponents > 0 && frame.firstScanComponents < frame.components);
+	const store = stored(frame);
+	const p = store ? Math.min(Math.max(Math.floor(passes), 1), JPEG_MAX_PASSES) : 1;
+	const passRows = Math.ceil(mcusY / p);
 	let cursor = Math.ceil(KERNEL_STATIC_BYTES / 64) * 64;
 	const take = (n: number) => {
 		cursor = Math.ceil(cursor / 64) * 64 + n;
@@ -78,10 +107,11 @@ export function jpegDecodeBytes(frame: JpegFrame, d: JpegScale, outW: number, _o
 		take(3 * c.v * nv * mcusX * c.h * nh + 64);
 		if (!direct) take(sw + 64);
 		if (store) {
-			const kk = keepCount(nh, nv);
-			const blocks = mcusX * c.h * mcusY * c.v;
-			stores.push(blocks * kk * 2);
-			stores.push(blocks * 8);
+			// _jpeg_planes.ts layout: one pass's band of blocks, and the flags of
+			// all of them where some AC is kept but not all (or in passes).
+			const kk = bandSize(nh, nv);
+			stores.push(mcusX * c.h * passRows * c.v * kk * 2 + 16);
+			if (frame.progressive && kk > 1 && (kk < 64 || p > 1)) stores.push(mcusX * c.h * mcusY * c.v * 8);
 		}
 	}
 	take(sw * 4 + 64);
