@@ -7,7 +7,7 @@
 // exactly (nbits < padded) instead of being guessed from file offsets.
 
 import { FAST_BITS, LOOK_BITS, T_FAST, T_MAX, T_OFF, T_VAL } from "./_jpeg_huffman";
-import { refill } from "./host/env";
+import { refill, seek } from "./host/env";
 
 export const WINDOW_BYTES: i32 = 65536;
 /** Pseudo marker for the end of the input. */
@@ -16,6 +16,8 @@ export const MARK_EOF: i32 = 0x100;
 let win: usize = 0;
 let pos: usize = 0;
 let end: usize = 0;
+/** File offset of `end`: bytes the host delivered since the start or the last seek. */
+let delivered = 0;
 
 export let acc: u64 = 0;
 export let nbits: i32 = 0;
@@ -30,6 +32,7 @@ export function bitsInit(window: usize): void {
 	win = window;
 	pos = window;
 	end = window;
+	delivered = 0;
 	bitsReset();
 	marker = 0;
 	huffBad = false;
@@ -49,6 +52,7 @@ export function nextByte(): i32 {
 		if (n <= 0) return -1;
 		pos = win;
 		end = win + <usize>min(n, WINDOW_BYTES);
+		delivered += min(n, WINDOW_BYTES);
 	}
 	return <i32>load<u8>(pos++);
 }
@@ -61,12 +65,37 @@ export function skipBytes(n: i32): bool {
 			if (got <= 0) return false;
 			pos = win;
 			end = win + <usize>min(got, WINDOW_BYTES);
+			delivered += min(got, WINDOW_BYTES);
 		}
 		const here = min(<i32>(end - pos), n);
 		pos += <usize>here;
 		n -= here;
 	}
 	return true;
+}
+
+// A scan resumed by a later pass of a decode in passes: where its entropy
+// data was left (file offset of the next byte, and the bits already taken).
+export const BITS_STATE_BYTES: usize = 24;
+
+/** Saves the reader's position inside entropy data to p. */
+export function bitsSave(p: usize): void {
+	store<i32>(p, delivered - <i32>(end - pos));
+	store<i32>(p, nbits, 4);
+	store<i32>(p, padded, 8);
+	store<i32>(p, marker, 12);
+	store<u64>(p, acc, 16);
+}
+
+/** Puts the reader back where bitsSave(p) found it; the host re-reads from there. */
+export function bitsRestore(p: usize): void {
+	delivered = load<i32>(p);
+	seek(delivered);
+	pos = end = win;
+	nbits = load<i32>(p, 4);
+	padded = load<i32>(p, 8);
+	marker = load<i32>(p, 12);
+	acc = load<u64>(p, 16);
 }
 
 /** Tops the buffer up to at least 57 bits (zeros past a marker or the end). */
@@ -156,6 +185,14 @@ export function nextMarker(): i32 {
 	let b = nextByte();
 	while (b >= 0) {
 		if (b !== 0xff) {
+			// Entropy data being skipped (a scan not parsed, or the rest of one
+			// past a pass's band): eight bytes at a time up to the next 0xFF.
+			const ones: u64 = ((<u64>0x01010101) << 32) | 0x01010101;
+			while (end - pos >= 8) {
+				const x = ~load<u64>(pos);
+				if (((x - ones) & ~x & (ones << 7)) !== 0) break;
+				pos += 8;
+			}
 			b = nextByte();
 			continue;
 		}

@@ -45,9 +45,9 @@ export const F_BROWS = 17;
 export const F_PRED = 18;
 export const F_COEF = 19; // coefficient store: K i16 per block, the kept band in zigzag order
 export const F_K = 20; // coefficients kept per block (nh x nv)
-export const F_MASK = 21; // u64 per block: which AC coefficients are nonzero (kept or not), or JUNK
+export const F_MASK = 21; // u64 per stored block: which AC coefficients are nonzero (kept or not), or JUNK_MASK
 export const F_HASMASK = 26; // 1 when F_MASK is a real per-block array
-export const F_B0 = 27; // block rows [F_B0, F_B1) are stored in this pass
+export const F_B0 = 27; // block rows [F_B0, F_B1) are stored (and parsed) in this pass
 export const F_B1 = 28;
 export const F_ROW = 22; // upsampled row buffer
 export const F_BW = 23; // real blocks per line (non-interleaved scans)
@@ -63,10 +63,8 @@ let comps: usize = 0;
 // (refinement reads correction bits one by one up to it; storeRowToPlanes
 // decides by it which blocks take the reduced IDCT).
 const BAND: usize = memory.data(4 * 192);
-/** Where coefficients and flags of blocks that are not stored go: a block's worth
- * plus the slack of a v128 load, and one u64 mask. Written, never read back. */
-export const JUNK: usize = memory.data(208, 16);
-export const JUNK_MASK: usize = JUNK + 192;
+/** Where the nonzero flags of a component that keeps none go: written, never read. */
+export const JUNK_MASK: usize = memory.data(8, 8);
 
 export function slotMap(c: i32): usize {
 	return BAND + <usize>c * 192;

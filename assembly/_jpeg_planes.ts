@@ -59,6 +59,7 @@ import {
 import { idctDcOnly, idctScaled } from "./_jpeg_idct";
 import { idctIslow } from "./_jpeg_islow";
 import { adobe, height, hmax, ncomp, progressive, qt, vmax, width } from "./_jpeg_markers";
+import { SCAN_STATE_BYTES } from "./_jpeg_progressive";
 
 let scale = 1;
 export let sw = 0; // scaled size
@@ -77,6 +78,13 @@ export function planesInit(): void {
 
 /** MCU rows each pass of a stored decode holds. */
 export let passRows = 0;
+/** Scans a decode in passes can resume: the visit limit (64 times the
+ * frame's blocks) admits at most 64 x 49 parsed ones (a scan visits at least
+ * one component's blocks; three 4x4 components and a 1x1 have 49 times the
+ * last one's). */
+export const MAX_SCANS = 3200;
+/** MAX_SCANS saved scan states (SCAN_STATE_BYTES each), 0 in one pass. */
+export let scanStates: usize = 0;
 
 /** Lays out the ring slots, row buffers and (if `store`) the coefficient store
  * for a decode at 1/d in `passes` bands of MCU rows; fills the component table
@@ -139,22 +147,22 @@ export function layout(store: bool, d: i32, passes: i32): bool {
 		cset(c, F_MASK, <i32>JUNK_MASK);
 		cset(c, F_HASMASK, 0);
 		if (!store) continue;
-		const blocks = <f64>cget(c, F_BPL) * <f64>cget(c, F_BROWS);
 		const held = <f64>cget(c, F_BPL) * <f64>(passRows * cget(c, F_V));
 		// Refinement scans must know which coefficients are nonzero, kept or not:
-		// a u64 per block where some AC is kept but not all of it, or where blocks
-		// outside the pass's band are parsed. DC alone skips every AC scan; a
-		// whole block in one pass reads its flags from the values.
-		const mask = progressive && kk > 1 && (kk < 64 || passes > 1);
+		// a u64 per block where some AC is kept but not all of it. DC alone skips
+		// every AC scan; all 64 kept are their own flags.
+		const mask = progressive && kk > 1 && kk < 64;
 		// A frame's store can pass 4 GiB (65535 x 65535 at full size): refuse before any size wraps.
-		bytes += held * <f64>(kk * 2) + 16 + (mask ? blocks * 8 : 0);
+		bytes += held * <f64>(kk * 2 + (mask ? 8 : 0)) + 16;
 		if (bytes > 2e9) return false;
 		cset(c, F_COEF, <i32>take(<usize>held * ((<usize>kk) << 1) + 16));
 		if (mask) {
-			cset(c, F_MASK, <i32>take((<usize>blocks) << 3));
+			cset(c, F_MASK, <i32>take((<usize>held) << 3));
 			cset(c, F_HASMASK, 1);
 		}
 	}
+	// Where each parsed scan stopped, for the next pass to resume it.
+	scanStates = store && passes > 1 ? take(MAX_SCANS * SCAN_STATE_BYTES) : 0;
 	return true;
 }
 
@@ -167,7 +175,7 @@ export function passStart(r0: i32, r1: i32): void {
 		const bpl = <usize>cget(c, F_BPL);
 		if (cget(c, F_COEF) === 0) continue;
 		memory.fill(<usize>cget(c, F_COEF), 0, bpl * <usize>(passRows * v) * ((<usize>cget(c, F_K)) << 1) + 16);
-		if (cget(c, F_HASMASK) !== 0) memory.fill(<usize>cget(c, F_MASK), 0, (bpl * <usize>cget(c, F_BROWS)) << 3);
+		if (cget(c, F_HASMASK) !== 0) memory.fill(<usize>cget(c, F_MASK), 0, (bpl * <usize>(passRows * v)) << 3);
 	}
 }
 
@@ -235,7 +243,7 @@ export function storeRowToPlanes(m: i32): void {
 				// band's last index: any nonzero AC there, kept or not, so the output
 				// is unchanged where the flags are known.
 				let bits = nonzeroSlots(p, kk) & ~(<u64>1);
-				const mp = <usize>cget(c, F_MASK) + ((<usize>((m * v + y) * bpl + bx)) << 3);
+				const mp = <usize>cget(c, F_MASK) + ((<usize>bi) << 3);
 				const any = hasMask ? (load<u64>(mp) & prefix) !== 0 : bits !== 0;
 				while (bits !== 0) {
 					const s = <usize>ctz<u64>(bits);

@@ -8,7 +8,10 @@
 // nonzero AC coefficient. The scan loops are in _jpeg_scans.ts.
 
 import {
+	BITS_STATE_BYTES,
 	bitsReset,
+	bitsRestore,
+	bitsSave,
 	ensure32,
 	fastAc,
 	getBit,
@@ -39,6 +42,25 @@ export function scanStart(): void {
 	for (let c = 0; c < ncomp; c++) cset(c, F_PRED, 0);
 	eobrun = 0;
 	todo = restartInterval;
+}
+
+/** Bytes of a scan's saved state: the reader's, then EOB run, restart count and four DC predictions. */
+export const SCAN_STATE_BYTES: usize = 48;
+
+/** Saves where the current scan's decoding stopped (the end of a pass's band). */
+export function scanSave(p: usize): void {
+	bitsSave(p);
+	store<i32>(p + BITS_STATE_BYTES, eobrun);
+	store<i32>(p + BITS_STATE_BYTES, todo, 4);
+	for (let c = 0; c < ncomp; c++) store<i32>(p + BITS_STATE_BYTES + 8 + ((<usize>c) << 2), cget(c, F_PRED));
+}
+
+/** Resumes the current scan where scanSave(p) left it, in the previous pass. */
+export function scanResume(p: usize): void {
+	bitsRestore(p);
+	eobrun = load<i32>(p + BITS_STATE_BYTES);
+	todo = load<i32>(p + BITS_STATE_BYTES, 4);
+	for (let c = 0; c < ncomp; c++) cset(c, F_PRED, load<i32>(p + BITS_STATE_BYTES + 8 + ((<usize>c) << 2)));
 }
 
 /** Called before each MCU: consumes an RSTn when the interval is complete. */

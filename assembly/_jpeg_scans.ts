@@ -1,17 +1,18 @@
 // The scan loops of files decoded into the coefficient store: which block of
 // which component each entropy-coded unit is, where its coefficients go, and
 // which scans are not parsed at all (AC of a component that keeps DC alone).
-// A decode in passes stores only the blocks of the pass's MCU rows (the
-// others' values go to JUNK, their nonzero flags are still kept: later
-// refinement scans need them to parse) and stops each scan after its band;
-// readMarkers then skips the rest of the scan's bytes to the next marker.
+// A decode in passes parses only the blocks of the pass's MCU rows: each
+// scan stops after the band (readMarkers then skips the rest of its bytes to
+// the next marker) and saves where it stopped, and the next pass resumes it
+// there (the reader seeks back in the file), so a file's entropy data is
+// decoded once whatever the number of passes, and the store, values and
+// nonzero flags, holds only the band.
 
 import { getBit, huffBad, overrun } from "./_jpeg_bits";
 import {
 	cget,
 	E_CORRUPT,
 	F_B0,
-	F_B1,
 	F_BH,
 	F_BPL,
 	F_BW,
@@ -22,21 +23,27 @@ import {
 	F_MASK,
 	F_V,
 	fail,
-	JUNK,
 	slotMap,
 } from "./_jpeg_frame";
 import { ah, al, ns, progressive, scanComp, se, ss } from "./_jpeg_markers";
-import { acFirst, acRefine, dcFirst, overrunError, restartDue, scanStart } from "./_jpeg_progressive";
+import {
+	acFirst,
+	acRefine,
+	dcFirst,
+	overrunError,
+	restartDue,
+	scanResume,
+	scanSave,
+	scanStart,
+} from "./_jpeg_progressive";
 
-/** Block (bx, by) of component c: stored if its row is in the pass's band. */
+/** Block (bx, by) of component c, inside the pass's band. */
 function block(c: i32, bx: i32, by: i32): void {
 	const kk = cget(c, F_K);
-	const bpl = cget(c, F_BPL);
-	const b0 = cget(c, F_B0);
-	const held = by >= b0 && by < cget(c, F_B1);
-	const coef = held ? <usize>cget(c, F_COEF) + <usize>((by - b0) * bpl + bx) * ((<usize>kk) << 1) : JUNK;
+	const bi = (by - cget(c, F_B0)) * cget(c, F_BPL) + bx;
+	const coef = <usize>cget(c, F_COEF) + <usize>bi * ((<usize>kk) << 1);
 	const hasMask = cget(c, F_HASMASK) !== 0;
-	const mask = <usize>cget(c, F_MASK) + (hasMask ? (<usize>(by * bpl + bx)) << 3 : 0);
+	const mask = <usize>cget(c, F_MASK) + (hasMask ? (<usize>bi) << 3 : 0);
 	const map = slotMap(c);
 	if (!progressive) {
 		dcFirst(c, coef, 0);
@@ -67,16 +74,20 @@ export function scanBlocks(mcusX: i32, mcusY: i32): f64 {
 	return <f64>mcusX * <f64>mcusY * <f64>per;
 }
 
-/** Decodes the current scan into the store up to MCU row r1 (the rest of its
- * data is left for readMarkers to skip); 0, or -1 with the error set. */
-export function scanDecode(mcusX: i32, mcusY: i32, r1: i32): i32 {
+/** Decodes the current scan's MCU rows [r0, r1) into the store: from its
+ * start when r0 is 0, else from where the previous pass saved it to `state`;
+ * saves there again if `state` is set. 0, or -1 with the error set. */
+export function scanDecode(mcusX: i32, mcusY: i32, r0: i32, r1: i32, state: usize): i32 {
 	if (scanSkipped()) return 0;
-	scanStart();
 	if (ns === 1) {
 		const c = <i32>load<u8>(scanComp);
 		const bw = cget(c, F_BW);
-		const bh = min(cget(c, F_BH), r1 * cget(c, F_V));
-		for (let by = 0; by < bh; by++) {
+		const v = cget(c, F_V);
+		const bh = min(cget(c, F_BH), r1 * v);
+		if (r0 * v >= bh) return 0;
+		if (r0 === 0) scanStart();
+		else scanResume(state);
+		for (let by = r0 * v; by < bh; by++) {
 			for (let bx = 0; bx < bw; bx++) {
 				if (restartDue() < 0) return -1;
 				block(c, bx, by);
@@ -84,9 +95,14 @@ export function scanDecode(mcusX: i32, mcusY: i32, r1: i32): i32 {
 			if (huffBad) return fail(E_CORRUPT, 6);
 			if (overrun()) return overrunError();
 		}
+		if (state !== 0) scanSave(state);
 		return 0;
 	}
-	for (let my = 0; my < min(mcusY, r1); my++) {
+	const end = min(mcusY, r1);
+	if (r0 >= end) return 0;
+	if (r0 === 0) scanStart();
+	else scanResume(state);
+	for (let my = r0; my < end; my++) {
 		for (let mx = 0; mx < mcusX; mx++) {
 			if (restartDue() < 0) return -1;
 			for (let i = 0; i < ns; i++) {
@@ -99,5 +115,6 @@ export function scanDecode(mcusX: i32, mcusY: i32, r1: i32): i32 {
 		if (huffBad) return fail(E_CORRUPT, 6);
 		if (overrun()) return overrunError();
 	}
+	if (state !== 0) scanSave(state);
 	return 0;
 }

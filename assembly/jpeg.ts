@@ -7,8 +7,9 @@
 // and multi-scan files go through a coefficient store first
 // (_jpeg_progressive.ts), then through the same ring of MCU rows
 // (_jpeg_planes.ts). A store too large for the budget is filled in passes:
-// each re-reads the file from the start (env.rewind) and keeps the values of
-// one band of MCU rows, whose output rows then leave in order.
+// each reads the file's markers again from the start and decodes one band of
+// MCU rows of every scan, resuming each where the previous pass stopped
+// (env.seek), then outputs the band's rows in order.
 
 import { areaBytes, areaSetup } from "./_area";
 import { ensure, resetArena, take, used } from "./_arena";
@@ -21,18 +22,21 @@ import {
 	colorSpace,
 	emitRows,
 	layout,
+	MAX_SCANS,
 	mcusX,
 	mcusY,
 	passRows,
 	passStart,
 	planesInit,
+	scanStates,
 	setColorSpace,
 	sh,
 	storeRowToPlanes,
 	sw,
 } from "./_jpeg_planes";
+import { SCAN_STATE_BYTES } from "./_jpeg_progressive";
 import { scanBlocks, scanDecode, scanSkipped } from "./_jpeg_scans";
-import { rewind } from "./host/env";
+import { seek } from "./host/env";
 
 export function heapBase(): usize {
 	return __heap_base;
@@ -88,8 +92,8 @@ export function decode(d: i32, outW: i32, outH: i32, passes: i32): i32 {
 	if (streaming) return baseline() < 0 ? errCode : 0;
 	for (let r0 = 0; r0 < mcusY; r0 += passRows) {
 		if (r0 > 0) {
-			// The next band: the file again from its start, the same header.
-			rewind();
+			// The next band: the file's markers again from its start.
+			seek(0);
 			bitsInit(win);
 			markersRestart();
 			if (readMarkers() !== 1) return errCode !== 0 ? errCode : failed(E_CORRUPT, 5);
@@ -111,10 +115,19 @@ function pass(r0: i32, r1: i32): i32 {
 	let frameBlocks = 0.0;
 	for (let c = 0; c < ncomp; c++) frameBlocks += <f64>cget(c, F_BPL) * <f64>cget(c, F_BROWS);
 	let visits = 0.0;
+	let scans = 0;
 	for (;;) {
-		if (!scanSkipped()) visits += scanBlocks(mcusX, mcusY);
+		let state: usize = 0;
+		if (!scanSkipped()) {
+			visits += scanBlocks(mcusX, mcusY);
+			if (scanStates !== 0) {
+				if (scans >= MAX_SCANS) return fail(E_CORRUPT, 10);
+				state = scanStates + <usize>scans * SCAN_STATE_BYTES;
+			}
+			scans++;
+		}
 		if (visits > 64 * frameBlocks) return fail(E_CORRUPT, 10);
-		if (scanDecode(mcusX, mcusY, r1) < 0) return -1;
+		if (scanDecode(mcusX, mcusY, r0, r1, state) < 0) return -1;
 		const r = readMarkers();
 		if (r === 2) break;
 		if (r !== 1) return -1;

@@ -340,6 +340,8 @@ describe("decodeJpeg refusals", () => {
 		const p = u8(prog420Tools);
 		expect(refusal(() => decodeJpeg(p.subarray(0, (p.length * 3) >> 2), 191, 127)).code).toBe("truncated_image");
 		expect(refusal(() => decodeJpeg(p.subarray(0, 300), 191, 127)).code).toBe("truncated_image");
+		// In passes too: the first pass stops at the end of the data.
+		expect(refusal(() => decodeJpeg(p.subarray(0, (p.length * 3) >> 2), 191, 127, 4)).code).toBe("truncated_image");
 	});
 
 	it("bad Huffman codes and bad tables are corrupt_image", () => {
@@ -372,10 +374,12 @@ describe("decodeJpeg refusals", () => {
 			out.set([0xff, 0xd9], out.length - 2);
 			return out;
 		};
-		const ok = decodeJpeg(withScans(10), 147, 101);
-		expect(diff(ok, full(base)).max).toBe(0);
-		const e = refusal(() => decodeJpeg(withScans(70), 147, 101));
-		expect([e.code, e.message]).toEqual(["corrupt_image", "corrupt JPEG: the file has too many scans for its size"]);
+		for (const passes of [1, 3]) {
+			const ok = decodeJpeg(withScans(10), 147, 101, passes);
+			expect(diff(ok, full(base)).max).toBe(0);
+			const e = refusal(() => decodeJpeg(withScans(70), 147, 101, passes));
+			expect([e.code, e.message]).toEqual(["corrupt_image", "corrupt JPEG: the file has too many scans for its size"]);
+		}
 	});
 
 	it("random mutations and truncations give a result or a 422, never a crash or a hang", () => {
@@ -408,6 +412,34 @@ describe("decodeJpeg refusals", () => {
 				},
 			),
 			{ numRuns: 600, seed: 1414 },
+		);
+		expect(jpegLiveBytes()).toBe(0);
+	});
+
+	it("random mutations of progressive files decoded in passes give a result or a 422, never a crash", () => {
+		// Each pass resumes the scans where the last stopped: saved positions must hold on any input.
+		const seeds = [prog420, prog420Rst, grayProg, prog411, base420Multi].map(u8);
+		fc.assert(
+			fc.property(
+				fc.integer({ min: 0, max: seeds.length - 1 }),
+				fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 12 }),
+				fc.constantFrom(1, 2, 4, 8),
+				fc.constantFrom(2, 3, 8),
+				(which, edits, d, passes) => {
+					const b = seeds[which]!.slice();
+					for (const [at, v] of edits) b[at % b.length] = v;
+					const f = readJpegFrame(b);
+					if (typeof f === "string") return;
+					const w = Math.max(1, Math.ceil(f.width / d));
+					const h = Math.max(1, Math.ceil(f.height / d));
+					try {
+						expect(decodeJpeg(b, w, h, passes).data.length).toBe(w * h * 4);
+					} catch (err) {
+						if (!(err instanceof AppError) && !(err instanceof RangeError)) throw err;
+					}
+				},
+			),
+			{ numRuns: 300, seed: 2718 },
 		);
 		expect(jpegLiveBytes()).toBe(0);
 	});

@@ -8,5 +8,5 @@ export declare function refill(ptr: usize, capacity: i32): i32;
 /** Takes one finished RGBA output row of the area resampler (_area.ts), row y of the output. */
 export declare function emitRow(ptr: usize, y: i32): void;
 
-/** Restarts the input: the next refill copies from the file's first byte (a decode in passes). */
-export declare function rewind(): void;
+/** Moves the input: the next refill copies from the file's byte `offset` (a decode in passes). */
+export declare function seek(offset: i32): void;

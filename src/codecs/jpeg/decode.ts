@@ -93,8 +93,9 @@ function kernelError(code: number, what: number): AppError {
  * jpegScale), then area-resampled in the kernel. Each call has its own kernel
  * instance, dropped afterwards, so no heap outlives the request. A
  * progressive file whose store would pass the budget is decoded in passes
- * (jpegPasses), each reading the file again; `passes` forces their number
- * (tests: the output does not depend on it).
+ * (jpegPasses) of MCU rows, the kernel seeking back in the input to resume
+ * each scan; `passes` forces their number (tests: the output does not
+ * depend on it).
  */
 export function decodeJpeg(bytes: Uint8Array, outW: number, outH: number, passes?: number): Pixels {
 	const frame = readJpegFrame(bytes);
@@ -129,8 +130,8 @@ export function decodeJpeg(bytes: Uint8Array, outW: number, outH: number, passes
 				offset += n;
 				return n;
 			},
-			rewind(): void {
-				offset = 0;
+			seek(to: number): void {
+				offset = Math.min(Math.max(to, 0), bytes.length);
 			},
 			emitRow(ptr: number, y: number): void {
 				if (y < 0 || y >= outH) return;

@@ -12,7 +12,7 @@ export function jpegScale(width: number, height: number, outW: number, outH: num
 }
 
 // Mirrors of the kernel's constants (assembly/jpeg.ts and its parts).
-/** Upper bound of the kernel's static data (__heap_base; 2452 bytes as built). */
+/** Upper bound of the kernel's static data (__heap_base; 2260 bytes as built). */
 export const KERNEL_STATIC_BYTES = 4096;
 const WINDOW_BYTES = 65536;
 const MARKERS_BYTES = 4 * 128 + 1024 + (1536 + 8192) * 8 + 512;
@@ -41,8 +41,8 @@ export const JPEG_MAX_PASSES = 8;
  * Kernel heap one decode of this frame at 1/d to outW x outH takes, in bytes
  * of whole wasm pages: the exact arena layout of assembly/jpeg.ts (input
  * window, tables, three MCU rows per component, row buffers, the resampler,
- * and for progressive or multi-scan files the coefficient store of one pass
- * and the nonzero flags), so the host can reserve it before any decoding.
+ * and for progressive or multi-scan files the coefficient store and nonzero
+ * flags of one pass), so the host can reserve it before any decoding.
  * Passes default to jpegPasses'. The JS side holds no buffers of its own
  * besides the output: input bytes are copied into the window and rows out
  * of the heap through views.
@@ -54,8 +54,9 @@ export function jpegDecodeBytes(frame: JpegFrame, d: JpegScale, outW: number, _o
 /**
  * Passes of the decode: 1 unless the coefficient store passes
  * JPEG_PASS_BUDGET, else the fewest (at most JPEG_MAX_PASSES) that bring the
- * heap within it; the nonzero flags of every block stay in each pass, so
- * when they alone exceed the budget, the most.
+ * heap within it. The file's entropy data is decoded once whatever the
+ * count (each pass resumes the scans where the last stopped); a pass costs
+ * reading the file's bytes again.
  */
 export function jpegPasses(frame: JpegFrame, d: JpegScale, outW: number): number {
 	if (!stored(frame)) return 1;
@@ -107,15 +108,18 @@ function layoutBytes(frame: JpegFrame, d: JpegScale, outW: number, passes: numbe
 		take(3 * c.v * nv * mcusX * c.h * nh + 64);
 		if (!direct) take(sw + 64);
 		if (store) {
-			// _jpeg_planes.ts layout: one pass's band of blocks, and the flags of
-			// all of them where some AC is kept but not all (or in passes).
+			// _jpeg_planes.ts layout: one pass's band of blocks, and their nonzero
+			// flags where some AC is kept but not all.
 			const kk = bandSize(nh, nv);
-			stores.push(mcusX * c.h * passRows * c.v * kk * 2 + 16);
-			if (frame.progressive && kk > 1 && (kk < 64 || p > 1)) stores.push(mcusX * c.h * mcusY * c.v * 8);
+			const held = mcusX * c.h * passRows * c.v;
+			stores.push(held * kk * 2 + 16);
+			if (frame.progressive && kk > 1 && kk < 64) stores.push(held * 8);
 		}
 	}
 	take(sw * 4 + 64);
 	for (const s of stores) take(s);
+	// Saved scan states (MAX_SCANS x SCAN_STATE_BYTES) when in passes.
+	if (store && p > 1) take(3200 * 48);
 	// _area.ts areaBytes(sw, ow).
 	const area = sw * 4 * 3 + (ow + 1) * 16 * 3 + ow * 4 + 64 * 7;
 	return Math.ceil((cursor + area) / PAGE) * PAGE;
