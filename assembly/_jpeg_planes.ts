@@ -25,7 +25,6 @@ import {
 	cget,
 	cset,
 	F_B0,
-	F_B1,
 	F_BH,
 	F_BPL,
 	F_BROWS,
@@ -166,12 +165,11 @@ export function layout(store: bool, d: i32, passes: i32): bool {
 	return true;
 }
 
-/** Starts a pass over MCU rows [r0, r1): empty store and flags. */
-export function passStart(r0: i32, r1: i32): void {
+/** Starts a pass over MCU rows from r0 (passRows of them): empty store and flags. */
+export function passStart(r0: i32): void {
 	for (let c = 0; c < ncomp; c++) {
 		const v = cget(c, F_V);
 		cset(c, F_B0, r0 * v);
-		cset(c, F_B1, r1 * v);
 		const bpl = <usize>cget(c, F_BPL);
 		if (cget(c, F_COEF) === 0) continue;
 		memory.fill(<usize>cget(c, F_COEF), 0, bpl * <usize>(passRows * v) * ((<usize>cget(c, F_K)) << 1) + 16);

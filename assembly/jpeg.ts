@@ -107,7 +107,7 @@ export function decode(d: i32, outW: i32, outH: i32, passes: i32): i32 {
 /** Decodes every scan into the store for MCU rows [r0, r1), then outputs them
  * (each row one row late: the next is the upsamplers' context). */
 function pass(r0: i32, r1: i32): i32 {
-	passStart(r0, r1);
+	passStart(r0);
 	// A hostile file can repeat cheap scans over a large frame: the scans may
 	// visit at most 64 times the frame's blocks in all (a progressive file
 	// from libjpeg or MozJPEG visits about 10 times). A scan that is not

@@ -496,5 +496,12 @@ describe("decodeJpeg memory", () => {
 		const big = { ...f, width: 12000, height: 8400 };
 		const d = jpegScale(12000, 8400, 1024, 717);
 		expect(jpegDecodeBytes(big, d, 1024, 717)).toBeLessThanOrEqual(16 * 1024 * 1024);
+		// And progressive, to the preview (1/8: luma DC alone, chroma's 2x2 band)
+		// and the 2048 view (1/4, in passes).
+		const prog = { ...big, progressive: true, process: "progressive" as const };
+		expect(jpegPasses(prog, 8, 1024)).toBe(1);
+		expect(jpegDecodeBytes(prog, 8, 1024, 717)).toBeLessThanOrEqual(16 * 1024 * 1024);
+		expect(jpegPasses(prog, 4, 2048)).toBe(4);
+		expect(jpegDecodeBytes(prog, 4, 2048, 1434)).toBeLessThanOrEqual(16 * 1024 * 1024);
 	});
 });
