@@ -34,7 +34,7 @@ function bandSize(nh: number, nv: number): number {
 
 /** Kernel heap a decode should stay within; a store larger than this is filled in passes. */
 export const JPEG_PASS_BUDGET = 16 * 1024 * 1024;
-/** Most passes a decode takes: each re-reads the whole file. */
+/** Most passes a decode takes (the kernel's limit too): each walks the file's bytes again. */
 export const JPEG_MAX_PASSES = 8;
 
 /**
@@ -56,7 +56,8 @@ export function jpegDecodeBytes(frame: JpegFrame, d: JpegScale, outW: number, _o
  * JPEG_PASS_BUDGET, else the fewest (at most JPEG_MAX_PASSES) that bring the
  * heap within it. The file's entropy data is decoded once whatever the
  * count (each pass resumes the scans where the last stopped); a pass costs
- * reading the file's bytes again.
+ * walking the file's bytes again (measured in Node: about 1 ms for a 2.7 MB
+ * 12 MP file, 5 ms for 22 MB at 100 MP).
  */
 export function jpegPasses(frame: JpegFrame, d: JpegScale, outW: number): number {
 	if (!stored(frame)) return 1;
