@@ -11,7 +11,6 @@ import {
 	E_CORRUPT,
 	E_TRUNCATED,
 	E_UNSUPPORTED,
-	errCode,
 	F_H,
 	F_ID,
 	F_TA,
