@@ -5,7 +5,9 @@
  * exercised on every variant without committing binaries. Rows use filter 0
  * unless `filters` says otherwise; zlib comes from CompressionStream.
  */
+import { ADAM7, PNG_CHANNELS } from "../../src/codecs/png/chunks";
 import { crc32 } from "../../src/codecs/png/crc";
+import { concatAll } from "./bytes";
 
 /** One PNG chunk: length, type, data and its CRC. */
 export function pngChunk(type: string, data: Uint8Array): Uint8Array {
@@ -18,9 +20,36 @@ export function pngChunk(type: string, data: Uint8Array): Uint8Array {
 	return out;
 }
 
-async function zlib(data: Uint8Array): Promise<Uint8Array> {
-	const stream = new Blob([data]).stream().pipeThrough(new CompressionStream("deflate"));
-	return new Uint8Array(await new Response(stream).arrayBuffer());
+/** One zlib stream of the parts, written one at a time (a generator can stream an image too large to hold). */
+export async function zlib(parts: Iterable<Uint8Array>): Promise<Uint8Array> {
+	const cs = new CompressionStream("deflate");
+	const writer = cs.writable.getWriter();
+	const out: Uint8Array[] = [];
+	const reading = (async () => {
+		const reader = cs.readable.getReader();
+		for (;;) {
+			const r = await reader.read();
+			if (r.done) return;
+			out.push(r.value);
+		}
+	})();
+	for (const p of parts) await writer.write(p);
+	await writer.close();
+	await reading;
+	return concatAll(out);
+}
+
+/** A non-interlaced 8-bit PNG of this colour type around a zlib stream made elsewhere. */
+export function pngAround(width: number, height: number, colorType: number, z: Uint8Array): Uint8Array {
+	const ihdr = new Uint8Array(13);
+	new DataView(ihdr.buffer).setUint32(0, width);
+	new DataView(ihdr.buffer).setUint32(4, height);
+	ihdr.set([8, colorType, 0, 0, 0], 8);
+	return rebuild([
+		{ type: "IHDR", data: ihdr },
+		{ type: "IDAT", data: z },
+		{ type: "IEND", data: new Uint8Array(0) },
+	]);
 }
 
 export const COLOR = { gray: 0, rgb: 2, palette: 3, grayAlpha: 4, rgba: 6 } as const;
@@ -64,23 +93,10 @@ export function filterScanline(f: number, raw: Uint8Array, prev: Uint8Array, bpp
 	return out;
 }
 
-const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-
-// Adam7 passes: [x0, y0, dx, dy].
-const ADAM7 = [
-	[0, 0, 8, 8],
-	[4, 0, 8, 8],
-	[0, 4, 4, 8],
-	[2, 0, 4, 4],
-	[0, 2, 2, 4],
-	[1, 0, 2, 2],
-	[0, 1, 1, 2],
-] as const;
-
 /** Scanlines of the sub-images the image is stored as (one, or Adam7's seven, empty ones skipped), each after its filter byte. */
 function scanlines(spec: PngSpec, depth: number): Uint8Array {
 	const passes = spec.interlaced ? ADAM7 : ([[0, 0, 1, 1]] as const);
-	const bits = CHANNELS[spec.colorType]! * depth;
+	const bits = PNG_CHANNELS[spec.colorType]! * depth;
 	const bpp = Math.max(1, bits >> 3);
 	const rows: Uint8Array[] = [];
 	let index = 0;
@@ -110,13 +126,7 @@ function scanlines(spec: PngSpec, depth: number): Uint8Array {
 			prev = raw;
 		}
 	}
-	const out = new Uint8Array(rows.reduce((n, r) => n + r.length, 0));
-	let o = 0;
-	for (const r of rows) {
-		out.set(r, o);
-		o += r.length;
-	}
-	return out;
+	return concatAll(rows);
 }
 
 export async function makePng(spec: PngSpec): Promise<Uint8Array> {
@@ -127,20 +137,40 @@ export async function makePng(spec: PngSpec): Promise<Uint8Array> {
 	v.setUint32(0, spec.width);
 	v.setUint32(4, spec.height);
 	ihdr.set([depth, spec.colorType, 0, 0, spec.interlaced ? 1 : 0], 8);
-	const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk("IHDR", ihdr)];
-	if (spec.palette) parts.push(pngChunk("PLTE", new Uint8Array(spec.palette.flat())));
-	if (spec.paletteAlpha) parts.push(pngChunk("tRNS", new Uint8Array(spec.paletteAlpha)));
+	const list: Chunk[] = [{ type: "IHDR", data: ihdr }];
+	if (spec.palette) list.push({ type: "PLTE", data: new Uint8Array(spec.palette.flat()) });
+	if (spec.paletteAlpha) list.push({ type: "tRNS", data: new Uint8Array(spec.paletteAlpha) });
 	if (spec.transparent) {
 		const key = new Uint8Array(spec.transparent.length * 2);
 		for (const [i, k] of spec.transparent.entries()) new DataView(key.buffer).setUint16(i * 2, k);
-		parts.push(pngChunk("tRNS", key));
+		list.push({ type: "tRNS", data: key });
 	}
-	parts.push(pngChunk("IDAT", await zlib(raw)), pngChunk("IEND", new Uint8Array(0)));
-	const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-	let offset = 0;
-	for (const p of parts) {
-		out.set(p, offset);
-		offset += p.length;
+	list.push({ type: "IDAT", data: await zlib([raw]) }, { type: "IEND", data: new Uint8Array(0) });
+	return rebuild(list);
+}
+
+export interface Chunk {
+	type: string;
+	data: Uint8Array;
+}
+
+/** The chunks of a PNG, in order (data as views of it; CRCs not checked). */
+export function chunks(png: Uint8Array): Chunk[] {
+	const out: Chunk[] = [];
+	let o = 8;
+	const v = new DataView(png.buffer, png.byteOffset);
+	while (o + 12 <= png.length) {
+		const n = v.getUint32(o);
+		out.push({ type: String.fromCharCode(...png.subarray(o + 4, o + 8)), data: png.subarray(o + 8, o + 8 + n) });
+		o += 12 + n;
 	}
 	return out;
+}
+
+/** A PNG of these chunks: the signature, then each with its length and CRC. */
+export function rebuild(list: Chunk[]): Uint8Array {
+	return concatAll([
+		new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		...list.map((c) => pngChunk(c.type, c.data)),
+	]);
 }

@@ -38,6 +38,30 @@ function chunkType(b: Uint8Array, o: number): string {
 	return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!);
 }
 
+/** Samples a pixel has, by colour type. */
+export const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+/** Adam7's passes: x0, y0, dx, dy (as assembly/_png_decode.ts walks them). */
+export const ADAM7 = [
+	[0, 0, 8, 8],
+	[4, 0, 8, 8],
+	[0, 4, 4, 8],
+	[2, 0, 4, 4],
+	[0, 2, 2, 4],
+	[1, 0, 2, 2],
+	[0, 1, 1, 2],
+] as const;
+
+/** Bytes of the inflated image data: every (pass's) row, its filter byte and packed samples. */
+export function pngStreamBytes(info: PngInfo): number {
+	const bits = PNG_CHANNELS[info.colorType]! * info.bitDepth;
+	const rows = (w: number, h: number) => (w > 0 && h > 0 ? h * (1 + Math.ceil((w * bits) / 8)) : 0);
+	if (!info.interlaced) return rows(info.width, info.height);
+	let n = 0;
+	for (const [x0, y0, dx, dy] of ADAM7)
+		n += rows(Math.ceil((info.width - x0) / dx), Math.ceil((info.height - y0) / dy));
+	return n;
+}
+
 /** Reads and checks IHDR (the first chunk). */
 export function readPngInfo(bytes: Uint8Array): PngInfo {
 	if (bytes.length < 8 || SIGNATURE.some((v, i) => bytes[i] !== v)) throw corrupt("not a PNG signature");

@@ -1,6 +1,6 @@
 import { TooLargeError, UnprocessableError } from "../../lib/errors";
 import type { Pixels } from "../../lib/pixels";
-import { corrupt, type PngInfo, transparency, walkPng } from "./chunks";
+import { corrupt, type PngInfo, pngStreamBytes, transparency, walkPng } from "./chunks";
 import { InflateFailure, inflate } from "./inflate";
 import { instantiate, type PngKernel, pagesFor, release, sizing, WINDOW } from "./kernel";
 
@@ -99,11 +99,12 @@ export async function decodePng(bytes: Uint8Array, outW: number, outH: number): 
 			}
 			return false;
 		};
+		const need = pngStreamBytes(info);
 		const attempt = (retry: boolean, bytewiseFrom: number) => {
 			if (retry) setup();
 			heap = new Uint8Array(k.memory.buffer);
 			if (tr.table) heap.set(tr.table, k.palette());
-			return inflate(file.idat, consume, retry, bytewiseFrom);
+			return inflate(file.idat, need, consume, retry, bytewiseFrom);
 		};
 		let complete: boolean;
 		try {

@@ -5,6 +5,10 @@ const SLICE_MAX = 65536;
 const SLICE_MIN = 1024;
 // Inflated bytes one write should produce at most (bounds what is held between reads).
 const INFLATED_PER_WRITE = 256 * 1024;
+// The most one byte of deflate data inflates to (a 258-byte match in two bits, about 1032).
+const DEFLATE_MAX_RATIO = 1032;
+// No slice, at the worst ratio, may inflate to more than this many times what the image still needs.
+const NEED_FACTOR = 32;
 
 /**
  * Cuts the IDAT payloads, as one stream, into slices of the asked size: views
@@ -94,10 +98,17 @@ function outputReader(readable: ReadableStream<Uint8Array>, eager: boolean) {
  * inflated chunk to `consume` until it reports the image complete; resolves
  * to whether it did (false: the stream ended first). Writes and
  * reads run concurrently. The inflater does not hold writes back while its
- * output waits to be read, so after each slice the writer waits for the
- * reader to go idle (no progress over a timer tick) before the next, and
- * slices shrink when the data inflates a lot: what is in flight stays near
- * INFLATED_PER_WRITE whatever the image size.
+ * output waits to be read, and workerd's inflates each write whole before
+ * any of it can be read; so after each slice the writer waits for the reader
+ * to go idle (no progress over a timer tick) before the next, and slices
+ * shrink when the data inflates a lot: while the ratio holds, what is in
+ * flight stays near INFLATED_PER_WRITE whatever the image size. A sudden rise
+ * in the ratio can still inflate one slice to SLICE_MAX * DEFLATE_MAX_RATIO,
+ * but never to more than NEED_FACTOR times what is left of `need` (the
+ * image's inflated size), or than a SLICE_MIN can: so the end of the image
+ * is written in ever smaller slices, and a zlib stream that runs on past the
+ * last row (a zip bomb's tail) costs a few MiB, not the 64 MiB a full slice
+ * of it would inflate to.
  *
  * zlib refuses bytes after the end of its stream and drops the output it has
  * not handed over; `eager` reads what is there rather than waiting for half a
@@ -106,6 +117,7 @@ function outputReader(readable: ReadableStream<Uint8Array>, eager: boolean) {
  */
 export async function inflate(
 	idat: Uint8Array[],
+	need: number,
 	consume: (chunk: Uint8Array) => boolean,
 	eager: boolean,
 	careful: number,
@@ -134,7 +146,9 @@ export async function inflate(
 				size = 1;
 			} else {
 				const ratio = written > 0 ? consumed / written : 1024;
-				size = Math.max(SLICE_MIN, Math.min(SLICE_MAX, Math.floor(INFLATED_PER_WRITE / Math.max(ratio, 1))));
+				const steady = Math.floor(INFLATED_PER_WRITE / Math.max(ratio, 1));
+				const worst = Math.floor((NEED_FACTOR * Math.max(need - consumed, 0)) / DEFLATE_MAX_RATIO);
+				size = Math.max(SLICE_MIN, Math.min(SLICE_MAX, steady, worst));
 				if (careful >= 0) size = Math.min(size, careful - written);
 			}
 			const piece = next(size);
