@@ -14,6 +14,7 @@ import {
 	pngPeakBytes,
 	readPngInfo,
 } from "../src/codecs/png";
+import { PNG_CHANNELS } from "../src/codecs/png/chunks";
 import { crc32 } from "../src/codecs/png/crc";
 import { pngLastBytes } from "../src/codecs/png/kernel";
 import { AppError } from "../src/lib/errors";
@@ -44,8 +45,18 @@ import rgba16 from "./fixtures/png/rgba16.png";
 import rgba16i from "./fixtures/png/rgba16-adam7.png";
 import toolsFile from "./fixtures/tools.input.png";
 import { rejection } from "./helpers/api";
-import { concat, concatAll } from "./helpers/hostile";
-import { COLOR, filterScanline, makePng, type PngSpec, pngChunk } from "./helpers/png";
+import { concat, concatAll } from "./helpers/bytes";
+import {
+	type Chunk,
+	COLOR,
+	chunks,
+	filterScanline,
+	makePng,
+	type PngSpec,
+	pngAround,
+	rebuild,
+	zlib,
+} from "./helpers/png";
 
 const MiB = 1 << 20;
 
@@ -76,12 +87,10 @@ function rng(seed: number): (n: number) => number {
 	};
 }
 
-const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-
 /** A spec with random samples (kept in a table so `expected` can read them back). */
 function randomSpec(colorType: number, bitDepth: 1 | 2 | 4 | 8 | 16, w: number, h: number, seed: number): PngSpec {
 	const r = rng(seed);
-	const ch = CHANNELS[colorType]!;
+	const ch = PNG_CHANNELS[colorType]!;
 	const max = colorType === 3 ? Math.min(1 << bitDepth, 200) : 2 ** bitDepth;
 	const table = Array.from({ length: w * h }, () => Array.from({ length: ch }, () => r(max)));
 	const spec: PngSpec = { width: w, height: h, colorType, bitDepth, samples: (x, y) => table[y * w + x]! };
@@ -298,30 +307,6 @@ function withIhdr(png: Uint8Array, w: number, h: number): Uint8Array {
 	v.setUint32(20, h);
 	v.setUint32(29, crc32(out.subarray(12, 29)));
 	return out;
-}
-
-interface Chunk {
-	type: string;
-	data: Uint8Array;
-}
-
-function chunks(png: Uint8Array): Chunk[] {
-	const out: Chunk[] = [];
-	let o = 8;
-	const v = new DataView(png.buffer, png.byteOffset);
-	while (o + 12 <= png.length) {
-		const n = v.getUint32(o);
-		out.push({ type: String.fromCharCode(...png.subarray(o + 4, o + 8)), data: png.subarray(o + 8, o + 8 + n) });
-		o += 12 + n;
-	}
-	return out;
-}
-
-function rebuild(list: Chunk[]): Uint8Array {
-	return concatAll([
-		new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		...list.map((c) => pngChunk(c.type, c.data)),
-	]);
 }
 
 async function deflate(data: Uint8Array): Promise<Uint8Array> {
@@ -670,37 +655,18 @@ describe("memory", () => {
 		const W = 6000;
 		const H = 8000;
 		// Low-entropy rows streamed through the deflater, so the test never holds the raw image.
-		const cs = new CompressionStream("deflate");
-		const writer = cs.writable.getWriter();
-		const parts: Uint8Array[] = [];
-		const reading = (async () => {
-			const reader = cs.readable.getReader();
-			for (;;) {
-				const r = await reader.read();
-				if (r.done) return;
-				parts.push(r.value);
-			}
-		})();
 		const row = new Uint8Array(1 + W * 3);
-		for (let y = 0; y < H; y++) {
-			for (let x = 0; x < W; x++) {
-				row[1 + x * 3] = x >> 5;
-				row[2 + x * 3] = y >> 5;
-				row[3 + x * 3] = (x + y) >> 6;
+		const rows = function* () {
+			for (let y = 0; y < H; y++) {
+				for (let x = 0; x < W; x++) {
+					row[1 + x * 3] = x >> 5;
+					row[2 + x * 3] = y >> 5;
+					row[3 + x * 3] = (x + y) >> 6;
+				}
+				yield row.slice();
 			}
-			await writer.write(row.slice());
-		}
-		await writer.close();
-		await reading;
-		const ihdr = new Uint8Array(13);
-		new DataView(ihdr.buffer).setUint32(0, W);
-		new DataView(ihdr.buffer).setUint32(4, H);
-		ihdr.set([8, 2, 0, 0, 0], 8);
-		const png = rebuild([
-			{ type: "IHDR", data: ihdr },
-			{ type: "IDAT", data: concatAll(parts) },
-			{ type: "IEND", data: new Uint8Array(0) },
-		]);
+		};
+		const png = pngAround(W, H, COLOR.rgb, await zlib(rows()));
 		const out = await decodePng(png, 768, 1024);
 		const heap = pngLastBytes();
 		console.log(`6000x8000 RGB (${png.length} B file) to 768x1024: kernel heap ${heap} B`);

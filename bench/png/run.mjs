@@ -111,6 +111,17 @@ function kernelFilter(p, ch) {
 	}
 	return total;
 }
+// What filter f (0-4) predicts from the left (a), upper (b) and upper-left (c) bytes.
+function predict(f, a, b, c) {
+	if (f === 0) return 0;
+	if (f === 1) return a;
+	if (f === 2) return b;
+	if (f === 3) return (a + b) >> 1;
+	const pa = Math.abs(b - c);
+	const pb = Math.abs(a - c);
+	const pc = Math.abs(a + b - 2 * c);
+	return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
 function jsFilter(p, ch) {
 	const n = p.width * ch;
 	let prev = new Uint8Array(n);
@@ -124,43 +135,20 @@ function jsFilter(p, ch) {
 		}
 		const sums = [0, 0, 0, 0, 0];
 		for (let i = 0; i < n; i++) {
-			const x = cur[i];
 			const a = i >= ch ? cur[i - ch] : 0;
-			const b = prev[i];
 			const c = i >= ch ? prev[i - ch] : 0;
-			const pa = Math.abs(b - c);
-			const pb = Math.abs(a - c);
-			const pc = Math.abs(a + b - 2 * c);
-			const pr = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-			const v = [x, (x - a) & 255, (x - b) & 255, (x - ((a + b) >> 1)) & 255, (x - pr) & 255];
-			for (let f = 0; f < 5; f++) sums[f] += v[f] < 128 ? v[f] : 256 - v[f];
+			for (let f = 0; f < 5; f++) {
+				const v = (cur[i] - predict(f, a, prev[i], c)) & 255;
+				sums[f] += v < 128 ? v : 256 - v;
+			}
 		}
 		let best = 0;
 		for (let f = 1; f < 5; f++) if (sums[f] < sums[best]) best = f;
 		outRow[0] = best;
 		for (let i = 0; i < n; i++) {
-			const x = cur[i];
 			const a = i >= ch ? cur[i - ch] : 0;
-			const b = prev[i];
 			const c = i >= ch ? prev[i - ch] : 0;
-			const pa = Math.abs(b - c);
-			const pb = Math.abs(a - c);
-			const pc = Math.abs(a + b - 2 * c);
-			const pr =
-				best === 0
-					? 0
-					: best === 1
-						? a
-						: best === 2
-							? b
-							: best === 3
-								? (a + b) >> 1
-								: pa <= pb && pa <= pc
-									? a
-									: pb <= pc
-										? b
-										: c;
-			outRow[i + 1] = (x - pr) & 255;
+			outRow[i + 1] = (cur[i] - predict(best, a, prev[i], c)) & 255;
 		}
 		total += n + 1;
 		[prev, cur] = [cur, prev];

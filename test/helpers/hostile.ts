@@ -7,6 +7,7 @@
 import { SELF } from "cloudflare:test";
 import { expect } from "vitest";
 import { BASE, expectOk } from "./api";
+import { concat } from "./bytes";
 
 /** Cut points spread over the whole file, denser near the start where the headers are. */
 export function cutPoints(length: number, count: number): number[] {
@@ -39,18 +40,6 @@ export function flipBytes(bytes: Uint8Array, count: number, seed: number, from =
 	return out;
 }
 
-/** The bytes of every part, in order (an array of parts, for lists too long to spread). */
-export function concatAll(parts: readonly (Uint8Array | number[])[]): Uint8Array {
-	const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-	let o = 0;
-	for (const p of parts) {
-		out.set(p, o);
-		o += p.length;
-	}
-	return out;
-}
-
-export const concat = (...parts: (Uint8Array | number[])[]) => concatAll(parts);
 const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
 const le32 = (n: number) => [n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff];
 const le24 = (n: number) => [n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff];
