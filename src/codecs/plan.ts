@@ -35,7 +35,7 @@ export function planDecode(bytes: Uint8Array, info: ImageInfo, maxSide: number):
 	const plan = { info, width: out.width, height: out.height, denom: 1, wholeFrame: false };
 	switch (info.format) {
 		case "jpeg": {
-			const frame = readJpegFrame(bytes);
+			const frame = info.jpeg ?? readJpegFrame(bytes);
 			// The probe read the same header; a frame it accepted parses here too.
 			if (typeof frame === "string") return { ...plan, decoderBytes: 0 };
 			const denom = jpegScale(info.width, info.height, out.width, out.height);

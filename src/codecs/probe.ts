@@ -1,5 +1,5 @@
 import { UnprocessableError, UnsupportedMediaError } from "../lib/errors";
-import { readJpegHeader } from "./jpeg-header";
+import { type JpegFrame, readJpegFrame } from "./jpeg";
 import { describeUnknown, type ImageFormat, SUPPORTED_FORMATS, sniffFormat } from "./sniff";
 
 /** What the header says, read without decoding a single pixel. */
@@ -15,6 +15,8 @@ export interface ImageInfo {
 	/** JPEG only: progressive scan and component count (4 = CMYK/YCCK). */
 	progressive?: boolean;
 	components?: number;
+	/** JPEG only: the whole frame header, which plans the decode. */
+	jpeg?: JpegFrame;
 	/** WebP only: a lossless (VP8L) bitstream, whose decode takes more memory than a lossy one. */
 	lossless?: boolean;
 	/** PNG only: bits per sample and colour type as declared in IHDR. */
@@ -143,9 +145,10 @@ export function probeImage(bytes: Uint8Array): ImageInfo {
 	}
 	if (format === "png") return probePng(bytes);
 	if (format === "webp") return probeWebp(bytes);
-	const jpeg = readJpegHeader(bytes);
+	const jpeg = readJpegFrame(bytes);
 	if (typeof jpeg === "string") throw corrupt("jpeg", jpeg);
-	return { format, ...jpeg, hasAlpha: false, animated: false };
+	const { width, height, orientation, progressive, components } = jpeg;
+	return { format, width, height, orientation, progressive, components, hasAlpha: false, animated: false, jpeg };
 }
 
 /** Width and height as a viewer shows them, after EXIF orientation. */

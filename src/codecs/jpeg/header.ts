@@ -1,4 +1,4 @@
-import { exifOrientation } from "../jpeg-header";
+import { exifOrientation } from "./exif";
 
 /**
  * The frame header of a JPEG and what precedes it, read without decoding:
