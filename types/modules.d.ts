@@ -27,3 +27,12 @@ declare module "*.bin" {
 	const bytes: ArrayBuffer;
 	export default bytes;
 }
+// The part of workerd's node:zlib (nodejs_compat) that src/codecs/png/inflate.ts uses.
+declare module "node:zlib" {
+	const zlib: {
+		createInflate(options?: { chunkSize?: number }): unknown;
+		deflateSync(data: Uint8Array, options?: { finishFlush?: number }): Uint8Array;
+		constants: { Z_NO_FLUSH: number; Z_SYNC_FLUSH: number };
+	};
+	export default zlib;
+}

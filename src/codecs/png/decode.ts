@@ -7,7 +7,7 @@ import { instantiate, type PngKernel, pagesFor, release, sizing, WINDOW } from "
 /** Largest interlaced PNG decoded: Adam7 passes are gathered into a full RGBA frame first. */
 export const PNG_INTERLACED_MAX_PIXELS = 12_000_000;
 
-/** JS-side buffers beside the kernel during a decode: compressed slices in flight, one inflated chunk, the stream's own state. */
+/** JS-side buffers beside the kernel during a decode: compressed slices in flight, one inflated chunk, the inflater's own state (sized for the DecompressionStream fallback; node:zlib's path holds one 64 KiB window and one slice). */
 const JS_BYTES = 768 * 1024;
 
 /** Bytes of the whole RGBA frame an interlaced PNG of this size is read into. */
@@ -112,9 +112,10 @@ export async function decodePng(bytes: Uint8Array, outW: number, outH: number): 
 		} catch (e) {
 			if (!(e instanceof InflateFailure)) throw e;
 			// zlib drops the output it has not handed over when it fails. Once more, reading
-			// eagerly: bytes past the zlib stream are then written one at a time from the
-			// slice that held them; a stream cut short gives up every row it holds.
-			complete = await attempt(true, e.trailing && !e.atClose ? e.at : -1);
+			// eagerly and writing one byte at a time from where the failure names (the call
+			// that met invalid data; for DecompressionStream, the slice that held bytes past
+			// the zlib stream); a stream cut short gives up every row it holds.
+			complete = await attempt(true, e.bytewiseFrom);
 		}
 		if (!complete) throw truncated();
 		return { data: out, width: outW, height: outH };
