@@ -10,3 +10,6 @@ export declare function emitRow(ptr: usize, y: i32): void;
 
 /** Moves the input: the next refill copies from the file's byte `offset` (a decode in passes). */
 export declare function seek(offset: i32): void;
+
+/** Takes `len` finished bytes of the JPEG encoder's output at ptr (assembly/jpegenc.ts). */
+export declare function emitBytes(ptr: usize, len: i32): void;

@@ -1,0 +1,111 @@
+// Entry of the baseline JPEG encoder kernel (one fresh instance per encode,
+// see src/codecs/jpeg/encode.ts). The host lays out an encode with `setup`,
+// then feeds the image twice, 16 rows at a time, into the strip input:
+// `strip(rows, 0)` converts, subsamples and transforms the strip and only
+// counts its Huffman symbols; `tables()` makes the optimal tables and writes
+// the headers; `strip(rows, 1)` transforms the same strip again and codes
+// it; `finish()` ends the scan. Finished bytes leave through env.emitBytes
+// from a 64 KiB buffer, so the file is never held here.
+
+import { arenaBase, ensure, resetArena, take, used } from "./_arena";
+import { convertStrip, downsample } from "./_jpegenc_color";
+import { fdctQuant, setQuality } from "./_jpegenc_fdct";
+import { writeEnd, writeHeaders } from "./_jpegenc_headers";
+import { countBlock, encodeBlock, FREQ, flushOut, OUT_BYTES, optimalTable, outInit, padBits } from "./_jpegenc_huff";
+
+let W: i32 = 0;
+let H: i32 = 0;
+let stride: i32 = 0; // W rounded up to whole MCUs (16)
+let inBuf: usize = 0;
+let yP: usize = 0;
+let cbF: usize = 0;
+let crF: usize = 0;
+let cbS: usize = 0;
+let crS: usize = 0;
+let blk: usize = 0;
+let outBuf: usize = 0;
+let dcY: i32 = 0;
+let dcCb: i32 = 0;
+let dcCr: i32 = 0;
+
+function layout(w: i32): usize {
+	resetArena();
+	stride = (w + 15) & ~15;
+	const st = <usize>stride;
+	inBuf = take(((<usize>w) << 2) * 16);
+	yP = take(st * 16);
+	cbF = take(st * 16);
+	crF = take(st * 16);
+	cbS = take(st * 4);
+	crS = take(st * 4);
+	blk = take(256);
+	outBuf = take(OUT_BYTES);
+	return used();
+}
+
+function sizeOk(w: i32, h: i32): bool {
+	return w >= 1 && w <= 65535 && h >= 1 && h <= 65535;
+}
+
+/** Total linear memory an encode of width w needs (height does not matter). */
+export function heapBytes(w: i32): f64 {
+	if (!sizeOk(w, 1)) return 1e12;
+	return <f64>(arenaBase() + layout(w));
+}
+
+/** Lays out a w x h encode at `quality` (1-100); returns the strip input
+ * (16 RGBA rows of w*4 bytes), or 0 when memory cannot hold it. */
+export function setup(w: i32, h: i32, quality: i32): usize {
+	if (!sizeOk(w, h) || quality < 1 || quality > 100) return 0;
+	if (!ensure(layout(w))) return 0;
+	W = w;
+	H = h;
+	setQuality(quality);
+	memory.fill(FREQ, 0, 4 * 257 * 4);
+	outInit(outBuf);
+	dcY = 0;
+	dcCb = 0;
+	dcCr = 0;
+	return inBuf;
+}
+
+/** One strip of `rows` (1-16; below 16 only at the bottom) RGBA rows from the
+ * strip input: pass 0 counts its symbols, pass 1 codes them. */
+export function strip(rows: i32, pass: i32): void {
+	convertStrip(inBuf, W, rows, yP, cbF, crF, stride);
+	downsample(cbF, stride, cbS);
+	downsample(crF, stride, crS);
+	const st = <usize>stride;
+	const half = st >> 1;
+	const mcus = st >> 4;
+	for (let m: usize = 0; m < mcus; m++) {
+		const y0 = yP + (m << 4);
+		for (let b: usize = 0; b < 4; b++) {
+			fdctQuant(y0 + (b & 1) * 8 + (b >> 1) * 8 * st, st, 0, blk);
+			dcY = pass === 0 ? countBlock(blk, dcY, 0, 1) : encodeBlock(blk, dcY, 0, 1);
+		}
+		fdctQuant(cbS + (m << 3), half, 1, blk);
+		dcCb = pass === 0 ? countBlock(blk, dcCb, 2, 3) : encodeBlock(blk, dcCb, 2, 3);
+		fdctQuant(crS + (m << 3), half, 1, blk);
+		dcCr = pass === 0 ? countBlock(blk, dcCr, 2, 3) : encodeBlock(blk, dcCr, 2, 3);
+		if (pass !== 0) flushOut(false);
+	}
+}
+
+/** After the counting pass: the optimal tables, the headers, and the DC
+ * predictors reset for the coding pass. */
+export function tables(): void {
+	for (let t: usize = 0; t < 4; t++) optimalTable(t);
+	writeHeaders(W, H);
+	flushOut(true);
+	dcY = 0;
+	dcCb = 0;
+	dcCr = 0;
+}
+
+/** Ends the scan and the file, and emits what is left. */
+export function finish(): void {
+	padBits();
+	writeEnd();
+	flushOut(true);
+}

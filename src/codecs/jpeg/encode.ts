@@ -1,0 +1,125 @@
+import jpegencModule from "../../../build/kernels/jpegenc.wasm";
+import { TooLargeError } from "../../lib/errors";
+import type { Pixels } from "../../lib/pixels";
+
+/** Exports of build/kernels/jpegenc.wasm (assembly/jpegenc.ts). */
+interface JpegEncKernel {
+	memory: WebAssembly.Memory;
+	heapBytes(w: number): number;
+	setup(w: number, h: number, quality: number): number;
+	strip(rows: number, pass: number): void;
+	tables(): void;
+	finish(): void;
+}
+
+const PAGE = 65536;
+/** Rows per strip: one MCU row of 4:2:0. */
+const STRIP_ROWS = 16;
+/** JS beside the kernel: the output chunk in flight (the file itself aside, as for PNG). */
+const JS_BYTES = 64 * 1024;
+
+// Heaps of the encodes in progress, and the largest any reached in this isolate.
+const live = new Set<WebAssembly.Memory>();
+let peak = 0;
+let last = 0;
+
+function create(emitBytes: (ptr: number, len: number) => void): JpegEncKernel {
+	const env = {
+		emitBytes,
+		abort() {
+			throw new WebAssembly.RuntimeError("jpeg encoder kernel abort");
+		},
+	};
+	return new WebAssembly.Instance(jpegencModule, { env }).exports as unknown as JpegEncKernel;
+}
+
+/** Kernel heap (whole pages) plus JS buffers one encode of this size takes, input pixels and output file aside. */
+export function jpegEncodeBytes(width: number, _height: number): number {
+	const bytes = create(() => {}).heapBytes(width);
+	return Math.max(PAGE, Math.ceil(bytes / PAGE) * PAGE) + JS_BYTES;
+}
+
+/** Largest kernel heap one JPEG encode has reached in this isolate. */
+export function jpegEncodePeakBytes(): number {
+	let p = peak;
+	for (const m of live) p = Math.max(p, m.buffer.byteLength);
+	peak = p;
+	return p;
+}
+
+/** Kernel heap bytes held by JPEG encodes in progress. */
+export function jpegEncodeLiveBytes(): number {
+	let sum = 0;
+	for (const m of live) sum += m.buffer.byteLength;
+	return sum;
+}
+
+/** Kernel heap of the most recent JPEG encode to finish (for tests and benchmarks). */
+export function jpegEncodeLastBytes(): number {
+	return last;
+}
+
+/**
+ * Baseline JFIF, 4:2:0, libjpeg's islow DCT and Annex K tables scaled to
+ * `quality` (1-100), optimal Huffman tables. Alpha is ignored. The kernel
+ * sees the image twice, 16 rows at a time (a counting pass, then the coding
+ * pass), and hands its output out in 64 KiB pieces, so it never holds more
+ * than a few strips.
+ */
+export function encodeJpeg(pixels: Pixels, quality: number): Uint8Array {
+	const { width, height, data } = pixels;
+	if (
+		!Number.isInteger(width) ||
+		!Number.isInteger(height) ||
+		width < 1 ||
+		height < 1 ||
+		data.length !== width * height * 4
+	) {
+		throw new RangeError(`pixel buffer of ${data.length} bytes is not ${width}x${height} RGBA`);
+	}
+	if (width > 65535 || height > 65535) {
+		throw new TooLargeError("image_too_large", `a ${width}x${height} image is larger than JPEG allows`);
+	}
+	if (!Number.isInteger(quality) || quality < 1 || quality > 100) {
+		throw new RangeError(`JPEG quality ${quality} is not an integer from 1 to 100`);
+	}
+	const chunks: Uint8Array[] = [];
+	let total = 0;
+	let memory: WebAssembly.Memory | undefined;
+	const k = create((ptr, len) => {
+		chunks.push(new Uint8Array(memory!.buffer, ptr, len).slice());
+		total += len;
+	});
+	memory = k.memory;
+	live.add(memory);
+	try {
+		const input = k.setup(width, height, quality);
+		if (input === 0) {
+			throw new TooLargeError("image_too_large", `a ${width}x${height} image does not fit the JPEG encoder's memory`);
+		}
+		const src = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+		const stride = width * 4;
+		for (let pass = 0; pass < 2; pass++) {
+			if (pass === 1) k.tables();
+			// The heap never moves after setup (no growth), so one view serves every strip.
+			const heap = new Uint8Array(memory.buffer);
+			for (let y = 0; y < height; y += STRIP_ROWS) {
+				const n = Math.min(STRIP_ROWS, height - y);
+				heap.set(src.subarray(y * stride, (y + n) * stride), input);
+				k.strip(n, pass);
+			}
+		}
+		k.finish();
+	} finally {
+		live.delete(memory);
+		last = memory.buffer.byteLength;
+		peak = Math.max(peak, last);
+	}
+	const out = new Uint8Array(total);
+	let o = 0;
+	for (const c of chunks) {
+		out.set(c, o);
+		o += c.length;
+	}
+	return out;
+}
