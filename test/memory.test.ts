@@ -107,8 +107,9 @@ describe("memory accounting", () => {
 		expect(loaded.admission.held_bytes.cache).toBe(loaded.cache.bytes);
 		expect(loaded.cache.bytes).toBeGreaterThan(0);
 
-		// A 2000x1500 styled image: its JPEG encode (MozJPEG's heap, about 21 bytes a pixel) needs more
-		// than the budget leaves beside the idle runtime.
+		// A 2000x1500 styled image: its phases (the 3000x2250 decode, the filter's planes, the
+		// preview in and out; the JPEG encode itself takes only strips) need more than the
+		// budget leaves beside the idle runtime.
 		const big = await photoJpeg(3000, 2250);
 		const res = await postImage("/api/style/sketch?format=jpeg&max_side=2000", big, "image/jpeg");
 		expect(res.status).toBe(200);

@@ -115,21 +115,25 @@ describe("POST /api/style/:name", () => {
 });
 
 describe("memory reservation", () => {
-	it("reserves the encoder's heap: a 2400x2400 preview as JPEG is refused before decoding", async () => {
+	it("reserves the encoder's heap: a 2400x2400 preview as WebP is refused before decoding, as JPEG admitted", async () => {
 		const body = await makePng({
 			width: 2400,
 			height: 2400,
 			colorType: COLOR.gray,
 			samples: (x, y) => [(x ^ y) & 255],
 		});
-		const res = await style("/api/style/oil?max_side=2400&format=jpeg", { body });
+		const res = await style("/api/style/oil?max_side=2400&format=webp", { body });
 		const { error } = await expectError(res, 413, "over_memory_budget");
-		// The encode phase is the largest: preview in and out, and MozJPEG's 20.8 bytes a pixel.
+		// The encode phase is the largest: preview in and out, and libwebp's 11.6 bytes a pixel.
 		const pixels = 2400 * 2400;
 		const details = (error as { details?: { estimated_bytes?: number } }).details;
-		expect(details?.estimated_bytes).toBe(8 * pixels + encodeHeapBytes("jpeg", 2400, 2400));
-		// The same upload previewed at the default 1024 passes.
-		expect((await style("/api/style/oil?format=jpeg", { body })).status).toBe(200);
+		expect(details?.estimated_bytes).toBe(8 * pixels + encodeHeapBytes("webp", 2400, 2400));
+		// Our JPEG encoder holds only 16-row strips (MozJPEG's took 20.8 bytes a pixel): the same preview passes.
+		expect(encodeHeapBytes("jpeg", 2400, 2400)).toBeLessThan(1024 * 1024);
+		const jpeg = await style("/api/style/oil?max_side=2400&format=jpeg", { body });
+		expect(jpeg.status).toBe(200);
+		expect(jpeg.headers.get("content-type")).toBe("image/jpeg");
+		await jpeg.arrayBuffer();
 	});
 });
 

@@ -1,26 +1,24 @@
-import mozjpegEncode from "@jsquash/jpeg/codec/enc/mozjpeg_enc.js";
-import jpegEncWasm from "@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm";
-import { defaultOptions as jpegDefaults } from "@jsquash/jpeg/meta.js";
 import webpDecode from "@jsquash/webp/codec/dec/webp_dec.js";
 import webpDecWasm from "@jsquash/webp/codec/dec/webp_dec.wasm";
 import webpEncode from "@jsquash/webp/codec/enc/webp_enc_simd.js";
 import webpEncWasm from "@jsquash/webp/codec/enc/webp_enc_simd.wasm";
 import { defaultOptions as webpDefaults } from "@jsquash/webp/meta.js";
 import type { Pixels } from "../lib/pixels";
+import { encodeJpeg } from "./jpeg";
 import { encodePng } from "./png";
 import type { ImageFormat } from "./sniff";
 
 /**
- * JPEG and PNG decoding, and PNG encoding, are our own kernels (./jpeg,
- * ./png), which decode straight to the size the work needs. What remains
- * here are the emscripten codecs: MozJPEG's encoder and libwebp. They get a fresh instance for every
+ * JPEG and PNG decoding and encoding are our own kernels (./jpeg, ./png),
+ * which decode straight to the size the work needs and encode in strips.
+ * What remains here is libwebp, from emscripten. It gets a fresh instance for every
  * call, made from a precompiled module (workerd will not compile wasm from
  * bytes) and referenced only by that call. A heap never shrinks, so instances
  * kept between requests would hold what their largest image needed; jsquash's
  * own wrappers keep the last instance in module state, so we call the
  * factories directly. A fresh instance costs less than the run-to-run noise of
- * one preview encode (measured in Node, 1024x768 JPEG: 126-141 ms fresh,
- * 109-137 ms kept), and an aborted runtime can never poison a later call.
+ * one preview encode (measured in Node with MozJPEG's encoder, 1024x768
+ * JPEG: 126-141 ms fresh, 109-137 ms kept), and an aborted runtime can never poison a later call.
  * Each heap starts at the module's 16 MiB. Rewriting the modules to start at
  * 1 MiB made a small call hold only what it needed, but in workerd the many
  * small growth steps left RSS climbing: a 500-request soak without unload
@@ -30,8 +28,8 @@ type Factory = (options: object) => Promise<unknown>;
 
 // Heaps of the calls in progress (they grow during the call), and the largest each codec's calls reached.
 const liveHeaps = new Set<WebAssembly.Memory>();
-const peaks: Record<EmscriptenCodec, number> = { mozjpeg_encode: 0, webp_decode: 0, webp_encode: 0 };
-type EmscriptenCodec = "mozjpeg_encode" | "webp_decode" | "webp_encode";
+const peaks: Record<EmscriptenCodec, number> = { webp_decode: 0, webp_encode: 0 };
+type EmscriptenCodec = "webp_decode" | "webp_encode";
 
 async function withInstance<M, T>(
 	codec: EmscriptenCodec,
@@ -111,11 +109,8 @@ export async function encodeBytes(format: ImageFormat, pixels: Pixels, quality: 
 	};
 	switch (format) {
 		case "jpeg":
-			return withInstance("mozjpeg_encode", mozjpegEncode, jpegEncWasm, (m: Encoder) =>
-				// Baseline, not jsquash's progressive default: a 1000x1000 encode took 96 ms
-				// instead of 297 for a file 4% larger, with the same heap.
-				encoded(m.encode(data, width, height, { ...jpegDefaults, quality, progressive: false }), "MozJPEG"),
-			);
+			// Baseline 4:2:0 with optimal Huffman tables, a few strips of memory (./jpeg/encode.ts).
+			return encodeJpeg(pixels, quality);
 		case "webp":
 			return withInstance("webp_encode", webpEncode, webpEncWasm, (m: Encoder) =>
 				encoded(m.encode(data, width, height, { ...webpDefaults, quality }), "libwebp"),

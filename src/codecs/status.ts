@@ -1,5 +1,5 @@
 import { emscriptenLiveBytes, emscriptenPeaks } from "./codec";
-import { jpegLiveBytes, jpegPeakBytes } from "./jpeg";
+import { jpegEncodeLiveBytes, jpegEncodePeakBytes, jpegLiveBytes, jpegPeakBytes } from "./jpeg";
 import { pngLiveBytes, pngPeakBytes } from "./png";
 
 /**
@@ -8,10 +8,15 @@ import { pngLiveBytes, pngPeakBytes } from "./png";
  * figure is the calls in progress, the peaks are each codec's largest call.
  */
 export function codecHeapBytes(): number {
-	return emscriptenLiveBytes() + jpegLiveBytes() + pngLiveBytes();
+	return emscriptenLiveBytes() + jpegLiveBytes() + jpegEncodeLiveBytes() + pngLiveBytes();
 }
 
 /** Largest heap one call of each codec has reached in this isolate. */
 export function codecPeaks(): Record<string, number> {
-	return { jpeg_decode: jpegPeakBytes(), png: pngPeakBytes(), ...emscriptenPeaks() };
+	return {
+		jpeg_decode: jpegPeakBytes(),
+		jpeg_encode: jpegEncodePeakBytes(),
+		png: pngPeakBytes(),
+		...emscriptenPeaks(),
+	};
 }

@@ -4,7 +4,7 @@ import pkg from "../../package.json";
 export const VERSIONS: Record<string, string> = {
 	inkstone: pkg.version,
 	...Object.fromEntries(
-		["hono", "onnxruntime-web", "@jsquash/jpeg", "@jsquash/webp"].map((name) => [
+		["hono", "onnxruntime-web", "@jsquash/webp"].map((name) => [
 			name,
 			(pkg.dependencies as Record<string, string>)[name] ?? "unknown",
 		]),
