@@ -64,11 +64,15 @@ export function convertStrip(src: usize, w: i32, rows: i32, yP: usize, cbP: usiz
 }
 
 /** 2x2 box average of a 16-row full-resolution plane (`stride` wide) into 8
- * rows of stride/2, as h2v2_downsample: bias 1 on even, 2 on odd columns. */
-export function downsample(full: usize, stride: i32, sub: usize): void {
+ * rows of stride/2, as h2v2_downsample: bias 1 on even, 2 on odd columns.
+ * Of a strip of `rows` image rows, only the row pairs that hold one are
+ * averaged; the rows below repeat the last of them, as libjpeg pads the
+ * subsampled plane (jcprepct.c), not the full one. */
+export function downsample(full: usize, stride: i32, sub: usize, rows: i32): void {
 	const st = <usize>stride;
 	const half = st >> 1;
-	for (let r: usize = 0; r < 8; r++) {
+	const real = <usize>((rows + 1) >> 1);
+	for (let r: usize = 0; r < real; r++) {
 		const in0 = full + (r << 1) * st;
 		const in1 = in0 + st;
 		const out = sub + r * half;
@@ -85,4 +89,5 @@ export function downsample(full: usize, stride: i32, sub: usize): void {
 			store<u8>(out + c + 1, <u8>((b + 2) >> 2));
 		}
 	}
+	for (let r: usize = real; r < 8; r++) memory.copy(sub + r * half, sub + (real - 1) * half, half);
 }

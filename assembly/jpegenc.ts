@@ -5,7 +5,9 @@
 // counts its Huffman symbols; `tables()` makes the optimal tables and writes
 // the headers; `strip(rows, 1)` transforms the same strip again and codes
 // it; `finish()` ends the scan. Finished bytes leave through env.emitBytes
-// from a 64 KiB buffer, so the file is never held here.
+// from a 64 KiB buffer, so the file is never held here. The scan data is
+// byte for byte what libjpeg-turbo's `cjpeg -dct int -optimize -sample
+// 2x2,1x1,1x1 -baseline` writes (test/jpeg-encode.test.ts).
 
 import { arenaBase, ensure, resetArena, take, used } from "./_arena";
 import { convertStrip, downsample } from "./_jpegenc_color";
@@ -16,6 +18,7 @@ import { countBlock, encodeBlock, FREQ, flushOut, OUT_BYTES, optimalTable, outIn
 let W: i32 = 0;
 let H: i32 = 0;
 let stride: i32 = 0; // W rounded up to whole MCUs (16)
+let colBlocks: i32 = 0; // luma blocks across that hold image columns
 let inBuf: usize = 0;
 let yP: usize = 0;
 let cbF: usize = 0;
@@ -60,6 +63,7 @@ export function setup(w: i32, h: i32, quality: i32): usize {
 	if (!ensure(layout(w))) return 0;
 	W = w;
 	H = h;
+	colBlocks = (w + 7) >> 3;
 	setQuality(quality);
 	memory.fill(FREQ, 0, 4 * 257 * 4);
 	outInit(outBuf);
@@ -73,15 +77,27 @@ export function setup(w: i32, h: i32, quality: i32): usize {
  * strip input: pass 0 counts its symbols, pass 1 codes them. */
 export function strip(rows: i32, pass: i32): void {
 	convertStrip(inBuf, W, rows, yP, cbF, crF, stride);
-	downsample(cbF, stride, cbS);
-	downsample(crF, stride, crS);
+	downsample(cbF, stride, cbS, rows);
+	downsample(crF, stride, crS, rows);
 	const st = <usize>stride;
 	const half = st >> 1;
 	const mcus = st >> 4;
 	for (let m: usize = 0; m < mcus; m++) {
 		const y0 = yP + (m << 4);
+		let dc1 = 0;
 		for (let b: usize = 0; b < 4; b++) {
-			fdctQuant(y0 + (b & 1) * 8 + (b >> 1) * 8 * st, st, 0, blk);
+			const right = (m << 1) + (b & 1) >= <usize>colBlocks;
+			const below = b >= 2 && rows <= 8;
+			if (right || below) {
+				// A block wholly outside the image, as libjpeg makes it
+				// (jccoefct.c): no AC, the DC of its left neighbour, or of the
+				// MCU's top right block in a row below the image.
+				memory.fill(blk, 0, 256);
+				store<i32>(blk, below ? dc1 : dcY);
+			} else {
+				fdctQuant(y0 + (b & 1) * 8 + (b >> 1) * 8 * st, st, 0, blk);
+			}
+			if (b === 1) dc1 = load<i32>(blk);
 			dcY = pass === 0 ? countBlock(blk, dcY, 0, 1) : encodeBlock(blk, dcY, 0, 1);
 		}
 		fdctQuant(cbS + (m << 3), half, 1, blk);

@@ -64,32 +64,9 @@ import ycckRef from "./fixtures/jpeg/ycck.ppm";
 import progressive12 from "./fixtures/progressive_12mp.jpg";
 import { makeJpeg } from "./helpers/hostile-jpeg";
 import { mozjpegDecodeReference } from "./helpers/mozjpeg";
+import { readPnm } from "./helpers/pnm";
 
 const u8 = (b: ArrayBuffer) => new Uint8Array(b);
-
-/** PPM (P6) or PGM (P5) bytes as RGBA. */
-function readPnm(buf: ArrayBuffer): Pixels {
-	const b = u8(buf);
-	let p = 0;
-	const token = () => {
-		while (b[p] === 0x20 || b[p] === 0x0a || b[p] === 0x0d || b[p] === 0x09) p++;
-		let s = "";
-		while (b[p]! > 0x20) s += String.fromCharCode(b[p++]!);
-		return s;
-	};
-	const magic = token();
-	const width = Number(token());
-	const height = Number(token());
-	token();
-	p++;
-	const ch = magic === "P6" ? 3 : 1;
-	const data = new Uint8ClampedArray(width * height * 4);
-	for (let i = 0; i < width * height; i++) {
-		for (let c = 0; c < 3; c++) data[i * 4 + c] = b[p + i * ch + (ch === 3 ? c : 0)]!;
-		data[i * 4 + 3] = 255;
-	}
-	return { data, width, height };
-}
 
 function diff(a: Pixels, b: Pixels): { max: number; mean: number } {
 	expect([a.width, a.height]).toEqual([b.width, b.height]);
