@@ -1,11 +1,8 @@
-// Huffman coding for the JPEG encoder. The encode makes two passes over the
-// pixels: the first only counts the symbols each block would emit
-// (jchuff.c's htest_one_block), the second codes them with tables made
-// optimal for those counts. Re-transforming the strips costs a second DCT of
-// each block, but memory stays a few strips whatever the image holds, where a
-// stored symbol stream grows with the entropy (a 12 MP photo at quality 95
-// has some 10 MB of symbols). Tables: 0 luma DC, 1 luma AC, 2 chroma DC,
-// 3 chroma AC.
+// Huffman coding for the JPEG encoder: counting the symbols each block
+// emits (jchuff.c's htest_one_block; _jpegenc_symbols.ts counts and keeps
+// them), tables made optimal for those counts (jpeg_gen_optimal_table), and
+// the bit writer with 0xFF stuffing that codes blocks with them
+// (encode_one_block). Tables: 0 luma DC, 1 luma AC, 2 chroma DC, 3 chroma AC.
 
 import { emitBytes } from "./host/env";
 
@@ -13,8 +10,8 @@ import { emitBytes } from "./host/env";
  * reserved code point, so no code is all ones). */
 export const FREQ = memory.data(4 * 257 * 4, 16);
 /** Code and length of each symbol, 4 x 256 u32 each. */
-const CODE = memory.data(4 * 256 * 4, 16);
-const SIZE = memory.data(4 * 256 * 4, 16);
+export const CODE = memory.data(4 * 256 * 4, 16);
+export const SIZE = memory.data(4 * 256 * 4, 16);
 /** The DHT contents: per table 16 counts of code lengths, then the symbols. */
 export const BITS = memory.data(4 * 16);
 export const VALS = memory.data(4 * 256);
@@ -52,7 +49,7 @@ export function flushOut(always: bool): void {
 }
 
 // @inline
-function putBits(code: u32, size: i32): void {
+export function putBits(code: u32, size: i32): void {
 	acc = (acc << (<u64>size)) | <u64>code;
 	nacc += size;
 	while (nacc >= 8) {
@@ -74,7 +71,7 @@ export function padBits(): void {
 	acc = 0;
 }
 
-function magnitude(v: i32): i32 {
+export function magnitude(v: i32): i32 {
 	return v === 0 ? 0 : 32 - clz(v < 0 ? -v : v);
 }
 

@@ -1,10 +1,12 @@
 // Entry of the baseline JPEG encoder kernel (one fresh instance per encode,
 // see src/codecs/jpeg/encode.ts). The host lays out an encode with `setup`,
-// then feeds the image twice, 16 rows at a time, into the strip input:
-// `strip(rows, 0)` converts, subsamples and transforms the strip and only
-// counts its Huffman symbols; `tables()` makes the optimal tables and writes
-// the headers; `strip(rows, 1)` transforms the same strip again and codes
-// it; `finish()` ends the scan. Finished bytes leave through env.emitBytes
+// then feeds the image 16 rows at a time into the strip input:
+// `strip(rows, 0)` converts, subsamples and transforms the strip, counts its
+// Huffman symbols and keeps them in the symbol buffer (_jpegenc_symbols.ts)
+// while it has room; `tables()` makes the optimal tables and writes the
+// headers; then `replay()` codes each strip kept, and the host feeds the
+// strips that were not kept again for `strip(rows, 1)` to transform and code
+// anew; `finish()` ends the scan. Finished bytes leave through env.emitBytes
 // from a 64 KiB buffer, so the file is never held here. The scan data is
 // byte for byte what libjpeg-turbo's `cjpeg -dct int -optimize -sample
 // 2x2,1x1,1x1 -baseline` writes (test/jpeg-encode.test.ts).
@@ -13,6 +15,12 @@ import { arenaBase, ensure, resetArena, take, used } from "./_arena";
 import { convertStrip, downsample } from "./_jpegenc_color";
 import { fdctQuant, setQuality } from "./_jpegenc_fdct";
 import { writeEnd, writeHeaders } from "./_jpegenc_headers";
+import { BLOCK_MAX, replayBlock, storeBlock } from "./_jpegenc_symbols";
+
+/** Symbol buffer bytes: 1.5 a pixel (a photo at quality 95 takes about 1),
+ * at most 2 MiB; past it strips are transformed twice. */
+const SYM_MAX: f64 = 2 * 1024 * 1024;
+
 import { countBlock, encodeBlock, FREQ, flushOut, OUT_BYTES, optimalTable, outInit, padBits } from "./_jpegenc_huff";
 
 let W: i32 = 0;
@@ -30,8 +38,22 @@ let outBuf: usize = 0;
 let dcY: i32 = 0;
 let dcCb: i32 = 0;
 let dcCr: i32 = 0;
+let sym: usize = 0; // symbol buffer
+let symEnd: usize = 0;
+let symPos: usize = 0; // where the counting pass appends, the coding pass reads
+let storing = true;
+let stored: i32 = 0; // strips whose symbols are all in the buffer
+// The DC predictors where the first strip not stored begins.
+let resumeY: i32 = 0;
+let resumeCb: i32 = 0;
+let resumeCr: i32 = 0;
 
-function layout(w: i32): usize {
+function symBytes(w: i32, h: i32): usize {
+	const px = <f64>((w + 15) & ~15) * <f64>((h + 15) & ~15);
+	return <usize>Math.min(SYM_MAX, Math.ceil((px * 1.5) / 65536) * 65536);
+}
+
+function layout(w: i32, h: i32): usize {
 	resetArena();
 	stride = (w + 15) & ~15;
 	const st = <usize>stride;
@@ -43,6 +65,8 @@ function layout(w: i32): usize {
 	crS = take(st * 4);
 	blk = take(256);
 	outBuf = take(OUT_BYTES);
+	sym = take(symBytes(w, h));
+	symEnd = sym + symBytes(w, h);
 	return used();
 }
 
@@ -50,17 +74,17 @@ function sizeOk(w: i32, h: i32): bool {
 	return w >= 1 && w <= 65535 && h >= 1 && h <= 65535;
 }
 
-/** Total linear memory an encode of width w needs (height does not matter). */
-export function heapBytes(w: i32): f64 {
-	if (!sizeOk(w, 1)) return 1e12;
-	return <f64>(arenaBase() + layout(w));
+/** Total linear memory a w x h encode needs. */
+export function heapBytes(w: i32, h: i32): f64 {
+	if (!sizeOk(w, h)) return 1e12;
+	return <f64>(arenaBase() + layout(w, h));
 }
 
 /** Lays out a w x h encode at `quality` (1-100); returns the strip input
  * (16 RGBA rows of w*4 bytes), or 0 when memory cannot hold it. */
 export function setup(w: i32, h: i32, quality: i32): usize {
 	if (!sizeOk(w, h) || quality < 1 || quality > 100) return 0;
-	if (!ensure(layout(w))) return 0;
+	if (!ensure(layout(w, h))) return 0;
 	W = w;
 	H = h;
 	colBlocks = (w + 7) >> 3;
@@ -70,6 +94,9 @@ export function setup(w: i32, h: i32, quality: i32): usize {
 	dcY = 0;
 	dcCb = 0;
 	dcCr = 0;
+	symPos = sym;
+	storing = true;
+	stored = 0;
 	return inBuf;
 }
 
@@ -82,6 +109,13 @@ export function strip(rows: i32, pass: i32): void {
 	const st = <usize>stride;
 	const half = st >> 1;
 	const mcus = st >> 4;
+	const keep = pass === 0 && storing;
+	const start = symPos;
+	if (keep) {
+		resumeY = dcY;
+		resumeCb = dcCb;
+		resumeCr = dcCr;
+	}
 	for (let m: usize = 0; m < mcus; m++) {
 		const y0 = yP + (m << 4);
 		let dc1 = 0;
@@ -98,25 +132,61 @@ export function strip(rows: i32, pass: i32): void {
 				fdctQuant(y0 + (b & 1) * 8 + (b >> 1) * 8 * st, st, 0, blk);
 			}
 			if (b === 1) dc1 = load<i32>(blk);
-			dcY = pass === 0 ? countBlock(blk, dcY, 0, 1) : encodeBlock(blk, dcY, 0, 1);
+			dcY = code(pass, blk, dcY, 0, 1);
 		}
 		fdctQuant(cbS + (m << 3), half, 1, blk);
-		dcCb = pass === 0 ? countBlock(blk, dcCb, 2, 3) : encodeBlock(blk, dcCb, 2, 3);
+		dcCb = code(pass, blk, dcCb, 2, 3);
 		fdctQuant(crS + (m << 3), half, 1, blk);
-		dcCr = pass === 0 ? countBlock(blk, dcCr, 2, 3) : encodeBlock(blk, dcCr, 2, 3);
+		dcCr = code(pass, blk, dcCr, 2, 3);
 		if (pass !== 0) flushOut(false);
+	}
+	if (keep) {
+		if (storing) stored++;
+		else symPos = start; // this strip's symbols are partly kept: drop them
 	}
 }
 
+/** One block of a strip: counted (and kept while the buffer has room) in
+ * pass 0, coded in pass 1; returns its DC. */
+function code(pass: i32, blk: usize, lastDc: i32, dc: usize, ac: usize): i32 {
+	if (pass !== 0) return encodeBlock(blk, lastDc, dc, ac);
+	if (storing && symPos + BLOCK_MAX <= symEnd) {
+		symPos = storeBlock(blk, lastDc, dc, ac, symPos);
+		return load<i32>(blk);
+	}
+	storing = false;
+	return countBlock(blk, lastDc, dc, ac);
+}
+
+/** Strips kept in the symbol buffer: the coding pass replays these first. */
+export function storedStrips(): i32 {
+	return stored;
+}
+
+/** Codes the next kept strip from the symbol buffer. */
+export function replay(): void {
+	const mcus = <usize>stride >> 4;
+	let p = symPos;
+	for (let m: usize = 0; m < mcus; m++) {
+		for (let b = 0; b < 4; b++) p = replayBlock(p, 0, 1);
+		p = replayBlock(p, 2, 3);
+		p = replayBlock(p, 2, 3);
+		flushOut(false);
+	}
+	symPos = p;
+}
+
 /** After the counting pass: the optimal tables, the headers, and the DC
- * predictors reset for the coding pass. */
+ * predictors set for the first strip the coding pass transforms again. */
 export function tables(): void {
 	for (let t: usize = 0; t < 4; t++) optimalTable(t);
 	writeHeaders(W, H);
 	flushOut(true);
-	dcY = 0;
-	dcCb = 0;
-	dcCr = 0;
+	// Strips not kept are coded from pixels again, from where the kept ones end.
+	dcY = resumeY;
+	dcCb = resumeCb;
+	dcCr = resumeCr;
+	symPos = sym;
 }
 
 /** Ends the scan and the file, and emits what is left. */

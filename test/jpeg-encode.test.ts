@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { decodeImage, probeImage } from "../src/codecs";
 import { decodeJpeg, encodeJpeg, jpegEncodeBytes, jpegEncodeLastBytes } from "../src/codecs/jpeg";
 import type { Pixels } from "../src/lib/pixels";
+import cjpegNoiseQ75 from "./fixtures/jpeg-encode/noise_203x151_q75.jpg";
+import cjpegNoiseQ100 from "./fixtures/jpeg-encode/noise_203x151_q100.jpg";
 import cjpegSrc from "./fixtures/jpeg-encode/photo_203x151.ppm";
 import cjpegQ10 from "./fixtures/jpeg-encode/photo_203x151_q10.jpg";
 import cjpegQ50 from "./fixtures/jpeg-encode/photo_203x151_q50.jpg";
@@ -77,6 +79,18 @@ function scanData(j: Uint8Array): Uint8Array {
 	}
 }
 
+/** The noise test/fixtures/jpeg-encode/noise_*.jpg were made from (see its README). */
+function cjpegNoise(w: number, h: number): Pixels {
+	const data = new Uint8ClampedArray(w * h * 4);
+	let s = 7;
+	for (let i = 0; i < w * h * 3; i++) {
+		s = (s * 1103515245 + 12345) >>> 0;
+		data[Math.floor(i / 3) * 4 + (i % 3)] = ((i % (w * 3)) / 12 + (s >>> 24) / 2) & 255;
+	}
+	for (let i = 3; i < data.length; i += 4) data[i] = 255;
+	return { data, width: w, height: h };
+}
+
 describe("JPEG encoder", () => {
 	it("writes the scan data of libjpeg-turbo's cjpeg -dct int -optimize -sample 2x2,1x1,1x1, byte for byte", () => {
 		const src = readPnm(cjpegSrc);
@@ -97,6 +111,21 @@ describe("JPEG encoder", () => {
 			expect(
 				mine.every((b, i) => b === theirs[i]),
 				`q${q}`,
+			).toBe(true);
+		}
+		// Noise: at q75 every strip's symbols fit the buffer, at q100 only the
+		// first 4 of 10 do and the rest are transformed again for the coding pass.
+		const noise = cjpegNoise(203, 151);
+		for (const [q, ref] of [
+			[75, cjpegNoiseQ75],
+			[100, cjpegNoiseQ100],
+		] as const) {
+			const mine = scanData(encodeJpeg(noise, q));
+			const theirs = scanData(new Uint8Array(ref));
+			expect(mine.length, `noise q${q}`).toBe(theirs.length);
+			expect(
+				mine.every((b, i) => b === theirs[i]),
+				`noise q${q}`,
 			).toBe(true);
 		}
 	});

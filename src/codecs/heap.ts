@@ -12,9 +12,10 @@
  *
  * Below about 1 MP the module's initial 16 MiB heap is the size instead.
  * Our own decoders and encoders (./jpeg, ./png) report their needs
- * themselves, from their layouts: the JPEG encoder holds a few 16-row strips,
- * about 120 bytes a column whatever the height (0.6 MiB at 4000 wide), where
- * MozJPEG's took 20.8 bytes a pixel, at least 19.5 MiB.
+ * themselves, from their layouts: the JPEG encoder holds a few 16-row strips
+ * (about 120 bytes a column) and a symbol buffer of 1.5 bytes a pixel, at
+ * most 2 MiB: 1.4 MiB at 1024x768, 2.6 MiB at 4000x3000, where MozJPEG's
+ * took 20.8 bytes a pixel, at least 19.5 MiB.
  */
 import { jpegEncodeBytes } from "./jpeg";
 import { pngEncodeBytes } from "./png";

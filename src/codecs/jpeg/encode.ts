@@ -5,10 +5,12 @@ import type { Pixels } from "../../lib/pixels";
 /** Exports of build/kernels/jpegenc.wasm (assembly/jpegenc.ts). */
 interface JpegEncKernel {
 	memory: WebAssembly.Memory;
-	heapBytes(w: number): number;
+	heapBytes(w: number, h: number): number;
 	setup(w: number, h: number, quality: number): number;
 	strip(rows: number, pass: number): void;
 	tables(): void;
+	storedStrips(): number;
+	replay(): void;
 	finish(): void;
 }
 
@@ -33,9 +35,10 @@ function create(emitBytes: (ptr: number, len: number) => void): JpegEncKernel {
 	return new WebAssembly.Instance(jpegencModule, { env }).exports as unknown as JpegEncKernel;
 }
 
-/** Kernel heap (whole pages) plus JS buffers one encode of this size takes, input pixels and output file aside. */
-export function jpegEncodeBytes(width: number, _height: number): number {
-	const bytes = create(() => {}).heapBytes(width);
+/** Kernel heap (whole pages: strips, and a symbol buffer of 1.5 bytes a pixel up to 2 MiB) plus JS
+ * buffers one encode of this size takes, input pixels and output file aside. */
+export function jpegEncodeBytes(width: number, height: number): number {
+	const bytes = create(() => {}).heapBytes(width, height);
 	return Math.max(PAGE, Math.ceil(bytes / PAGE) * PAGE) + JS_BYTES;
 }
 
@@ -61,10 +64,12 @@ export function jpegEncodeLastBytes(): number {
 
 /**
  * Baseline JFIF, 4:2:0, libjpeg's islow DCT and Annex K tables scaled to
- * `quality` (1-100), optimal Huffman tables. Alpha is ignored. The kernel
- * sees the image twice, 16 rows at a time (a counting pass, then the coding
- * pass), and hands its output out in 64 KiB pieces, so it never holds more
- * than a few strips.
+ * `quality` (1-100), optimal Huffman tables: the scan cjpeg -dct int
+ * -optimize writes. Alpha is ignored. The kernel sees the image 16 rows at a
+ * time, counting symbols and keeping them in its symbol buffer (at most
+ * 2 MiB); the coding pass codes the kept strips from there and has the rest
+ * fed again. Output leaves in 64 KiB pieces, so the kernel holds a few
+ * strips and the buffer, never the frame or the file.
  */
 export function encodeJpeg(pixels: Pixels, quality: number): Uint8Array {
 	const { width, height, data } = pixels;
@@ -99,16 +104,20 @@ export function encodeJpeg(pixels: Pixels, quality: number): Uint8Array {
 		}
 		const src = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 		const stride = width * 4;
-		for (let pass = 0; pass < 2; pass++) {
-			if (pass === 1) k.tables();
-			// The heap never moves after setup (no growth), so one view serves every strip.
-			const heap = new Uint8Array(memory.buffer);
-			for (let y = 0; y < height; y += STRIP_ROWS) {
+		// The heap never moves after setup (no growth), so one view serves every strip.
+		const heap = new Uint8Array(memory.buffer);
+		const feed = (from: number, pass: number) => {
+			for (let y = from; y < height; y += STRIP_ROWS) {
 				const n = Math.min(STRIP_ROWS, height - y);
 				heap.set(src.subarray(y * stride, (y + n) * stride), input);
 				k.strip(n, pass);
 			}
-		}
+		};
+		feed(0, 0);
+		k.tables();
+		const kept = k.storedStrips();
+		for (let i = 0; i < kept; i++) k.replay();
+		feed(kept * STRIP_ROWS, 1);
 		k.finish();
 	} finally {
 		live.delete(memory);
