@@ -545,6 +545,14 @@ describe("encodePng", () => {
 		}
 	});
 
+	it("deflates through zlib at level 4 with the filtered-data strategy, not CompressionStream's level 6", async () => {
+		const png = await encodePng(await full(new Uint8Array(toolsFile)));
+		const idat = chunks(png).find((c) => c.type === "IDAT")!.data;
+		// The zlib header's FLEVEL field (top two bits of its second byte): 1 for levels 2-5, 2 for level 6.
+		expect(idat[0]! & 0x0f).toBe(8);
+		expect(idat[1]! >> 6).toBe(1);
+	});
+
 	it("each row's filter is libpng's heuristic: least sum of |filtered byte as signed|, first on a tie", async () => {
 		const p = await decodePng(new Uint8Array(toolsFile), 200, 200);
 		for (let i = 3; i < p.data.length; i += 28) p.data[i] = 128;

@@ -27,12 +27,13 @@ declare module "*.bin" {
 	const bytes: ArrayBuffer;
 	export default bytes;
 }
-// The part of workerd's node:zlib (nodejs_compat) that src/codecs/png/inflate.ts uses.
+// The part of workerd's node:zlib (nodejs_compat) that the PNG codec uses (src/codecs/png/inflate-native.ts, deflate.ts).
 declare module "node:zlib" {
 	const zlib: {
 		createInflate(options?: { chunkSize?: number }): unknown;
 		deflateSync(data: Uint8Array, options?: { finishFlush?: number }): Uint8Array;
-		constants: { Z_NO_FLUSH: number; Z_SYNC_FLUSH: number };
+		createDeflate?(options?: { level?: number; strategy?: number }): unknown;
+		constants: { Z_NO_FLUSH: number; Z_SYNC_FLUSH: number; Z_FILTERED?: number };
 	};
 	export default zlib;
 }

@@ -1,6 +1,7 @@
 import { TooLargeError } from "../../lib/errors";
 import type { Pixels } from "../../lib/pixels";
 import { crc32 } from "./crc";
+import { openDeflater } from "./deflate";
 import { instantiate, pagesFor, release, sizing } from "./kernel";
 
 /** JS-side buffers beside the kernel during an encode: filtered strips in flight and the deflater's state. */
@@ -35,8 +36,8 @@ function opaque(data: Uint8ClampedArray): boolean {
 
 /**
  * 8-bit PNG: RGB when every pixel is opaque, else RGBA. Rows are filtered in
- * the kernel (libpng's heuristic) a strip at a time and streamed through the
- * platform's deflater, so the filtered image is never held whole.
+ * the kernel (libpng's heuristic) a strip at a time and streamed through
+ * zlib (./deflate), so the filtered image is never held whole.
  */
 export async function encodePng(pixels: Pixels): Promise<Uint8Array> {
 	const { width, height, data } = pixels;
@@ -59,32 +60,20 @@ export async function encodePng(pixels: Pixels): Promise<Uint8Array> {
 		const output = k.encOutput();
 		const heap = new Uint8Array(k.memory.buffer);
 		const src = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-		const cs = new CompressionStream("deflate");
-		const writer = cs.writable.getWriter();
-		const reader = cs.readable.getReader();
-		const chunks: Uint8Array[] = [];
-		const reading = (async () => {
-			for (;;) {
-				const r = await reader.read();
-				if (r.done) return;
-				chunks.push(r.value);
-			}
-		})();
+		const deflater = openDeflater();
 		try {
 			const stride = width * 4;
 			for (let y = 0; y < height; y += rows) {
 				const n = Math.min(rows, height - y);
 				heap.set(src.subarray(y * stride, (y + n) * stride), input);
 				const bytes = k.encStrip(n);
-				await writer.write(heap.slice(output, output + bytes));
+				await deflater.write(heap.slice(output, output + bytes));
 			}
-			await writer.close();
+			return assemble(width, height, channels, await deflater.finish());
 		} catch (e) {
-			reader.cancel().catch(() => {});
+			deflater.abort();
 			throw e;
 		}
-		await reading;
-		return assemble(width, height, channels, chunks);
 	} finally {
 		release(k);
 	}
