@@ -133,6 +133,9 @@ describe("encode", () => {
 		expect(chooseOutput({ accept: "image/avif,image/webp,image/*;q=0.8" }).format).toBe("webp");
 		expect(chooseOutput({ accept: "image/webp;q=0, image/jpeg" }).format).toBe("jpeg");
 		expect(chooseOutput({ accept: "*/*" }, "png").format).toBe("png");
+		expect(chooseOutput({ accept: "*/*" }).format).toBe("jpeg");
+		expect(chooseOutput({}).format).toBe("jpeg");
+		expect(chooseOutput({ accept: "image/png" }).format).toBe("png");
 		expect(() => chooseOutput({ format: "gif" })).toThrow(/format must be/);
 		expect(() => chooseOutput({ quality: "0" })).toThrow(/quality/);
 	});

@@ -37,6 +37,19 @@ describe("POST /api/style/:name", () => {
 		expect([info.format, info.width, info.height]).toEqual(["webp", 200, 200]);
 	});
 
+	it("falls back to JPEG when Accept names no image type, and honours an Accept that names PNG", async () => {
+		for (const accept of [undefined, "*/*", "image/*", "text/html,*/*;q=0.8"]) {
+			const headers: Record<string, string> = accept === undefined ? {} : { accept };
+			const res = await style("/api/style/sketch?max_side=64", { headers });
+			expect(res.status).toBe(200);
+			expect(res.headers.get("content-type")).toBe("image/jpeg");
+			expect(probeImage(await bytesOf(res)).format).toBe("jpeg");
+		}
+		const asPng = await style("/api/style/sketch?max_side=64", { headers: { accept: "image/png" } });
+		expect(asPng.headers.get("content-type")).toBe("image/png");
+		await asPng.arrayBuffer();
+	});
+
 	it("serves a repeat from the cache with identical bytes, and 304 for a matching ETag", async () => {
 		const first = await style("/api/style/oil?size=3&max_side=160&format=png");
 		const firstBytes = await bytesOf(first);
