@@ -80,9 +80,13 @@ describe("filter parameters", () => {
 		});
 	}
 
-	it("an unknown filter is a 404", () => {
-		expect(thrown(() => parseFilterParams("sepia", {}))).toBeInstanceOf(NotFoundError);
-		expect(thrown(() => applyFilter("sepia", card(4, 4)))).toBeInstanceOf(NotFoundError);
+	it("an unknown filter is a 404, with the one message that names the filters", () => {
+		const fromParams = thrown(() => parseFilterParams("sepia", {}));
+		const fromApply = thrown(() => applyFilter("sepia", card(4, 4)));
+		expect(fromParams).toBeInstanceOf(NotFoundError);
+		expect(fromApply).toBeInstanceOf(NotFoundError);
+		const message = `no such filter; try ${FILTER_NAMES.join(", ")}`;
+		expect([(fromParams as AppError).message, (fromApply as AppError).message]).toEqual([message, message]);
 	});
 
 	it("programmatic parameters are range-checked too", () => {

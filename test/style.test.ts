@@ -167,7 +167,9 @@ describe("POST /api/styles", () => {
 	it("takes scoped options and a list of names", async () => {
 		const data = await expectOk(await style("/api/styles?names=oil,sketch&oil.size=2&max_side=90&format=png"));
 		expect(Object.keys(data.results as object).sort()).toEqual(["oil", "sketch"]);
-		await expectError(await style("/api/styles?names=oil,nope"), 404, "unknown_filter");
+		const one = await expectError(await style("/api/styles?names=oil,nope"), 404, "unknown_filter");
+		const other = await expectError(await style("/api/style/nope"), 404, "unknown_filter");
+		expect(one.error?.message).toBe(other.error?.message);
 		await expectError(await style("/api/styles?names=oil&oil.size=99"), 422, "invalid_parameter");
 	});
 });

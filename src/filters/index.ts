@@ -15,4 +15,5 @@ export {
 	type ParamSpec,
 	parseFilterParams,
 	resolveFilterParams,
+	toFilterName,
 } from "./params";

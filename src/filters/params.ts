@@ -131,9 +131,16 @@ export function isFilterName(name: string): name is FilterName {
 	return (FILTER_NAMES as readonly string[]).includes(name);
 }
 
+/** The one place `unknown_filter` is raised: the route and the stages answer alike. */
+export function toFilterName(name: string): FilterName {
+	if (!isFilterName(name)) throw new NotFoundError("unknown_filter", `no such filter; try ${FILTER_NAMES.join(", ")}`);
+	return name;
+}
+
 export function filterSpec(name: string): FilterSpec {
-	const spec = SPECS.find((s) => s.name === name);
-	if (!spec) throw new NotFoundError("unknown_filter", "no such filter");
+	const known = toFilterName(name);
+	const spec = SPECS.find((s) => s.name === known);
+	if (!spec) throw new Error(`filter ${known} has no spec`);
 	return spec;
 }
 

@@ -16,15 +16,14 @@ import {
 } from "../codecs";
 import {
 	applyFilter,
-	FILTER_NAMES,
 	FILTERS,
 	type FilterName,
 	filterWorkingSetBytes,
-	isFilterName,
 	KERNEL_VERSION,
 	parseFilterParams,
+	toFilterName,
 } from "../filters";
-import { NotFoundError, UnprocessableError } from "../lib/errors";
+import { UnprocessableError } from "../lib/errors";
 import { md5Hex } from "../lib/md5";
 import type { Pixels } from "../lib/pixels";
 import { admission, estimateWorkingSet } from "../models/limits";
@@ -44,11 +43,6 @@ function parseMaxSide(value: string | undefined): number {
 		});
 	}
 	return n;
-}
-
-function filterName(name: string): FilterName {
-	if (!isFilterName(name)) throw new NotFoundError("unknown_filter", `no such filter; try ${FILTER_NAMES.join(", ")}`);
-	return name;
 }
 
 /** Options that change a styled result, for the cache key. */
@@ -120,7 +114,7 @@ export const styleRoutes = new Hono<AppEnv>()
 		}),
 	)
 	.post("/style/:name", async (c) => {
-		const name = filterName(c.req.param("name"));
+		const name = toFilterName(c.req.param("name"));
 		const upload = await readImageUpload(c);
 		const options = optionsOf(c, upload);
 		const params = parseFilterParams(name, options);
@@ -156,7 +150,7 @@ export const styleRoutes = new Hono<AppEnv>()
 			.filter(Boolean);
 		if (requested.length === 0)
 			throw new UnprocessableError("invalid_parameter", "names must list at least one filter", { parameter: "names" });
-		const names = [...new Set(requested.map(filterName))];
+		const names = [...new Set(requested.map(toFilterName))];
 		const maxSide = parseMaxSide(options.max_side);
 		const out = chooseOutput({ format: options.format ?? "jpeg", quality: options.quality });
 		const paramsOf = new Map(names.map((n) => [n, parseFilterParams(n, scopedOptions(options, n))] as const));
