@@ -18,7 +18,7 @@ describe("result cache", () => {
 		const cache = new ResultCache({ maxBytes: 64 * 1024, ttlMs: 60_000 });
 		const { value } = await cache.getOrCompute("big", async () => result(20 * 1024));
 		expect(value.body.byteLength).toBe(20 * 1024);
-		expect(cache.has("big")).toBe(false);
+		expect(await cache.lookup("big")).toBeNull();
 		expect(cache.stats().too_large).toBe(1);
 	});
 
@@ -44,7 +44,8 @@ describe("result cache", () => {
 		await cache.getOrCompute("a", async () => result(1)); // a hit: "a" is now the most recent
 		const each = cache.bytes / 4;
 		expect(cache.shed(each + 1)).toBe(2 * each);
-		expect(["a", "b", "c", "d"].map((k) => cache.has(k))).toEqual([true, false, false, true]);
+		const held = await Promise.all(["a", "b", "c", "d"].map(async (k) => (await cache.lookup(k)) !== null));
+		expect(held).toEqual([true, false, false, true]);
 		expect(cache.stats().shed_bytes).toBe(2 * each);
 		expect(cache.shed(0)).toBe(0);
 		expect(cache.shed(10 * each)).toBe(2 * each);

@@ -66,11 +66,6 @@ export class ResultCache {
 		return null;
 	}
 
-	/** True when key is known to this isolate without any I/O (for cheap 304s). */
-	has(key: string): boolean {
-		return this.lru.has(key);
-	}
-
 	/**
 	 * Returns the cached result or computes it once. The in-flight entry is
 	 * registered before any await, so concurrent callers with the same key

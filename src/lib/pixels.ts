@@ -7,15 +7,3 @@ export interface Pixels {
 	width: number;
 	height: number;
 }
-
-export function makePixels(width: number, height: number, data?: Uint8ClampedArray): Pixels {
-	const bytes = width * height * 4;
-	if (data && data.length !== bytes) {
-		throw new RangeError(`pixel buffer holds ${data.length} bytes, ${width}x${height} RGBA needs ${bytes}`);
-	}
-	return { data: data ?? new Uint8ClampedArray(bytes), width, height };
-}
-
-export function byteSize(p: Pixels): number {
-	return p.data.byteLength;
-}
