@@ -72,6 +72,40 @@ describe("POST /api/probe: input forms", () => {
 	});
 });
 
+describe("POST /api/probe: complete", () => {
+	const cutToAThird = (b: Uint8Array) => b.slice(0, Math.floor(b.length / 3));
+
+	it("says a whole JPEG, PNG and WebP are complete, and the same cut to a third are not", async () => {
+		for (const [format, bytes] of [
+			["jpeg", jpeg],
+			["png", png],
+			["webp", webp],
+		] as const) {
+			const whole = await expectOk(await postImage("/api/probe", bytes));
+			expect({ format: whole.format, complete: whole.complete }).toEqual({ format, complete: true });
+			const cut = await expectOk(await postImage("/api/probe", cutToAThird(bytes)));
+			expect({ format: cut.format, complete: cut.complete }).toEqual({ format, complete: false });
+		}
+	});
+
+	it("reads the framing, not a byte pattern", async () => {
+		const probe = async (b: Uint8Array) => (await expectOk(await postImage("/api/probe", b))).complete;
+		// A JPEG cut just before its EOI, and one with padding after it.
+		expect(await probe(jpeg.slice(0, jpeg.length - 2))).toBe(false);
+		const padded = new Uint8Array(jpeg.length + 100);
+		padded.set(jpeg);
+		expect(await probe(padded)).toBe(true);
+		// A PNG cut inside its IEND chunk's CRC, and one whose IEND type is in the middle of a chunk.
+		expect(await probe(png.slice(0, png.length - 1))).toBe(false);
+		const iendInside = png.slice(0, png.length - 12);
+		const fake = new TextEncoder().encode("IEND");
+		iendInside.set(fake, iendInside.length - 8);
+		expect(await probe(iendInside)).toBe(false);
+		// A WebP one byte short of its RIFF size.
+		expect(await probe(webp.slice(0, webp.length - 1))).toBe(false);
+	});
+});
+
 describe("POST /api/probe: refusals", () => {
 	it("refuses an empty body with 400", async () => {
 		await expectError(await postImage("/api/probe", new Uint8Array(0)), 400, "empty_body");

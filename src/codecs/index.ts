@@ -3,6 +3,6 @@ export { chooseOutput, type EncodedImage, encodeImage, type OutputChoice, toData
 export { encodeHeapBytes } from "./heap";
 export { checkDimensions, decodeImage, decodePlanned, decodeToFit, type LoadedImage, loadImage } from "./load";
 export { checkWholeFrame, type DecodePlan, decodePhaseBytes, fitSize, planDecode } from "./plan";
-export { displaySize, type ImageInfo, probeImage } from "./probe";
+export { displaySize, type ImageInfo, isComplete, probeImage } from "./probe";
 export { type ImageFormat, MIME_TYPES, SUPPORTED_FORMATS, sniffFormat } from "./sniff";
 export { codecHeapBytes, codecPeaks } from "./status";

@@ -151,6 +151,61 @@ export function probeImage(bytes: Uint8Array): ImageInfo {
 	return { format, width, height, orientation, progressive, components, hasAlpha: false, animated: false, jpeg };
 }
 
+/** How far before the end of a JPEG its EOI may sit (trailing padding some writers add). */
+const JPEG_EOI_WINDOW = 1024;
+
+/**
+ * Whether the upload holds its format's whole stream, judged from its framing
+ * alone (nothing is decoded): a JPEG's EOI marker after its first scan header,
+ * within the last bytes; a PNG's IEND chunk, reached by walking the chunk
+ * lengths from the signature; a WebP's RIFF size within the file.
+ */
+export function isComplete(bytes: Uint8Array, format: ImageFormat): boolean {
+	if (format === "png") return pngComplete(bytes);
+	if (format === "webp") return bytes.length >= 12 && 8 + u32le(bytes, 4) <= bytes.length;
+	return jpegComplete(bytes);
+}
+
+function pngComplete(b: Uint8Array): boolean {
+	for (let o = 8; o + 12 <= b.length; ) {
+		const length = u32be(b, o);
+		const end = o + 12 + length;
+		if (end > b.length) return false;
+		if (ascii(b, o + 4, 4) === "IEND") return true;
+		o = end;
+	}
+	return false;
+}
+
+function jpegComplete(b: Uint8Array): boolean {
+	// Walk the marker segments to the first scan header: entropy-coded data never holds FF D9
+	// (its FFs are stuffed or restart markers), so an EOI after it ends the stream.
+	let scan = -1;
+	for (let o = 2; o + 4 <= b.length; ) {
+		if (b[o] !== 0xff) return false;
+		const marker = b[o + 1]!;
+		if (marker === 0xff) {
+			o++;
+			continue;
+		}
+		if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
+			o += 2;
+			continue;
+		}
+		const length = (b[o + 2]! << 8) | b[o + 3]!;
+		if (marker === 0xda) {
+			scan = o + 2 + length;
+			break;
+		}
+		o += 2 + length;
+	}
+	if (scan < 0) return false;
+	for (let i = b.length - 2; i >= Math.max(scan, b.length - JPEG_EOI_WINDOW); i--) {
+		if (b[i] === 0xff && b[i + 1] === 0xd9) return true;
+	}
+	return false;
+}
+
 /** Width and height as a viewer shows them, after EXIF orientation. */
 export function displaySize(info: ImageInfo): { width: number; height: number } {
 	return info.orientation >= 5
