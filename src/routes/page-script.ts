@@ -1,60 +1,11 @@
 import { OCR_CLIENT } from "./page-script-ocr";
 
-/** One slider's range, as GET /api/filters describes it. */
-interface ParamSpec {
-	name: string;
-	default: number;
-	min: number;
-	max: number;
-	step?: number;
-	integer?: boolean;
-	/** The minimum itself is refused, so the slider starts one step above it. */
-	exclusive_min?: boolean;
-}
-
-const sigmaS = (d: number): ParamSpec => ({
-	name: "sigma_s",
-	default: d,
-	min: 0,
-	max: 200,
-	step: 1,
-	exclusive_min: true,
-});
-const sigmaR = (d: number): ParamSpec => ({
-	name: "sigma_r",
-	default: d,
-	min: 0,
-	max: 1,
-	step: 0.01,
-	exclusive_min: true,
-});
-const shade: ParamSpec = { name: "shade_factor", default: 0.02, min: 0, max: 0.1, step: 0.005 };
-
 /**
- * The four previews in display order, and the slider table the page falls
- * back to when GET /api/filters does not answer.
+ * The page's client script. Plain ES2020 for any current browser; no template literals inside.
+ * Slider ranges come from GET /api/filters alone: the page keeps no copy of the catalogue.
  */
-const FALLBACK_FILTERS: { name: string; description: string; params: ParamSpec[] }[] = [
-	{ name: "sketch", description: "gray pencil sketch", params: [sigmaS(60), sigmaR(0.07), shade] },
-	{ name: "color_sketch", description: "colour pencil sketch", params: [sigmaS(60), sigmaR(0.07), shade] },
-	{
-		name: "oil",
-		description: "oil painting",
-		params: [
-			{ name: "size", default: 7, min: 1, max: 15, step: 1, integer: true },
-			{ name: "dyn_ratio", default: 1, min: 1, max: 10, step: 1, integer: true },
-		],
-	},
-	{
-		name: "watercolor",
-		description: "flat watercolour-like regions with dark edges",
-		params: [sigmaS(60), sigmaR(0.45)],
-	},
-];
-
-/** The page's client script. Plain ES2020 for any current browser; no template literals inside. */
 export function pageScript(): string {
-	return `(function () {\n"use strict";\nvar FALLBACK = ${JSON.stringify(FALLBACK_FILTERS)};\n${CLIENT}\n${OCR_CLIENT}\n})();`;
+	return `(function () {\n"use strict";\n${CLIENT}\n${OCR_CLIENT}\n})();`;
 }
 
 const CLIENT = String.raw`
@@ -63,7 +14,8 @@ var MAIN = { sketch: "sigma_s", color_sketch: "sigma_s", watercolor: "sigma_s", 
 var PARAM_TITLES = { sigma_s: "Smoothing (sigma_s)", size: "Brush size", sigma_r: "Edge range (sigma_r)", dyn_ratio: "Dynamic ratio" };
 var KEY_STORE = "inkstone.apiKey";
 var $ = function (id) { return document.getElementById(id); };
-var state = { file: null, gen: 0, controller: null, styleController: null, cards: {}, sourceUrl: null, textUrl: null };
+var PREVIEWS = ["sketch", "color_sketch", "oil", "watercolor"];
+var state = { file: null, gen: 0, controller: null, styleController: null, cards: {}, sourceUrl: null, textUrl: null, filtersError: null };
 var keyInput = $("api-key"), statusEl = $("status"), errorEl = $("error");
 
 try { keyInput.value = localStorage.getItem(KEY_STORE) || ""; } catch (e) { /* storage may be disabled */ }
@@ -94,23 +46,42 @@ async function post(path, file, signal) {
 
 function showErrors(messages) {
 	errorEl.textContent = "";
+	messages = (state.filtersError ? [state.filtersError] : []).concat(messages);
 	var unique = messages.filter(function (m, i) { return messages.indexOf(m) === i; });
 	unique.forEach(function (m) { errorEl.appendChild(el("p", null, m)); });
 	errorEl.hidden = unique.length === 0;
 }
 
-/** The four previews, with slider ranges from GET /api/filters when it answers and the built-in table otherwise. */
+/**
+ * The four previews (the default names of POST /api/styles), with slider ranges from GET /api/filters.
+ * When the catalogue does not answer, the page shows why and renders the previews without sliders.
+ */
 function pickFilters(served) {
-	return FALLBACK.map(function (f) {
-		var s = (served || []).filter(function (x) { return x.name === f.name && Array.isArray(x.params); })[0];
-		return s || f;
+	return PREVIEWS.map(function (name) {
+		var s = served.filter(function (x) { return x && x.name === name && Array.isArray(x.params); })[0];
+		return s || { name: name, description: "", params: [] };
 	});
 }
-var ready = fetch("/api/filters", { headers: authHeaders() })
-	.then(function (r) { return r.ok ? r.json() : null; })
-	.then(function (b) { return pickFilters(b && b.data && b.data.filters); })
-	.catch(function () { return FALLBACK; })
-	.then(buildCards);
+function filtersFailed(message) {
+	state.filtersError = "Filter catalogue: " + message;
+	showErrors([]);
+	return buildCards(pickFilters([]));
+}
+async function loadFilters() {
+	var res, body;
+	try { res = await fetch("/api/filters", { headers: authHeaders() }); }
+	catch (e) { return filtersFailed("the server could not be reached"); }
+	if (res.status === 401) keyInput.closest("details").open = true;
+	if (!res.ok) return filtersFailed(await messageOf(res));
+	try { body = await res.json(); } catch (e) { return filtersFailed("the answer is not JSON"); }
+	var served = body && body.data && body.data.filters;
+	if (!Array.isArray(served)) return filtersFailed("the answer lists no filters");
+	if (state.filtersError) { state.filtersError = null; showErrors([]); }
+	return buildCards(pickFilters(served));
+}
+var ready = loadFilters();
+// A catalogue refused for want of an API key is asked for again once one is entered.
+keyInput.addEventListener("change", function () { if (state.filtersError) ready = loadFilters(); });
 
 function mainParam(f) {
 	var want = MAIN[f.name];

@@ -81,6 +81,54 @@ async function main() {
 		throw new Error("the file input never received focus");
 	});
 
+	await t.check("every slider takes its range and default from GET /api/filters", async () => {
+		const served = (await (await fetch(`${server.base}/api/filters`)).json()).data.filters;
+		await page.locator("#param-oil").waitFor({ state: "attached" });
+		const sliders = await page.$$eval(".card input[type=range]", (els) =>
+			els.map((e) => ({
+				card: e.closest(".card").dataset.name,
+				param: e.dataset.param,
+				min: e.min,
+				max: e.max,
+				value: e.value,
+			})),
+		);
+		assert(sliders.length === FILTERS.length, `${sliders.length} sliders for ${FILTERS.length} previews`);
+		for (const s of sliders) {
+			const p = served.find((f) => f.name === s.card)?.params.find((x) => x.name === s.param);
+			assert(p, `${s.card}.${s.param} is not in the catalogue`);
+			const min = p.exclusive_min ? p.min + (p.step || (p.integer ? 1 : (p.max - p.min) / 100)) : p.min;
+			assert(Number(s.max) === p.max, `${s.card}.${s.param} max ${s.max}, catalogue ${p.max}`);
+			assert(Math.abs(Number(s.min) - min) < 1e-9, `${s.card}.${s.param} min ${s.min}, catalogue ${min}`);
+			assert(Number(s.value) === p.default, `${s.card}.${s.param} starts at ${s.value}, catalogue ${p.default}`);
+		}
+		return sliders.map((s) => `${s.card}.${s.param} ${s.min}-${s.max}`).join(", ");
+	});
+
+	await t.check("without the catalogue the page shows the API's error and no sliders", async () => {
+		const other = await browser.context.newPage();
+		const message = "e2e: the filter catalogue is unavailable";
+		await other.route("**/api/filters", (route) =>
+			route.fulfill({
+				status: 503,
+				contentType: "application/json",
+				body: JSON.stringify({ success: false, data: null, error: { code: "overloaded", message } }),
+			}),
+		);
+		try {
+			await other.goto(`${server.base}/`, { waitUntil: "load" });
+			await other.locator("#error").waitFor({ state: "visible", timeout: LIMITS.step });
+			const shown = await other.locator("#error").textContent();
+			assert(shown.includes(message), `page shows "${shown}"`);
+			const cards = await other.locator(".card").count();
+			const sliders = await other.locator(".card input[type=range]").count();
+			assert(cards === FILTERS.length && sliders === 0, `${cards} cards, ${sliders} sliders`);
+			return shown;
+		} finally {
+			await other.close();
+		}
+	});
+
 	const size = jpegSize(readFileSync(FIXTURE));
 	const scale = Math.min(1, PREVIEW_SIDE / Math.max(size.width, size.height));
 	const expected = { width: Math.round(size.width * scale), height: Math.round(size.height * scale) };
