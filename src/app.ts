@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
-import { corsOrigins, limitsFrom } from "./lib/config";
+import { configFrom } from "./lib/config";
 import { errorBody } from "./lib/envelope";
 import { AppError, UnauthorizedError } from "./lib/errors";
 import { requestFinished, requestStarted } from "./lib/stats";
@@ -33,7 +33,9 @@ export function createApp(): Hono<AppEnv> {
 		const given = c.req.header("x-request-id");
 		const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
 		c.set("requestId", requestId);
-		c.set("limits", limitsFrom(c.env));
+		const config = configFrom(c.env);
+		c.set("config", config);
+		c.set("limits", config.limits);
 		requestStarted();
 		try {
 			await next();
@@ -45,7 +47,7 @@ export function createApp(): Hono<AppEnv> {
 	});
 
 	app.use("*", (c, next) => {
-		const origins = corsOrigins(c.env);
+		const origins = c.get("config").corsOrigins;
 		return cors({
 			origin: origins === "*" ? "*" : (origin) => (origins.includes(origin) ? origin : null),
 			allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
@@ -56,7 +58,7 @@ export function createApp(): Hono<AppEnv> {
 	});
 
 	app.use("*", async (c, next) => {
-		const key = c.env?.API_KEY;
+		const key = c.get("config").apiKey;
 		if (key && c.req.method !== "OPTIONS" && !OPEN_PATHS.has(c.req.path)) {
 			const auth = c.req.header("authorization") ?? "";
 			const token = auth.startsWith("Bearer ") ? auth.slice(7).trim() : "";

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { cacheOptions, matchesEtag, ResultCache, resultKey } from "../src/cache";
+import { type ConfigEnv, configFrom } from "../src/lib/config";
+
+const optionsOf = (env: ConfigEnv | undefined) => cacheOptions(configFrom(env));
 
 const result = (n: number, fill = 1) => ({ body: new Uint8Array(n).fill(fill), contentType: "image/png" });
 
@@ -54,15 +57,15 @@ describe("result cache", () => {
 
 	it("reads its settings from the environment, with the edge tier on unless CACHE_EDGE is off", () => {
 		// The tests run inside workerd, where caches.default exists.
-		expect(cacheOptions(undefined)).toMatchObject({ maxBytes: 32 * 1024 * 1024, ttlMs: 3_600_000 });
-		expect(cacheOptions(undefined).edge).not.toBeNull();
-		expect(cacheOptions({ CACHE_EDGE: "on" }).edge).not.toBeNull();
-		expect(cacheOptions({ CACHE_EDGE: " OFF " }).edge).toBeNull();
-		expect(cacheOptions({ CACHE_MAX_BYTES: "1000", CACHE_TTL_SECONDS: "-5" })).toMatchObject({
+		expect(optionsOf(undefined)).toMatchObject({ maxBytes: 32 * 1024 * 1024, ttlMs: 3_600_000 });
+		expect(optionsOf(undefined).edge).not.toBeNull();
+		expect(optionsOf({ CACHE_EDGE: "on" }).edge).not.toBeNull();
+		expect(optionsOf({ CACHE_EDGE: " OFF " }).edge).toBeNull();
+		expect(optionsOf({ CACHE_MAX_BYTES: "1000", CACHE_TTL_SECONDS: "-5" })).toMatchObject({
 			maxBytes: 1000,
 			ttlMs: 3_600_000,
 		});
-		expect(new ResultCache(cacheOptions({ CACHE_EDGE: "off" })).stats().edge_tier).toBe(false);
+		expect(new ResultCache(optionsOf({ CACHE_EDGE: "off" })).stats().edge_tier).toBe(false);
 	});
 
 	it("does not cache a failure", async () => {

@@ -10,7 +10,7 @@ import { expectSettled } from "./helpers/hostile";
 
 const png = new Uint8Array(pngFile);
 const STYLE = "/api/style/sketch?max_side=40&format=png";
-const models = (env as unknown as { MODELS: Fetcher }).MODELS;
+const models = env.MODELS;
 const realFiles = (file: string) => models.fetch(`https://models.internal/${file}`);
 
 /**

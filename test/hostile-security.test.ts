@@ -77,7 +77,7 @@ describe("error messages never echo the request", () => {
 describe("internal state is never served", () => {
 	it("status and model listings carry no secrets, file paths or model bytes", async () => {
 		const app = createApp();
-		const keyed: Env = { ...(env as unknown as Env), API_KEY: "k3y-never-shown" };
+		const keyed: Env = { ...env, API_KEY: "k3y-never-shown" };
 		const auth = { headers: { authorization: "Bearer k3y-never-shown" } };
 		for (const path of ["/api/status", "/api/models", "/health", "/api/filters"]) {
 			const res = await app.request(path, auth, keyed);

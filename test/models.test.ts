@@ -4,7 +4,7 @@ import type { AppError } from "../src/lib/errors";
 import { ModelRegistry, type ModelRuntime } from "../src/models";
 import { BASE, expectError, expectOk } from "./helpers/api";
 
-const models = (env as unknown as { MODELS: Fetcher }).MODELS;
+const models = env.MODELS;
 const realFiles = (file: string) => models.fetch(`https://models.internal/${file}`);
 
 /** A runtime that records what it was asked to do, so registry logic is tested without ORT. */

@@ -13,7 +13,7 @@ import {
 } from "../src/ocr/session";
 
 async function modelBytes(file: string): Promise<ArrayBuffer> {
-	const res = await (env as unknown as { MODELS: Fetcher }).MODELS.fetch(`http://assets/${file}`);
+	const res = await env.MODELS.fetch(`http://assets/${file}`);
 	expect(res.status).toBe(200);
 	return res.arrayBuffer();
 }

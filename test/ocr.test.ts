@@ -13,7 +13,7 @@ import { decodeFixture, fixture, OCR_FIXTURES } from "./helpers/ocrFixtures";
 let models: OcrModels;
 
 beforeAll(async () => {
-	models = await ensureOcrModels((env as unknown as { MODELS: Fetcher }).MODELS);
+	models = await ensureOcrModels(env.MODELS);
 });
 
 async function read(name: string, transform: (p: Pixels) => Pixels = (p) => p, options = {}) {

@@ -4,7 +4,7 @@ import { createApp } from "../src/app";
 import type { Env } from "../src/lib/config";
 
 const app = createApp();
-const base = env as unknown as Env;
+const base: Env = env;
 const keyed: Env = { ...base, API_KEY: "s3cret-key" };
 
 describe("API key", () => {

@@ -1,32 +1,5 @@
-// Module kinds that wrangler's rules (wrangler.toml) turn into values.
-declare module "*.wasm" {
-	const module: WebAssembly.Module;
-	export default module;
-}
-declare module "*.png" {
-	const bytes: ArrayBuffer;
-	export default bytes;
-}
-declare module "*.jpg" {
-	const bytes: ArrayBuffer;
-	export default bytes;
-}
-declare module "*.webp" {
-	const bytes: ArrayBuffer;
-	export default bytes;
-}
-declare module "*.ppm" {
-	const bytes: ArrayBuffer;
-	export default bytes;
-}
-declare module "*.pgm" {
-	const bytes: ArrayBuffer;
-	export default bytes;
-}
-declare module "*.bin" {
-	const bytes: ArrayBuffer;
-	export default bytes;
-}
+// The module kinds of wrangler.toml's rules (*.wasm, *.png, ...) are declared in the generated
+// worker-configuration.d.ts (`npm run types`).
 // The part of workerd's node:zlib (nodejs_compat) that the PNG codec uses (src/codecs/png/inflate-native.ts, deflate.ts).
 declare module "node:zlib" {
 	const zlib: {

@@ -3,7 +3,7 @@
 // one PNG encode of the result, timing both inside workerd. Whatever decoders
 // src/codecs uses at the time are what is measured.
 import * as codecs from "../../src/codecs";
-import { type Env, limitsFrom } from "../../src/lib/config";
+import { configFrom, type Env } from "../../src/lib/config";
 
 let input: Uint8Array | null = null;
 // The last preview's PNG, so run.mjs can check the pixels against vipsthumbnail's.
@@ -93,7 +93,7 @@ export default {
 			};
 			const result: Record<string, unknown> = { resettable: resets.length > 0 };
 			try {
-				const load = await phase(() => codecs.loadImage(input as Uint8Array, limitsFrom(env), maxSide));
+				const load = await phase(() => codecs.loadImage(input as Uint8Array, configFrom(env).limits, maxSide));
 				const { pixels, original, scale } = load.value;
 				Object.assign(result, {
 					load_ms: load.ms,

@@ -1,30 +1,10 @@
 import { cacheBytes, shedCache } from "../cache";
 import { type DecodePlan, decodePhaseBytes, fitSize } from "../codecs";
 import { kernelMemoryBytes, releaseKernel } from "../filters";
-import type { Env } from "../lib/config";
+import { type ConfigEnv, configFrom, type Env } from "../lib/config";
 import { wasmMemoryBytes, wasmPeakBytes } from "../ocr/session";
 import { Admission, type Operation } from "./admission";
 import { modelRegistry } from "./index";
-
-export interface AdmissionEnv {
-	MEMORY_BUDGET_BYTES?: string;
-	OCR_CONCURRENCY?: string;
-	FILTER_CONCURRENCY?: string;
-	QUEUE_LIMIT?: string;
-	QUEUE_WAIT_MS?: string;
-}
-
-export const ADMISSION_DEFAULTS = {
-	budgetBytes: 100 * 1024 * 1024,
-	caps: { ocr: 1, filter: 2 } as Record<Operation, number>,
-	queueLimit: 16,
-	maxWaitMs: 30_000,
-};
-
-const num = (v: string | undefined, fallback: number) => {
-	const n = Number(v);
-	return v !== undefined && v !== "" && Number.isFinite(n) && n > 0 ? Math.floor(n) : fallback;
-};
 
 const MB = 1024 * 1024;
 
@@ -103,16 +83,15 @@ async function reclaim(env: Env, busy: Record<Operation, boolean>, shortfall: nu
 	return freed;
 }
 
-/** The isolate's admission controller, configured from the environment on first use. */
-export function admission(env: AdmissionEnv | undefined): Admission {
-	shared ??= new Admission({
-		budgetBytes: num(env?.MEMORY_BUDGET_BYTES, ADMISSION_DEFAULTS.budgetBytes),
-		caps: {
-			ocr: num(env?.OCR_CONCURRENCY, ADMISSION_DEFAULTS.caps.ocr),
-			filter: num(env?.FILTER_CONCURRENCY, ADMISSION_DEFAULTS.caps.filter),
-		},
-		queueLimit: num(env?.QUEUE_LIMIT, ADMISSION_DEFAULTS.queueLimit),
-		maxWaitMs: num(env?.QUEUE_WAIT_MS, ADMISSION_DEFAULTS.maxWaitMs),
+/** The isolate's admission controller, configured from the configuration on first use. */
+export function admission(env: ConfigEnv | undefined): Admission {
+	if (shared) return shared;
+	const { budgetBytes, caps, queueLimit, maxWaitMs } = configFrom(env).admission;
+	shared = new Admission({
+		budgetBytes,
+		caps: { ...caps },
+		queueLimit,
+		maxWaitMs,
 		held: () => ({
 			ocr: wasmMemoryBytes(),
 			filter: kernelMemoryBytes(),

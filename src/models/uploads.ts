@@ -1,3 +1,4 @@
+import { type ConfigEnv, configFrom } from "../lib/config";
 import { UnavailableError } from "../lib/errors";
 
 export interface UploadHold {
@@ -52,13 +53,8 @@ export class UploadPool {
 
 let shared: UploadPool | null = null;
 
-export const UPLOAD_POOL_DEFAULT = 64 * 1024 * 1024;
-
-/** The isolate's upload pool, sized from UPLOAD_POOL_BYTES on first use. */
-export function uploadPool(env: { UPLOAD_POOL_BYTES?: string } | undefined): UploadPool {
-	const n = Number(env?.UPLOAD_POOL_BYTES);
-	shared ??= new UploadPool(
-		env?.UPLOAD_POOL_BYTES && Number.isFinite(n) && n > 0 ? Math.floor(n) : UPLOAD_POOL_DEFAULT,
-	);
+/** The isolate's upload pool, sized from the configuration (UPLOAD_POOL_BYTES) on first use. */
+export function uploadPool(env: ConfigEnv | undefined): UploadPool {
+	shared ??= new UploadPool(configFrom(env).uploadPoolBytes);
 	return shared;
 }
