@@ -1,5 +1,5 @@
 import { TooLargeError, UnprocessableError } from "../lib/errors";
-import type { Pixels } from "../lib/pixels";
+import { isWellFormed, type Pixels } from "../lib/pixels";
 import { KernelError } from "./errors";
 import { dropKernel, Kind, kernel, kernelMemoryBytes, type NprKernel } from "./kernels";
 import { type FilterName, type FilterParams, filterSpec, resolveFilterParams } from "./params";
@@ -38,8 +38,7 @@ function planOf(name: FilterName, p: FilterParams): Plan {
 }
 
 function checkPixels(px: Pixels): void {
-	const { width: w, height: h, data } = px;
-	if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1 || data.length !== w * h * 4) {
+	if (!isWellFormed(px)) {
 		throw new UnprocessableError("invalid_image", "the image has no pixels or a buffer that does not match its size");
 	}
 }

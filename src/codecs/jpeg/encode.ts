@@ -1,6 +1,6 @@
 import jpegencModule from "../../../build/kernels/jpegenc.wasm";
 import { TooLargeError } from "../../lib/errors";
-import type { Pixels } from "../../lib/pixels";
+import { isWellFormed, type Pixels } from "../../lib/pixels";
 
 /** Exports of build/kernels/jpegenc.wasm (assembly/jpegenc.ts). */
 interface JpegEncKernel {
@@ -73,13 +73,7 @@ export function jpegEncodeLastBytes(): number {
  */
 export function encodeJpeg(pixels: Pixels, quality: number): Uint8Array {
 	const { width, height, data } = pixels;
-	if (
-		!Number.isInteger(width) ||
-		!Number.isInteger(height) ||
-		width < 1 ||
-		height < 1 ||
-		data.length !== width * height * 4
-	) {
+	if (!isWellFormed(pixels)) {
 		throw new RangeError(`pixel buffer of ${data.length} bytes is not ${width}x${height} RGBA`);
 	}
 	if (width > 65535 || height > 65535) {

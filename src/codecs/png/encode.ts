@@ -1,5 +1,5 @@
 import { TooLargeError } from "../../lib/errors";
-import type { Pixels } from "../../lib/pixels";
+import { isWellFormed, type Pixels } from "../../lib/pixels";
 import { crc32 } from "./crc";
 import { openDeflater } from "./deflate";
 import { instantiate, pagesFor, release, sizing } from "./kernel";
@@ -41,13 +41,7 @@ function opaque(data: Uint8ClampedArray): boolean {
  */
 export async function encodePng(pixels: Pixels): Promise<Uint8Array> {
 	const { width, height, data } = pixels;
-	if (
-		!Number.isInteger(width) ||
-		!Number.isInteger(height) ||
-		width < 1 ||
-		height < 1 ||
-		data.length !== width * height * 4
-	) {
+	if (!isWellFormed(pixels)) {
 		throw new RangeError(`pixel buffer of ${data.length} bytes is not ${width}x${height} RGBA`);
 	}
 	const channels = opaque(data) ? 3 : 4;
