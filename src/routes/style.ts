@@ -166,11 +166,16 @@ export const styleRoutes = new Hono<AppEnv>()
 				const params = paramsOf.get(name)!;
 				const key = await resultKey(styleKeyParts(md5, name, params, out, maxSide));
 				const own: Record<string, number> = {};
-				const { value, source } = await cache.getOrCompute(key, async () => {
-					const styled = await timed(own, "filter", () => applyFilter(name, image, params));
-					const encoded = await timed(own, "encode", () => encodeImage(styled, out));
-					return { body: encoded.bytes, contentType: encoded.mime, headers: { "server-timing": serverTiming(own) } };
-				});
+				// The edge tier's write outlives the response: hand it to waitUntil so it is not cut off.
+				const { value, source } = await cache.getOrCompute(
+					key,
+					async () => {
+						const styled = await timed(own, "filter", () => applyFilter(name, image, params));
+						const encoded = await timed(own, "encode", () => encodeImage(styled, out));
+						return { body: encoded.bytes, contentType: encoded.mime, headers: { "server-timing": serverTiming(own) } };
+					},
+					(p) => c.executionCtx.waitUntil(p),
+				);
 				stages[`filter_${name}`] = own.filter ?? 0;
 				results[name] = {
 					image: toDataUrl({ bytes: value.body, mime: value.contentType, format: out.format }),
