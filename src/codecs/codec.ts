@@ -5,6 +5,7 @@ import webpEncWasm from "@jsquash/webp/codec/enc/webp_enc_simd.wasm";
 import { defaultOptions as webpDefaults } from "@jsquash/webp/meta.js";
 import type { Pixels } from "../lib/pixels";
 import { encodeJpeg } from "./jpeg";
+import { HeapMeter } from "./meter";
 import { encodePng } from "./png";
 import type { ImageFormat } from "./sniff";
 
@@ -26,10 +27,9 @@ import type { ImageFormat } from "./sniff";
  */
 type Factory = (options: object) => Promise<unknown>;
 
-// Heaps of the calls in progress (they grow during the call), and the largest each codec's calls reached.
-const liveHeaps = new Set<WebAssembly.Memory>();
-const peaks: Record<EmscriptenCodec, number> = { webp_decode: 0, webp_encode: 0 };
+// One meter per codec: the heaps of its calls in progress (they grow during the call) and the largest reached.
 type EmscriptenCodec = "webp_decode" | "webp_encode";
+const meters: Record<EmscriptenCodec, HeapMeter> = { webp_decode: new HeapMeter(), webp_encode: new HeapMeter() };
 
 async function withInstance<M, T>(
 	codec: EmscriptenCodec,
@@ -47,31 +47,26 @@ async function withInstance<M, T>(
 			return created.exports;
 		},
 	})) as M;
-	if (memory) liveHeaps.add(memory);
+	if (memory) meters[codec].start(memory);
 	try {
 		return use(instance);
 	} finally {
-		if (memory) {
-			liveHeaps.delete(memory);
-			peaks[codec] = Math.max(peaks[codec], memory.buffer.byteLength);
-		}
+		if (memory) meters[codec].end(memory);
 	}
 }
 
 /** Largest heap one call of each emscripten codec has reached in this isolate. */
 export function emscriptenPeaks(): Record<EmscriptenCodec, number> {
-	return { ...peaks };
+	return { webp_decode: meters.webp_decode.peakBytes(), webp_encode: meters.webp_encode.peakBytes() };
 }
 
 /** Heaps of the emscripten codec calls in progress. */
 export function emscriptenLiveBytes(): number {
-	let live = 0;
-	for (const m of liveHeaps) live += m.buffer.byteLength;
-	return live;
+	return meters.webp_decode.liveBytes() + meters.webp_encode.liveBytes();
 }
 
 export function resetEmscriptenPeaksForTest(): void {
-	for (const k of Object.keys(peaks) as EmscriptenCodec[]) peaks[k] = 0;
+	for (const m of Object.values(meters)) m.reset();
 }
 
 type ImageOut = { data: Uint8ClampedArray; width: number; height: number } | null;

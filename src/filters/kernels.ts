@@ -1,4 +1,5 @@
 import nprModule from "../../build/kernels/npr.wasm";
+import { instantiateKernel } from "../lib/kernel";
 
 /** Exports of build/kernels/npr.wasm (assembly/npr.ts). */
 export interface NprKernel {
@@ -27,14 +28,7 @@ let peakBytes = 0;
 
 export function kernel(): NprKernel {
 	if (instance === null) {
-		const inst = new WebAssembly.Instance(nprModule, {
-			env: {
-				abort() {
-					throw new WebAssembly.RuntimeError("kernel abort");
-				},
-			},
-		});
-		instance = inst.exports as unknown as NprKernel;
+		instance = instantiateKernel<NprKernel>(nprModule, "npr");
 	}
 	return instance;
 }

@@ -1,6 +1,8 @@
 import jpegModule from "../../../build/kernels/jpeg.wasm";
 import { type AppError, TooLargeError, UnprocessableError } from "../../lib/errors";
+import { instantiateKernel } from "../../lib/kernel";
 import type { Pixels } from "../../lib/pixels";
+import { HeapMeter } from "../meter";
 import { type JpegFrame, readJpegFrame } from "./header";
 import { jpegDecodeBytes, jpegPasses, jpegScale } from "./plan";
 
@@ -43,27 +45,14 @@ const UNSUPPORTED_WHAT: Record<number, string> = {
 	26: "JPEG with more than one frame is not supported",
 };
 
-// Heaps of decodes in progress, and the largest any decode reached in this isolate.
-const live = new Set<WebAssembly.Memory>();
-let peak = 0;
-let last = 0;
+const meter = new HeapMeter();
 
 /** Largest kernel heap one JPEG decode has reached in this isolate. */
-export function jpegPeakBytes(): number {
-	return peak;
-}
-
+export const jpegPeakBytes = () => meter.peakBytes();
 /** Kernel heap of the most recent JPEG decode (for tests of the estimate). */
-export function jpegLastHeapBytes(): number {
-	return last;
-}
-
+export const jpegLastHeapBytes = () => meter.lastBytes();
 /** Kernel heap bytes held by JPEG decodes in progress. */
-export function jpegLiveBytes(): number {
-	let sum = 0;
-	for (const m of live) sum += m.buffer.byteLength;
-	return sum;
-}
+export const jpegLiveBytes = () => meter.liveBytes();
 
 /** Refuses, from the header alone, what the kernel does not decode. */
 function checkVariant(frame: JpegFrame): void {
@@ -118,31 +107,25 @@ export function decodeJpeg(bytes: Uint8Array, outW: number, outH: number, passes
 	let offset = 0;
 	let rows = 0;
 	let memory: WebAssembly.Memory | undefined;
-	const instance = new WebAssembly.Instance(jpegModule, {
-		env: {
-			abort() {
-				throw new WebAssembly.RuntimeError("jpeg kernel abort");
-			},
-			refill(ptr: number, capacity: number): number {
-				const n = Math.min(capacity, bytes.length - offset);
-				if (n <= 0) return 0;
-				new Uint8Array(memory!.buffer, ptr, n).set(bytes.subarray(offset, offset + n));
-				offset += n;
-				return n;
-			},
-			seek(to: number): void {
-				offset = Math.min(Math.max(to, 0), bytes.length);
-			},
-			emitRow(ptr: number, y: number): void {
-				if (y < 0 || y >= outH) return;
-				data.set(new Uint8Array(memory!.buffer, ptr, rowBytes), y * rowBytes);
-				rows++;
-			},
+	const kernel = instantiateKernel<JpegKernel>(jpegModule, "jpeg", {
+		refill(ptr: number, capacity: number): number {
+			const n = Math.min(capacity, bytes.length - offset);
+			if (n <= 0) return 0;
+			new Uint8Array(memory!.buffer, ptr, n).set(bytes.subarray(offset, offset + n));
+			offset += n;
+			return n;
+		},
+		seek(to: number): void {
+			offset = Math.min(Math.max(to, 0), bytes.length);
+		},
+		emitRow(ptr: number, y: number): void {
+			if (y < 0 || y >= outH) return;
+			data.set(new Uint8Array(memory!.buffer, ptr, rowBytes), y * rowBytes);
+			rows++;
 		},
 	});
-	const kernel = instance.exports as unknown as JpegKernel;
 	memory = kernel.memory;
-	live.add(memory);
+	meter.start(memory);
 	try {
 		if (!kernel.reserve(planned)) {
 			throw new TooLargeError("over_memory_budget", "the JPEG decode needs more memory than the decoder may use");
@@ -157,8 +140,6 @@ export function decodeJpeg(bytes: Uint8Array, outW: number, outH: number, passes
 		}
 		throw err;
 	} finally {
-		live.delete(memory);
-		last = memory.buffer.byteLength;
-		peak = Math.max(peak, last);
+		meter.end(memory);
 	}
 }

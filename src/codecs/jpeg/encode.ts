@@ -1,6 +1,8 @@
 import jpegencModule from "../../../build/kernels/jpegenc.wasm";
 import { TooLargeError } from "../../lib/errors";
+import { instantiateKernel } from "../../lib/kernel";
 import { isWellFormed, type Pixels } from "../../lib/pixels";
+import { HeapMeter, wholePages } from "../meter";
 
 /** Exports of build/kernels/jpegenc.wasm (assembly/jpegenc.ts). */
 interface JpegEncKernel {
@@ -14,53 +16,30 @@ interface JpegEncKernel {
 	finish(): void;
 }
 
-const PAGE = 65536;
 /** Rows per strip: one MCU row of 4:2:0. */
 const STRIP_ROWS = 16;
 /** JS beside the kernel: the output chunk in flight (the file itself aside, as for PNG). */
 const JS_BYTES = 64 * 1024;
 
-// Heaps of the encodes in progress, and the largest any reached in this isolate.
-const live = new Set<WebAssembly.Memory>();
-let peak = 0;
-let last = 0;
+const meter = new HeapMeter();
 
 function create(emitBytes: (ptr: number, len: number) => void): JpegEncKernel {
-	const env = {
-		emitBytes,
-		abort() {
-			throw new WebAssembly.RuntimeError("jpeg encoder kernel abort");
-		},
-	};
-	return new WebAssembly.Instance(jpegencModule, { env }).exports as unknown as JpegEncKernel;
+	return instantiateKernel<JpegEncKernel>(jpegencModule, "jpeg encoder", { emitBytes });
 }
 
 /** Kernel heap (whole pages: strips, and a symbol buffer of 1.5 bytes a pixel up to 2 MiB) plus JS
  * buffers one encode of this size takes, input pixels and output file aside. */
 export function jpegEncodeBytes(width: number, height: number): number {
 	const bytes = create(() => {}).heapBytes(width, height);
-	return Math.max(PAGE, Math.ceil(bytes / PAGE) * PAGE) + JS_BYTES;
+	return wholePages(bytes) + JS_BYTES;
 }
 
 /** Largest kernel heap one JPEG encode has reached in this isolate. */
-export function jpegEncodePeakBytes(): number {
-	let p = peak;
-	for (const m of live) p = Math.max(p, m.buffer.byteLength);
-	peak = p;
-	return p;
-}
-
+export const jpegEncodePeakBytes = () => meter.peakBytes();
 /** Kernel heap bytes held by JPEG encodes in progress. */
-export function jpegEncodeLiveBytes(): number {
-	let sum = 0;
-	for (const m of live) sum += m.buffer.byteLength;
-	return sum;
-}
-
+export const jpegEncodeLiveBytes = () => meter.liveBytes();
 /** Kernel heap of the most recent JPEG encode to finish (for tests and benchmarks). */
-export function jpegEncodeLastBytes(): number {
-	return last;
-}
+export const jpegEncodeLastBytes = () => meter.lastBytes();
 
 /**
  * Baseline JFIF, 4:2:0, libjpeg's islow DCT and Annex K tables scaled to
@@ -90,7 +69,7 @@ export function encodeJpeg(pixels: Pixels, quality: number): Uint8Array {
 		total += len;
 	});
 	memory = k.memory;
-	live.add(memory);
+	meter.start(memory);
 	try {
 		const input = k.setup(width, height, quality);
 		if (input === 0) {
@@ -114,9 +93,7 @@ export function encodeJpeg(pixels: Pixels, quality: number): Uint8Array {
 		feed(kept * STRIP_ROWS, 1);
 		k.finish();
 	} finally {
-		live.delete(memory);
-		last = memory.buffer.byteLength;
-		peak = Math.max(peak, last);
+		meter.end(memory);
 	}
 	const out = new Uint8Array(total);
 	let o = 0;

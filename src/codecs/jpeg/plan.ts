@@ -1,3 +1,4 @@
+import { wholePages } from "../meter";
 import type { JpegFrame } from "./header";
 
 /** Scale denominators of the DCT-domain decode, largest first. */
@@ -17,7 +18,6 @@ export const KERNEL_STATIC_BYTES = 4096;
 const WINDOW_BYTES = 65536;
 const MARKERS_BYTES = 4 * 128 + 1024 + (1536 + 8192) * 8 + 512;
 const IDCT_BYTES = 8 * 64 * 4 * 2 + 64 * 4 + 64 * 4 + 3 * 256;
-const PAGE = 65536;
 // jpeg_natural_order: zigzag index -> row * 8 + column.
 const NATURAL = [
 	0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
@@ -123,5 +123,5 @@ function layoutBytes(frame: JpegFrame, d: JpegScale, outW: number, passes: numbe
 	if (store && p > 1) take(3200 * 48);
 	// _area.ts areaBytes(sw, ow).
 	const area = sw * 4 * 3 + (ow + 1) * 16 * 3 + ow * 4 + 64 * 7;
-	return Math.ceil((cursor + area) / PAGE) * PAGE;
+	return wholePages(cursor + area);
 }

@@ -1,4 +1,6 @@
 import pngModule from "../../../build/kernels/png.wasm";
+import { instantiateKernel } from "../../lib/kernel";
+import { HeapMeter, wholePages } from "../meter";
 
 /** Exports of build/kernels/png.wasm (assembly/png.ts). */
 export interface PngKernel {
@@ -28,12 +30,7 @@ export interface PngKernel {
 /** Bytes the host copies into the decoder's input window per feed (WINDOW in assembly/_png_decode.ts). */
 export const WINDOW = 65536;
 
-const PAGE = 65536;
-
-// Heaps of the calls in progress, and the largest any call reached in this isolate.
-const live = new Set<WebAssembly.Memory>();
-let peak = 0;
-let last = 0;
+const meter = new HeapMeter();
 
 /**
  * A fresh instance, referenced only by the call that made it; `emitRow`
@@ -41,30 +38,20 @@ let last = 0;
  */
 export function instantiate(emitRow: (ptr: number, y: number) => void): PngKernel {
 	const k = create(emitRow);
-	live.add(k.memory);
+	meter.start(k.memory);
 	return k;
 }
 
 function create(emitRow: (ptr: number, y: number) => void): PngKernel {
-	const env = {
-		emitRow,
-		abort() {
-			throw new WebAssembly.RuntimeError("png kernel abort");
-		},
-	};
-	return new WebAssembly.Instance(pngModule, { env }).exports as unknown as PngKernel;
+	return instantiateKernel<PngKernel>(pngModule, "png", { emitRow });
 }
 
 export function release(k: PngKernel): void {
-	last = k.memory.buffer.byteLength;
-	peak = Math.max(peak, last);
-	live.delete(k.memory);
+	meter.end(k.memory);
 }
 
 /** Linear memory a layout of `bytes` (from decodeBytes/encodeBytes) grows to: whole pages. */
-export function pagesFor(bytes: number): number {
-	return Math.max(PAGE, Math.ceil(bytes / PAGE) * PAGE);
-}
+export const pagesFor = wholePages;
 
 /** A throwaway instance to answer size questions exactly (layouts are only computed, it never grows). */
 export function sizing(): PngKernel {
@@ -72,21 +59,8 @@ export function sizing(): PngKernel {
 }
 
 /** Largest PNG kernel heap reached in this isolate. */
-export function pngPeakBytes(): number {
-	let p = peak;
-	for (const m of live) p = Math.max(p, m.buffer.byteLength);
-	peak = p;
-	return p;
-}
-
+export const pngPeakBytes = () => meter.peakBytes();
 /** Heaps of the PNG calls in progress. */
-export function pngLiveBytes(): number {
-	let sum = 0;
-	for (const m of live) sum += m.buffer.byteLength;
-	return sum;
-}
-
+export const pngLiveBytes = () => meter.liveBytes();
 /** Heap of the most recent PNG call to finish (for tests and benchmarks). */
-export function pngLastBytes(): number {
-	return last;
-}
+export const pngLastBytes = () => meter.lastBytes();
