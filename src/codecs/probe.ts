@@ -1,3 +1,4 @@
+import { ascii, u16le, u24le, u32be, u32le } from "../lib/bytes";
 import { UnprocessableError, UnsupportedMediaError } from "../lib/errors";
 import { type JpegFrame, readJpegFrame } from "./jpeg";
 import { describeUnknown, type ImageFormat, SUPPORTED_FORMATS, sniffFormat } from "./sniff";
@@ -28,12 +29,6 @@ export interface ImageInfo {
 function corrupt(format: ImageFormat, what: string): UnprocessableError {
 	return new UnprocessableError("corrupt_image", `the ${format.toUpperCase()} header is invalid: ${what}`);
 }
-
-const u32be = (b: Uint8Array, o: number) => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-const u24le = (b: Uint8Array, o: number) => b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16);
-const u32le = (b: Uint8Array, o: number) => (u24le(b, o) | (b[o + 3]! << 24)) >>> 0;
-const u16le = (b: Uint8Array, o: number) => b[o]! | (b[o + 1]! << 8);
-const ascii = (b: Uint8Array, o: number, n: number) => String.fromCharCode(...b.subarray(o, o + n));
 
 function probePng(b: Uint8Array): ImageInfo {
 	// Signature (8) + IHDR chunk: length (4), type (4), 13 data bytes, CRC (4).

@@ -1,3 +1,4 @@
+import { ascii, u24le, u32le } from "../lib/bytes";
 import { UnprocessableError } from "../lib/errors";
 import type { Pixels } from "../lib/pixels";
 
@@ -9,10 +10,6 @@ import type { Pixels } from "../lib/pixels";
  * and placed at its offset on a transparent canvas of the declared size.
  */
 
-const u24 = (b: Uint8Array, o: number) => b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16);
-const u32 = (b: Uint8Array, o: number) => (u24(b, o) | (b[o + 3]! << 24)) >>> 0;
-const tag = (b: Uint8Array, o: number) => String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!);
-
 interface Chunk {
 	type: string;
 	data: Uint8Array;
@@ -22,9 +19,9 @@ interface Chunk {
 function chunks(b: Uint8Array, from: number, to: number): Chunk[] {
 	const out: Chunk[] = [];
 	for (let o = from; o + 8 <= to; ) {
-		const size = u32(b, o + 4);
+		const size = u32le(b, o + 4);
 		if (o + 8 + size > to) throw corrupt("a chunk runs past the end of the file");
-		out.push({ type: tag(b, o), data: b.subarray(o + 8, o + 8 + size) });
+		out.push({ type: ascii(b, o, 4), data: b.subarray(o + 8, o + 8 + size) });
 		o += 8 + size + (size % 2);
 	}
 	return out;
@@ -45,14 +42,14 @@ export interface WebpFrame {
 
 /** The first ANMF frame of an animated WebP, as a still file and its place on the canvas. */
 export function firstWebpFrame(file: Uint8Array, canvasWidth: number, canvasHeight: number): WebpFrame {
-	const end = Math.min(file.length, 8 + u32(file, 4));
+	const end = Math.min(file.length, 8 + u32le(file, 4));
 	const frame = chunks(file, 12, end).find((c) => c.type === "ANMF");
 	if (!frame || frame.data.length < 16) throw corrupt("it has no complete frame");
 	const f = frame.data;
-	const x = 2 * u24(f, 0);
-	const y = 2 * u24(f, 3);
-	const width = u24(f, 6) + 1;
-	const height = u24(f, 9) + 1;
+	const x = 2 * u24le(f, 0);
+	const y = 2 * u24le(f, 3);
+	const width = u24le(f, 6) + 1;
+	const height = u24le(f, 9) + 1;
 	if (x + width > canvasWidth || y + height > canvasHeight) throw corrupt("the first frame lies outside the canvas");
 	const parts = chunks(f, 16, f.length).filter((c) => c.type === "ALPH" || c.type === "VP8 " || c.type === "VP8L");
 	const image = parts.find((c) => c.type !== "ALPH");

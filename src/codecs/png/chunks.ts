@@ -1,3 +1,4 @@
+import { ascii, u32be } from "../../lib/bytes";
 import { UnprocessableError } from "../../lib/errors";
 import { crc32 } from "./crc";
 
@@ -30,14 +31,6 @@ export function corrupt(message: string): UnprocessableError {
 	return new UnprocessableError("corrupt_image", message);
 }
 
-function u32(b: Uint8Array, o: number): number {
-	return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
-
-function chunkType(b: Uint8Array, o: number): string {
-	return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!);
-}
-
 /** Samples a pixel has, by colour type. */
 export const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 /** Adam7's passes: x0, y0, dx, dy (as assembly/_png_decode.ts walks them). */
@@ -66,10 +59,10 @@ export function pngStreamBytes(info: PngInfo): number {
 export function readPngInfo(bytes: Uint8Array): PngInfo {
 	if (bytes.length < 8 || SIGNATURE.some((v, i) => bytes[i] !== v)) throw corrupt("not a PNG signature");
 	if (bytes.length < 33) throw new UnprocessableError("truncated_image", "the PNG ends inside its header");
-	if (chunkType(bytes, 12) !== "IHDR" || u32(bytes, 8) !== 13) throw corrupt("the PNG does not start with IHDR");
-	if (crc32(bytes.subarray(12, 29)) !== u32(bytes, 29)) throw corrupt("bad CRC in PNG chunk IHDR");
-	const width = u32(bytes, 16);
-	const height = u32(bytes, 20);
+	if (ascii(bytes, 12, 4) !== "IHDR" || u32be(bytes, 8) !== 13) throw corrupt("the PNG does not start with IHDR");
+	if (crc32(bytes.subarray(12, 29)) !== u32be(bytes, 29)) throw corrupt("bad CRC in PNG chunk IHDR");
+	const width = u32be(bytes, 16);
+	const height = u32be(bytes, 20);
 	const bitDepth = bytes[24]!;
 	const colorType = bytes[25]!;
 	if (width === 0 || height === 0 || width > 0x7fffffff || height > 0x7fffffff) throw corrupt("PNG size out of range");
@@ -93,8 +86,8 @@ export function walkPng(bytes: Uint8Array): PngFile {
 	let truncated = true;
 	let off = 33;
 	while (off + 8 <= bytes.length) {
-		const n = u32(bytes, off);
-		const type = chunkType(bytes, off + 4);
+		const n = u32be(bytes, off);
+		const type = ascii(bytes, off + 4, 4);
 		if (n > 0x7fffffff) throw corrupt("PNG chunk length out of range");
 		const start = off + 8;
 		const end = start + n;
@@ -103,7 +96,7 @@ export function walkPng(bytes: Uint8Array): PngFile {
 			break;
 		}
 		const critical = (bytes[off + 4]! & 0x20) === 0;
-		const crcOk = crc32(bytes.subarray(off + 4, end)) === u32(bytes, end);
+		const crcOk = crc32(bytes.subarray(off + 4, end)) === u32be(bytes, end);
 		if (critical && !crcOk) throw corrupt(`bad CRC in PNG chunk ${type.replace(/[^A-Za-z]/g, "?")}`);
 		const data = bytes.subarray(start, end);
 		if (type === "IDAT") {
