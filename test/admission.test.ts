@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type DecodePlan, decodePhaseBytes, planDecode, probeImage } from "../src/codecs";
+import { type DecodePlan, decodePhaseBytes, fitSize, planDecode, probeImage } from "../src/codecs";
 import { AppError } from "../src/lib/errors";
 import { Admission } from "../src/models/admission";
-import { estimateWorkingSet, ocrReservation, ocrRuntimeBytes, previewSize } from "../src/models/limits";
+import { estimateWorkingSet, ocrReservation, ocrRuntimeBytes } from "../src/models/limits";
 import { jpegHeaderClaiming } from "./helpers/hostile";
 
 const MB = 1024 * 1024;
@@ -68,7 +68,7 @@ describe("admission", () => {
 	});
 
 	it("plans a camera JPEG's preview from the header: a DCT scale and a decode of a few MB, whatever its size", () => {
-		const preview = previewSize(4000, 3000, 1024);
+		const preview = fitSize(4000, 3000, 1024);
 		expect(preview).toEqual({ width: 1024, height: 768 });
 		for (const [w, h] of [
 			[4000, 3000],
@@ -183,7 +183,7 @@ describe("admission", () => {
 		expect(photo.bytes).toBeGreaterThanOrEqual(ocrRuntimeBytes() + decodePhaseBytes(photo.plan));
 		expect(photo.bytes).toBeLessThanOrEqual(budget);
 		// One step larger would not have fitted.
-		const p = previewSize(3000, 2250, Math.ceil(photo.maxSide / 0.9));
+		const p = fitSize(3000, 2250, Math.ceil(photo.maxSide / 0.9));
 		expect(ocrRuntimeBytes() + 8 * p.width * p.height + 8 * 960 * 960 + 4 * MB).toBeGreaterThan(budget);
 		// A progressive upload read at full scale stores every coefficient: the runtime beside that decode
 		// must fit too, so the view shrinks until its DCT scale halves the store.

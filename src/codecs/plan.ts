@@ -2,7 +2,7 @@ import { TooLargeError } from "../lib/errors";
 import { fitSize } from "../lib/resize";
 import { wholeFrameDecodeBytes } from "./heap";
 import { jpegDecodeBytes, jpegScale, readJpegFrame } from "./jpeg";
-import { checkPngInterlaced, pngDecodeBytes } from "./png";
+import { checkPngInterlaced, type PngInfo, pngDecodeBytes } from "./png";
 import type { ImageInfo } from "./probe";
 
 export { fitSize };
@@ -42,18 +42,23 @@ export function planDecode(bytes: Uint8Array, info: ImageInfo, maxSide: number):
 			return { ...plan, denom, decoderBytes: jpegDecodeBytes(frame, denom, out.width, out.height) };
 		}
 		case "png": {
-			const png = {
-				width: info.width,
-				height: info.height,
-				bitDepth: info.bitDepth ?? 8,
-				colorType: info.colorType ?? 6,
-				interlaced: info.interlaced === true,
-			};
+			const png = pngInfoOf(info);
 			return { ...plan, wholeFrame: png.interlaced, decoderBytes: pngDecodeBytes(png, out.width, out.height) };
 		}
 		case "webp":
 			return { ...plan, wholeFrame: true, decoderBytes: wholeFrameDecodeBytes(info) };
 	}
+}
+
+/** The probe's reading of IHDR, as the PNG codec takes it. */
+function pngInfoOf(info: ImageInfo): PngInfo {
+	return {
+		width: info.width,
+		height: info.height,
+		bitDepth: info.bitDepth ?? 8,
+		colorType: info.colorType ?? 6,
+		interlaced: info.interlaced === true,
+	};
 }
 
 /** Bytes the decode phase holds: the decoder's own and its output pixels. */
@@ -69,9 +74,7 @@ export function decodePhaseBytes(plan: DecodePlan): number {
 export function checkWholeFrame(plan: DecodePlan, budgetBytes: number): void {
 	const { info } = plan;
 	// The PNG kernel's own ceiling for the frame it gathers Adam7 passes into.
-	if (info.format === "png" && plan.wholeFrame) {
-		checkPngInterlaced({ width: info.width, height: info.height, bitDepth: 8, colorType: 6, interlaced: true });
-	}
+	if (info.format === "png") checkPngInterlaced(pngInfoOf(info));
 	if (!plan.wholeFrame || decodePhaseBytes(plan) <= budgetBytes) return;
 	const perPixel = plan.decoderBytes / (info.width * info.height);
 	const maxMp = Math.floor(budgetBytes / perPixel / 1e5) / 10;

@@ -1,5 +1,5 @@
 import { cacheBytes, shedCache } from "../cache";
-import { type DecodePlan, decodePhaseBytes, fitSize } from "../codecs";
+import { type DecodePlan, decodePhaseBytes } from "../codecs";
 import { kernelMemoryBytes, releaseKernel } from "../filters";
 import { type ConfigEnv, configFrom, type Env } from "../lib/config";
 import { wasmMemoryBytes, wasmPeakBytes } from "../ocr/session";
@@ -113,6 +113,3 @@ export function admission(env: ConfigEnv | undefined): Admission {
 export function estimateWorkingSet(plan: DecodePlan, afterBytes: number): number {
 	return Math.max(decodePhaseBytes(plan), afterBytes);
 }
-
-/** Size after downscaling a width x height image so its longer side fits maxSide (as the intake does). */
-export const previewSize = fitSize;
