@@ -35,7 +35,6 @@ export function createApp(): Hono<AppEnv> {
 		c.set("requestId", requestId);
 		const config = configFrom(c.env);
 		c.set("config", config);
-		c.set("limits", config.limits);
 		requestStarted();
 		try {
 			await next();

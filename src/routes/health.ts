@@ -31,7 +31,7 @@ export const statusRoutes = new Hono<AppEnv>().get("/", (c) => {
 	};
 	return ok(c, {
 		...requestStats(),
-		limits: c.get("limits"),
+		limits: c.get("config").limits,
 		memory: {
 			...memory,
 			wasm_total_bytes: memory.codec_wasm_bytes + memory.kernel_wasm_bytes + memory.ocr_wasm_bytes,

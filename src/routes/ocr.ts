@@ -59,7 +59,7 @@ export const ocrRoutes = new Hono<AppEnv>().post("/", async (c) => {
 		json: true,
 		compute: async () => {
 			const info = probeImage(upload.bytes);
-			checkDimensions(info, c.get("limits"));
+			checkDimensions(info, c.get("config").limits);
 			const gate = admission(c.env);
 			// The preview shrinks (not below 960) when the runtime and its pixels would not fit the budget.
 			const plan = ocrReservation(

@@ -13,7 +13,7 @@ import type { AppEnv } from "./types";
 export const probeRoutes = new Hono<AppEnv>().post("/", async (c) => {
 	const upload = await readImageUpload(c);
 	const info = probeImage(upload.bytes);
-	checkDimensions(info, c.get("limits"));
+	checkDimensions(info, c.get("config").limits);
 	const display = displaySize(info);
 	return ok(c, {
 		format: info.format,

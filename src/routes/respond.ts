@@ -14,7 +14,7 @@ export function ok<T>(c: Context<AppEnv>, data: T, status: 200 | 201 | 202 = 200
  * holding its bytes in the upload pool until the request ends (app.ts).
  */
 export async function readImageUpload(c: Context<AppEnv>): Promise<Upload> {
-	const cap = c.get("limits").maxUploadBytes;
+	const cap = c.get("config").limits.maxUploadBytes;
 	const declared = Number(c.req.header("content-length"));
 	const expected = Number.isFinite(declared) && declared >= 0 ? Math.min(declared, cap) : cap;
 	const hold = uploadPool(c.env).hold(2 * expected);

@@ -76,7 +76,7 @@ async function admitDecode(
 	format: ImageFormat,
 ) {
 	const info: ImageInfo = probeImage(bytes);
-	checkDimensions(info, c.get("limits"));
+	checkDimensions(info, c.get("config").limits);
 	const gate = admission(c.env);
 	const plan = planDecode(bytes, info, maxSide);
 	checkWholeFrame(plan, gate.budgetBytes);
