@@ -1,46 +1,47 @@
 import { Hono } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
 import { configFrom } from "./lib/config";
 import { errorBody } from "./lib/envelope";
 import { AppError, UnauthorizedError } from "./lib/errors";
 import { requestFinished, requestStarted } from "./lib/stats";
-import { healthRoutes, statusRoutes } from "./routes/health";
+import { cacheRoutes } from "./routes/cache";
+import { filterRoutes } from "./routes/filters";
+import { healthRoutes } from "./routes/health";
 import { modelRoutes } from "./routes/models";
 import { ocrRoutes } from "./routes/ocr";
 import { pageRoutes } from "./routes/page";
 import { probeRoutes } from "./routes/probe";
-import { cacheRoutes, resultRoutes } from "./routes/results";
+import { resultRoutes } from "./routes/results";
+import { statusRoutes } from "./routes/status";
 import { styleRoutes } from "./routes/style";
+import { stylesRoutes } from "./routes/styles";
 import type { AppEnv } from "./routes/types";
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Routes anyone may call even when an API key is configured. */
 const OPEN_PATHS = new Set(["/", "/health"]);
 
-function timingSafeEqual(a: string, b: string): boolean {
-	const x = new TextEncoder().encode(a);
-	const y = new TextEncoder().encode(b);
-	let diff = x.length ^ y.length;
-	for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-	return diff === 0;
-}
+/** bearerAuth's failures become our named error, so onError answers them like every other. */
+const refuse = (message: string) => (): never => {
+	throw new UnauthorizedError(message);
+};
 
 export function createApp(): Hono<AppEnv> {
 	const app = new Hono<AppEnv>();
 
+	app.use("*", requestId({ limitLength: 128 }));
 	app.use("*", async (c, next) => {
-		const given = c.req.header("x-request-id");
-		const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
-		c.set("requestId", requestId);
-		const config = configFrom(c.env);
-		c.set("config", config);
+		c.set("config", configFrom(c.env));
 		requestStarted();
 		try {
 			await next();
 		} finally {
 			c.get("upload")?.release();
-			c.header("X-Request-Id", requestId);
+			// requestId() sets the header before the handler runs, which reaches only responses built
+			// through the context; cached results and 304s are built whole, so stamp the final one too.
+			c.header("X-Request-Id", c.get("requestId"));
 			requestFinished(c.res.status);
 		}
 	});
@@ -56,14 +57,16 @@ export function createApp(): Hono<AppEnv> {
 		})(c, next);
 	});
 
-	app.use("*", async (c, next) => {
-		const key = c.get("config").apiKey;
-		if (key && c.req.method !== "OPTIONS" && !OPEN_PATHS.has(c.req.path)) {
-			const auth = c.req.header("authorization") ?? "";
-			const token = auth.startsWith("Bearer ") ? auth.slice(7).trim() : "";
-			if (!timingSafeEqual(token, key)) throw new UnauthorizedError();
-		}
-		await next();
+	app.use("*", (c, next) => {
+		const token = c.get("config").apiKey;
+		if (!token || c.req.method === "OPTIONS" || OPEN_PATHS.has(c.req.path)) return next();
+		// bearerAuth compares in constant time (both sides hashed first, so lengths do not leak either).
+		return bearerAuth<AppEnv>({
+			token,
+			noAuthenticationHeader: { message: refuse("this server needs an API key: Authorization: Bearer <key>") },
+			invalidAuthenticationHeader: { message: refuse("the Authorization header must be Bearer <key>") },
+			invalidToken: { message: refuse("the API key is not valid") },
+		})(c, next);
 	});
 
 	app.route("/", pageRoutes);
@@ -71,7 +74,9 @@ export function createApp(): Hono<AppEnv> {
 	app.route("/api/status", statusRoutes);
 	app.route("/api/probe", probeRoutes);
 	app.route("/api/ocr", ocrRoutes);
-	app.route("/api", styleRoutes);
+	app.route("/api/filters", filterRoutes);
+	app.route("/api/style", styleRoutes);
+	app.route("/api/styles", stylesRoutes);
 	app.route("/api/results", resultRoutes);
 	app.route("/api/cache", cacheRoutes);
 	app.route("/api/models", modelRoutes);

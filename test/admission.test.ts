@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { type DecodePlan, decodePhaseBytes, fitSize, planDecode, probeImage } from "../src/codecs";
 import { AppError } from "../src/lib/errors";
-import { Admission } from "../src/models/admission";
-import { estimateWorkingSet, ocrReservation, ocrRuntimeBytes } from "../src/models/limits";
+import { estimateWorkingSet } from "../src/memory";
+import { Admission } from "../src/memory/admission";
+import { ocrReservation } from "../src/memory/reservations";
+import { ocrRuntimeBytes } from "../src/ocr/memory";
 import { jpegHeaderClaiming } from "./helpers/hostile";
 
 const MB = 1024 * 1024;
@@ -104,7 +106,7 @@ describe("admission", () => {
 	});
 
 	it("counts held runtime heaps against other operations, never against their own", async () => {
-		const held = { ocr: 70 * MB, filter: 10 * MB, other: 5 * MB, cache: 0 };
+		const held = { ocr: 70 * MB, filter: 10 * MB, cache: 5 * MB };
 		const a = make({ held: () => held, maxWaitMs: 50 });
 		// OCR reserves its runtime in full, so its own held heap is not counted twice: 90 + 10 + 5 <= 100.
 		const ocr = await a.acquire("ocr", 85 * MB);
@@ -116,7 +118,7 @@ describe("admission", () => {
 	});
 
 	it("drops idle runtimes to admit a request that does not fit, and tells them which are busy", async () => {
-		const held = { ocr: 70 * MB, filter: 10 * MB, other: 0, cache: 0 };
+		const held = { ocr: 70 * MB, filter: 10 * MB, cache: 0 };
 		const calls: Record<string, boolean>[] = [];
 		const a = make({
 			held: () => held,
@@ -134,7 +136,7 @@ describe("admission", () => {
 	});
 
 	it("counts cached results as held and asks reclaim for just the shortfall", async () => {
-		const held = { ocr: 0, filter: 0, other: 5 * MB, cache: 30 * MB };
+		const held = { ocr: 0, filter: 0, cache: 35 * MB };
 		const asked: number[] = [];
 		const a = make({
 			held: () => held,
@@ -149,7 +151,7 @@ describe("admission", () => {
 		// 40 reserved + 35 held + 35 asked is 10 MB over the budget.
 		const second = await a.acquire("filter", 35 * MB);
 		expect(asked).toEqual([10 * MB]);
-		expect(held.cache).toBe(20 * MB);
+		expect(held.cache).toBe(25 * MB);
 		expect(a.stats()).toMatchObject({ reserved_bytes: 75 * MB, reclaimed_bytes: 10 * MB });
 		first.release();
 		second.release();
@@ -157,7 +159,7 @@ describe("admission", () => {
 
 	it("refuses at once with a 413 naming what holds the memory, when nothing running or idle can make room", async () => {
 		const a = make({
-			held: () => ({ ocr: 0, filter: 0, other: 60 * MB, cache: 0 }),
+			held: () => ({ ocr: 60 * MB, filter: 0, cache: 0 }),
 			reclaim: async () => 0,
 			maxWaitMs: 10_000,
 		});

@@ -21,6 +21,22 @@ describe("API key", () => {
 		expect((await app.request("/health", {}, keyed)).status).toBe(200);
 	});
 
+	it("answers a key of another length, another scheme or a malformed header with the same JSON 401", async () => {
+		for (const authorization of [
+			"Bearer s3cret-key-and-more",
+			"Bearer s3cret-ke",
+			"Basic czNjcmV0LWtleQ==",
+			"Bearer",
+			"Bearer a b",
+		]) {
+			const res = await app.request("/api/status", { headers: { authorization } }, keyed);
+			expect([authorization, res.status]).toEqual([authorization, 401]);
+			const body = (await res.json()) as { error: { code: string }; request_id: string };
+			expect(body.error.code).toBe("unauthorized");
+			expect(res.headers.get("x-request-id")).toBe(body.request_id);
+		}
+	});
+
 	it("is off when unset", async () => {
 		expect((await app.request("/api/status", {}, base)).status).toBe(200);
 	});

@@ -1,7 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { AppError } from "../src/lib/errors";
-import { UploadPool } from "../src/models/uploads";
+import { UploadPool } from "../src/memory/uploads";
 import pngFile from "./fixtures/tools.input.png";
 import { BASE, expectError, expectOk, postImage } from "./helpers/api";
 

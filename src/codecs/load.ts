@@ -85,16 +85,12 @@ export function decodeImage(bytes: Uint8Array, info: ImageInfo): Promise<Pixels>
 }
 
 /**
- * The part of intake that touches pixels, for a header already probed and
- * checked: decode to fit maxSide, then orient (orienting the small result
- * touches the fewest pixels).
+ * The part of intake that touches pixels, for a plan made from a header
+ * already probed and checked: decode to the plan's size, then orient
+ * (orienting the small result touches the fewest pixels).
  */
-export async function decodeToFit(
-	bytes: Uint8Array,
-	info: ImageInfo,
-	maxSide = Infinity,
-	plan: DecodePlan = planDecode(bytes, info, maxSide),
-): Promise<LoadedImage> {
+export async function decodeToFit(bytes: Uint8Array, plan: DecodePlan): Promise<LoadedImage> {
+	const { info } = plan;
 	const pixels = applyOrientation(await decodePlanned(bytes, plan), info.orientation);
 	const original = displaySize(info);
 	return { pixels, info, original, scale: pixels.width / original.width };
@@ -104,5 +100,5 @@ export async function decodeToFit(
 export async function loadImage(bytes: Uint8Array, limits: DimensionLimits, maxSide = Infinity): Promise<LoadedImage> {
 	const info = probeImage(bytes);
 	checkDimensions(info, limits);
-	return decodeToFit(bytes, info, maxSide);
+	return decodeToFit(bytes, planDecode(bytes, info, maxSide));
 }

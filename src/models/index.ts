@@ -25,3 +25,8 @@ export function modelRegistry(env: Env): ModelRegistry {
 	);
 	return shared;
 }
+
+/** The registry if a request has created it, else null (then no model is loaded). */
+export function existingRegistry(): ModelRegistry | null {
+	return shared;
+}

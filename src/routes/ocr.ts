@@ -1,21 +1,16 @@
 import { Hono } from "hono";
 import { resultKey } from "../cache";
-import { checkDimensions, checkWholeFrame, decodeToFit, planDecode, probeImage } from "../codecs";
+import { decodeToFit, planDecode } from "../codecs";
 import { UnprocessableError } from "../lib/errors";
 import { md5Hex } from "../lib/md5";
+import { admission, admitImage, ocrReservation } from "../memory";
 import { modelFiles, modelRegistry } from "../models";
-import { admission, ocrReservation } from "../models/limits";
+import { OCR_VIEW_SIDE } from "../ocr/memory";
 import { OCR_MODEL_NAMES, ocrModelSet, ocrModelVersion } from "../ocr/models";
 import { type OcrOptions, recognize, resolveOcrOptions } from "../ocr/pipeline";
-import { serveCached, serverTiming } from "./cached";
-import { optionsOf, readImageUpload } from "./respond";
+import { optionsOf, readImageUpload, serveCached, serverTiming } from "./respond";
 import type { AppEnv } from "./types";
 
-/**
- * Uploads are read at up to this side: detection runs on a smaller copy, but
- * every line is cut from this one, so small print keeps its strokes.
- */
-const OCR_MAX_SIDE = 2048;
 const MODEL_LABEL = "PP-OCRv4 mobile (det, cls 0/180, rec ch) via onnxruntime-web wasm";
 
 /** Query or form strings to options; the ranges are the pipeline's own (resolveOcrOptions). */
@@ -58,21 +53,19 @@ export const ocrRoutes = new Hono<AppEnv>().post("/", async (c) => {
 		negotiated: false,
 		json: true,
 		compute: async () => {
-			const info = probeImage(upload.bytes);
-			checkDimensions(info, c.get("config").limits);
 			const gate = admission(c.env);
-			// The preview shrinks (not below 960) when the runtime and its pixels would not fit the budget.
-			const plan = ocrReservation(
-				(side) => planDecode(upload.bytes, info, side),
-				options.det_limit_side,
-				OCR_MAX_SIDE,
-				gate.budgetBytes,
+			// The view shrinks (not below 960) when the runtime and its pixels would not fit the budget.
+			const { plan, ticket } = await admitImage(gate, "ocr", upload.bytes, c.get("config").limits, (info) =>
+				ocrReservation(
+					(side) => planDecode(upload.bytes, info, side),
+					options.det_limit_side,
+					OCR_VIEW_SIDE,
+					gate.budgetBytes,
+				),
 			);
-			checkWholeFrame(plan.plan, gate.budgetBytes);
-			const ticket = await gate.acquire("ocr", plan.bytes);
 			try {
 				const t0 = performance.now();
-				const image = await decodeToFit(upload.bytes, info, plan.maxSide, plan.plan);
+				const image = await decodeToFit(upload.bytes, plan);
 				const decode = performance.now() - t0;
 				const result = await registry.use([...OCR_MODEL_NAMES], async () =>
 					recognize(image.pixels, options, await ocrModelSet(entries, modelFiles(c.env))),

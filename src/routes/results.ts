@@ -1,8 +1,7 @@
 import { Hono } from "hono";
-import { etagOf, matchesEtag, resultCache } from "../cache";
+import { resultCache } from "../cache";
 import { NotFoundError } from "../lib/errors";
-import { resultResponse } from "./cached";
-import { ok } from "./respond";
+import { keyedHeaders, notModified, resultResponse } from "./respond";
 import type { AppEnv } from "./types";
 
 const KEY = /^[0-9a-f]{32}$/;
@@ -15,20 +14,12 @@ const KEY = /^[0-9a-f]{32}$/;
 export const resultRoutes = new Hono<AppEnv>().get("/:key", async (c) => {
 	const key = c.req.param("key").toLowerCase();
 	if (!KEY.test(key)) throw new NotFoundError("unknown_result", "result keys are 32 hex digits");
-	const headers = new Headers({ ETag: etagOf(key), "Cache-Control": "public, max-age=31536000, immutable" });
-	if (matchesEtag(c.req.header("if-none-match"), key)) {
-		headers.set("X-Cache", "HIT");
-		return new Response(null, { status: 304, headers });
-	}
+	const headers = keyedHeaders(key);
+	const unchanged = notModified(c, key, headers);
+	if (unchanged) return unchanged;
 	const started = performance.now();
 	const found = await resultCache(c.env).lookup(key);
 	if (!found) throw new NotFoundError("unknown_result", "no cached result under that key; it may have expired");
 	const json = found.value.contentType.startsWith("application/json");
 	return resultResponse(c, headers, found.value, found.source, started, json);
-});
-
-/** DELETE /api/cache clears this isolate's tier; the edge tier expires by its TTL. */
-export const cacheRoutes = new Hono<AppEnv>().delete("/", (c) => {
-	const cleared = resultCache(c.env).clear();
-	return ok(c, { cleared_entries: cleared, stats: resultCache(c.env).stats() });
 });

@@ -1,5 +1,5 @@
 import type { Config, Env } from "../lib/config";
-import type { UploadHold } from "../models/uploads";
+import type { UploadHold } from "../memory";
 
 /** Hono typing shared by the app and every sub-app. */
 export type AppEnv = {

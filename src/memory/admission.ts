@@ -28,12 +28,13 @@ export interface AdmissionOptions {
 }
 
 /**
- * Bytes held between requests: each operation's runtime heap, the codec heap
- * kept between calls (`other`) and the result cache. Cached results live in
- * the same 128 MB as the heaps, so they count like them, and are the first
- * thing given up when a request needs room.
+ * Bytes held between requests: each operation's runtime heap and the result
+ * cache. Cached results live in the same 128 MB as the heaps, so they count
+ * like them, and are the first thing given up when a request needs room.
+ * Codec heaps are not here: every codec instance is dropped when its call
+ * ends, so they live inside the reservation of the request that made them.
  */
-export type Held = Record<Operation | "other" | "cache", number>;
+export type Held = Record<Operation | "cache", number>;
 
 export interface Ticket {
 	readonly operation: Operation;
@@ -109,7 +110,7 @@ export class Admission {
 	private heldFor(operation: Operation): number {
 		const h = this.options.held?.();
 		if (!h) return 0;
-		let bytes = h.other + h.cache;
+		let bytes = h.cache;
 		for (const op of ["ocr", "filter"] as const) {
 			if (op !== operation && this.running[op] === 0) bytes += h[op];
 		}
@@ -205,7 +206,7 @@ export class Admission {
 	stats() {
 		return {
 			budget_bytes: this.options.budgetBytes,
-			held_bytes: this.options.held?.() ?? { ocr: 0, filter: 0, other: 0, cache: 0 },
+			held_bytes: this.options.held?.() ?? { ocr: 0, filter: 0, cache: 0 },
 			reserved_bytes: this.reserved,
 			peak_reserved_bytes: this.peakReserved,
 			in_flight: { ...this.running },

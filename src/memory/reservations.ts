@@ -1,0 +1,59 @@
+import { type DecodePlan, decodePhaseBytes, encodeHeapBytes, type ImageFormat } from "../codecs";
+import { type FilterName, type FilterParams, filterWorkingSetBytes } from "../filters";
+import { MIN_OCR_VIEW_SIDE, ocrPhaseBytes, ocrRuntimeBytes } from "../ocr/memory";
+import type { Reservation } from "./admit";
+
+/**
+ * Peak bytes an image request holds, from the header alone: the decode phase
+ * (the decoder's memory and the preview it writes; src/codecs/plan.ts), or
+ * what the request holds after it (`afterBytes`: the preview, its copies and
+ * the working sets of what runs on it), whichever is larger.
+ */
+export function estimateWorkingSet(plan: DecodePlan, afterBytes: number): number {
+	return Math.max(decodePhaseBytes(plan), afterBytes);
+}
+
+/**
+ * What a styled request reserves for one decode to the preview, the filters
+ * run on it and the encodes of their results. After the decode the preview's
+ * RGBA in and out are alive with either the largest kernel working set among
+ * the filters or the encoder's heap: filters and encodes run one after
+ * another, and the decoder is gone by then.
+ */
+export function styleReservation(
+	plan: DecodePlan,
+	filters: readonly (readonly [FilterName, FilterParams])[],
+	format: ImageFormat,
+): Reservation {
+	const { width, height } = plan;
+	const kernels = Math.max(0, ...filters.map(([name, params]) => filterWorkingSetBytes(name, width, height, params)));
+	const pixels = 8 * width * height;
+	const encode = pixels + encodeHeapBytes(format, width, height);
+	return { plan, bytes: Math.max(estimateWorkingSet(plan, pixels + kernels), encode) };
+}
+
+/**
+ * What an OCR request reserves, at the longest view side at which it fits the
+ * budget: the runtime at its full size (resident during the decode too, once
+ * loaded) plus the larger of the decode (decoder and view) and the OCR
+ * phase's pixel buffers. The view shrinks by tenths, not below
+ * MIN_OCR_VIEW_SIDE, when the whole would not fit; `plan` plans the decode
+ * for a view side.
+ */
+export function ocrReservation(
+	plan: (maxSide: number) => DecodePlan,
+	detLimitSide: number,
+	maxSide: number,
+	budgetBytes: number,
+): Reservation & { maxSide: number } {
+	const runtime = ocrRuntimeBytes();
+	const need = (p: DecodePlan) =>
+		runtime + estimateWorkingSet(p, ocrPhaseBytes(p.width * p.height, detLimitSide * detLimitSide));
+	let side = maxSide;
+	let decode = plan(side);
+	while (need(decode) > budgetBytes && side > MIN_OCR_VIEW_SIDE) {
+		side = Math.max(MIN_OCR_VIEW_SIDE, Math.floor(side * 0.9));
+		decode = plan(side);
+	}
+	return { plan: decode, bytes: need(decode), maxSide: side };
+}
