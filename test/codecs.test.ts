@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-	chooseOutput,
-	emscriptenPeaks,
-	encodeHeapBytes,
-	encodeImage,
-	loadImage,
-	probeImage,
-	resetEmscriptenPeaksForTest,
-} from "../src/codecs";
-import { wholeFrameDecodeBytes } from "../src/codecs/heap";
+import { chooseOutput, encodeHeapBytes, encodeImage, loadImage, probeImage } from "../src/codecs";
 import { jpegEncodeLastBytes } from "../src/codecs/jpeg";
+import { libwebpPeaks, resetLibwebpPeaksForTest, webpDecodeBytes } from "../src/codecs/webp";
 import { DEFAULT_LIMITS } from "../src/lib/config";
 import { applyOrientation } from "../src/lib/orient";
 import type { Pixels } from "../src/lib/pixels";
@@ -155,16 +147,16 @@ describe("encode", () => {
 
 	it("reserves at least the heap each libwebp or JPEG encoder call really takes", async () => {
 		const MiB = 1024 * 1024;
-		resetEmscriptenPeaksForTest();
+		resetLibwebpPeaksForTest();
 		const small = await loadImage(jpeg, DEFAULT_LIMITS);
 		const whole = await loadImage(webp, DEFAULT_LIMITS);
 		await encodeImage(small.pixels, { format: "jpeg", quality: 80 });
 		const jpegHeap = jpegEncodeLastBytes();
 		await encodeImage(small.pixels, { format: "webp", quality: 80 });
-		const peaks = emscriptenPeaks();
+		const peaks = libwebpPeaks();
 		// 454x242 needs 0.4 MiB of RGBA, but every libwebp call starts at the module's 16 MiB heap.
 		for (const peak of Object.values(peaks)) expect(peak).toBeGreaterThanOrEqual(16 * MiB);
-		expect(peaks.webp_decode + 4 * 454 * 242).toBeLessThanOrEqual(wholeFrameDecodeBytes(whole.info));
+		expect(peaks.webp_decode + 4 * 454 * 242).toBeLessThanOrEqual(webpDecodeBytes(whole.info));
 		expect(peaks.webp_encode).toBeLessThanOrEqual(encodeHeapBytes("webp", 454, 242));
 		// Our JPEG encoder holds a few 16-row strips and a symbol buffer of at most 2 MiB.
 		expect(jpegHeap).toBeGreaterThan(0);

@@ -4,7 +4,7 @@ import webpEncWasm from "@jsquash/webp/codec/enc/webp_enc_simd.wasm";
 import encodeWebp, { init as initWebpEncode } from "@jsquash/webp/encode.js";
 import { describe, expect, it } from "vitest";
 import { encodeImage, loadImage, probeImage } from "../src/codecs";
-import { decodeWebp } from "../src/codecs/codec";
+import { decodeWebp } from "../src/codecs/webp";
 import { DEFAULT_LIMITS } from "../src/lib/config";
 import type { Pixels } from "../src/lib/pixels";
 import pngFile from "./fixtures/tools.input.png";

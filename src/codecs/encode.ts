@@ -1,7 +1,7 @@
 import { UnprocessableError } from "../lib/errors";
 import type { Pixels } from "../lib/pixels";
-import { encodeBytes } from "./codec";
-import { type ImageFormat, MIME_TYPES, SUPPORTED_FORMATS } from "./sniff";
+import type { ImageFormat } from "./format";
+import { MIME_TYPES, SUPPORTED_FORMATS, WRITERS } from "./formats";
 
 export interface EncodeRequest {
 	/** Explicit `?format=`; wins over Accept. */
@@ -74,8 +74,8 @@ export interface EncodedImage {
 }
 
 export async function encodeImage(pixels: Pixels, choice: OutputChoice): Promise<EncodedImage> {
-	const bytes = await encodeBytes(choice.format, pixels, choice.quality);
-	return { bytes, format: choice.format, mime: MIME_TYPES[choice.format] };
+	const writer = WRITERS[choice.format];
+	return { bytes: await writer.encode(pixels, choice.quality), format: choice.format, mime: writer.mime };
 }
 
 /** `data:` URL of an encoded image, for JSON responses. */

@@ -1,6 +1,10 @@
-export { emscriptenLiveBytes, emscriptenPeaks, resetEmscriptenPeaksForTest } from "./codec";
+// The codecs' face: sniffing, header probing, decode plans, decode and encode.
+// One module per format (jpeg/, png/, webp/) answers for that format; the
+// tables in formats.ts are how everything else reaches them. Only this folder
+// touches codec wasm.
 export { chooseOutput, type EncodedImage, encodeImage, type OutputChoice, toDataUrl } from "./encode";
-export { encodeHeapBytes } from "./heap";
+export type { FormatReader, FormatWriter, ImageFormat } from "./format";
+export { encodeHeapBytes, MIME_TYPES, READERS, SUPPORTED_FORMATS, WRITERS } from "./formats";
 export {
 	checkDimensions,
 	type DimensionLimits,
@@ -12,5 +16,6 @@ export {
 } from "./load";
 export { checkWholeFrame, type DecodePlan, decodePhaseBytes, fitSize, planDecode } from "./plan";
 export { displaySize, type ImageInfo, isComplete, probeImage } from "./probe";
-export { type ImageFormat, MIME_TYPES, SUPPORTED_FORMATS, sniffFormat } from "./sniff";
+export { sniffFormat } from "./sniff";
 export { codecHeapBytes, codecPeaks } from "./status";
+export { resetLibwebpPeaksForTest } from "./webp";

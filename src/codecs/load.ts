@@ -1,13 +1,9 @@
 import { AppError, TooLargeError, UnprocessableError } from "../lib/errors";
 import { applyOrientation } from "../lib/orient";
 import type { Pixels } from "../lib/pixels";
-import { resizeArea } from "../lib/resize";
-import { decodeWebp } from "./codec";
-import { decodeJpeg } from "./jpeg";
+import { READERS } from "./formats";
 import { type DecodePlan, planDecode } from "./plan";
-import { decodePng } from "./png";
 import { displaySize, type ImageInfo, probeImage } from "./probe";
-import { firstWebpFrame, onCanvas } from "./webp-anim";
 
 export interface DimensionLimits {
 	maxPixels: number;
@@ -37,39 +33,14 @@ export function checkDimensions(info: ImageInfo, limits: DimensionLimits): void 
 }
 
 /**
- * libwebp has no scaled decode: the frame is decoded whole, then area
- * resampled. An animated WebP gives its first frame on the full canvas.
- */
-async function decodeWebpTo(bytes: Uint8Array, info: ImageInfo, width: number, height: number): Promise<Pixels> {
-	let full: Pixels;
-	if (info.animated) {
-		const frame = firstWebpFrame(bytes, info.width, info.height);
-		full = onCanvas(await decodeWebp(frame.still), frame.x, frame.y, info.width, info.height);
-	} else {
-		full = await decodeWebp(bytes);
-	}
-	if (full.width !== info.width || full.height !== info.height) {
-		throw new UnprocessableError("undecodable_image", "the decoded size does not match the image header");
-	}
-	return width === full.width && height === full.height ? full : resizeArea(full, width, height);
-}
-
-/**
  * Decodes straight to the plan's size, in stored orientation. JPEG and PNG
  * never make a full-resolution frame (the upload's bytes are the only
  * full-size buffer); every decoder failure is a 422.
  */
 export async function decodePlanned(bytes: Uint8Array, plan: DecodePlan): Promise<Pixels> {
-	const { info, width, height } = plan;
+	const { info } = plan;
 	try {
-		switch (info.format) {
-			case "jpeg":
-				return decodeJpeg(bytes, width, height);
-			case "png":
-				return await decodePng(bytes, width, height);
-			case "webp":
-				return await decodeWebpTo(bytes, info, width, height);
-		}
+		return await READERS[info.format].decode(bytes, plan);
 	} catch (err) {
 		if (err instanceof AppError) throw err;
 		throw new UnprocessableError(

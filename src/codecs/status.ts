@@ -1,6 +1,6 @@
-import { emscriptenLiveBytes, emscriptenPeaks } from "./codec";
 import { jpegEncodeLiveBytes, jpegEncodePeakBytes, jpegLiveBytes, jpegPeakBytes } from "./jpeg";
 import { pngLiveBytes, pngPeakBytes } from "./png";
+import { libwebpLiveBytes, libwebpPeaks } from "./webp";
 
 /**
  * Codec memory for /api/status. Every codec gets a fresh wasm instance per
@@ -8,7 +8,7 @@ import { pngLiveBytes, pngPeakBytes } from "./png";
  * figure is the calls in progress, the peaks are each codec's largest call.
  */
 export function codecHeapBytes(): number {
-	return emscriptenLiveBytes() + jpegLiveBytes() + jpegEncodeLiveBytes() + pngLiveBytes();
+	return libwebpLiveBytes() + jpegLiveBytes() + jpegEncodeLiveBytes() + pngLiveBytes();
 }
 
 /** Largest heap one call of each codec has reached in this isolate. */
@@ -17,6 +17,6 @@ export function codecPeaks(): Record<string, number> {
 		jpeg_decode: jpegPeakBytes(),
 		jpeg_encode: jpegEncodePeakBytes(),
 		png: pngPeakBytes(),
-		...emscriptenPeaks(),
+		...libwebpPeaks(),
 	};
 }

@@ -13,4 +13,5 @@ export {
 	pngInterlacedFrameBytes,
 } from "./decode";
 export { encodePng, pngEncodeBytes } from "./encode";
+export { pngReader, pngWriter } from "./format";
 export { pngLiveBytes, pngPeakBytes } from "./kernel";

@@ -1,6 +1,6 @@
-import { ascii, u24le, u32le } from "../lib/bytes";
-import { UnprocessableError } from "../lib/errors";
-import type { Pixels } from "../lib/pixels";
+import { ascii, u24le, u32le } from "../../lib/bytes";
+import { UnprocessableError } from "../../lib/errors";
+import type { Pixels } from "../../lib/pixels";
 
 /**
  * Animated WebP: libwebp's still-image decoder refuses a file with ANMF

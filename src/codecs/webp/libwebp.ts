@@ -3,16 +3,13 @@ import webpDecWasm from "@jsquash/webp/codec/dec/webp_dec.wasm";
 import webpEncode from "@jsquash/webp/codec/enc/webp_enc_simd.js";
 import webpEncWasm from "@jsquash/webp/codec/enc/webp_enc_simd.wasm";
 import { defaultOptions as webpDefaults } from "@jsquash/webp/meta.js";
-import type { Pixels } from "../lib/pixels";
-import { encodeJpeg } from "./jpeg";
-import { HeapMeter } from "./meter";
-import { encodePng } from "./png";
-import type { ImageFormat } from "./sniff";
+import type { Pixels } from "../../lib/pixels";
+import { HeapMeter } from "../meter";
 
 /**
- * JPEG and PNG decoding and encoding are our own kernels (./jpeg, ./png),
- * which decode straight to the size the work needs and encode in strips.
- * What remains here is libwebp, from emscripten. It gets a fresh instance for every
+ * libwebp, from emscripten (JPEG and PNG are our own kernels, which decode
+ * straight to the size the work needs and encode in strips; libwebp has no
+ * scaled decode, so a WebP is decoded whole). It gets a fresh instance for every
  * call, made from a precompiled module (workerd will not compile wasm from
  * bytes) and referenced only by that call. A heap never shrinks, so instances
  * kept between requests would hold what their largest image needed; jsquash's
@@ -56,16 +53,16 @@ async function withInstance<M, T>(
 }
 
 /** Largest heap one call of each emscripten codec has reached in this isolate. */
-export function emscriptenPeaks(): Record<EmscriptenCodec, number> {
+export function libwebpPeaks(): Record<EmscriptenCodec, number> {
 	return { webp_decode: meters.webp_decode.peakBytes(), webp_encode: meters.webp_encode.peakBytes() };
 }
 
 /** Heaps of the emscripten codec calls in progress. */
-export function emscriptenLiveBytes(): number {
+export function libwebpLiveBytes(): number {
 	return meters.webp_decode.liveBytes() + meters.webp_encode.liveBytes();
 }
 
-export function resetEmscriptenPeaksForTest(): void {
+export function resetLibwebpPeaksForTest(): void {
 	for (const m of Object.values(meters)) m.reset();
 }
 
@@ -94,23 +91,13 @@ export async function decodeWebp(bytes: Uint8Array): Promise<Pixels> {
 	);
 }
 
-/** Encodes RGBA pixels; quality 1-100 applies to JPEG and lossy WebP. */
-export async function encodeBytes(format: ImageFormat, pixels: Pixels, quality: number): Promise<Uint8Array> {
+/** Encodes RGBA pixels as lossy WebP at quality 1-100. */
+export async function encodeWebp(pixels: Pixels, quality: number): Promise<Uint8Array> {
 	const { data, width, height } = pixels;
-	// The result may be a view into the instance's heap: copy it out before the heap goes.
-	const encoded = (out: Uint8Array | null, codec: string) => {
-		if (!out) throw new Error(`${codec} could not encode the image`);
+	return withInstance("webp_encode", webpEncode, webpEncWasm, (m: Encoder) => {
+		const out = m.encode(data, width, height, { ...webpDefaults, quality });
+		if (!out) throw new Error("libwebp could not encode the image");
+		// The result may be a view into the instance's heap: copy it out before the heap goes.
 		return out.slice();
-	};
-	switch (format) {
-		case "jpeg":
-			// Baseline 4:2:0 with optimal Huffman tables, a few strips of memory (./jpeg/encode.ts).
-			return encodeJpeg(pixels, quality);
-		case "webp":
-			return withInstance("webp_encode", webpEncode, webpEncWasm, (m: Encoder) =>
-				encoded(m.encode(data, width, height, { ...webpDefaults, quality }), "libwebp"),
-			);
-		case "png":
-			return encodePng(pixels);
-	}
+	});
 }
