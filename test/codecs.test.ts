@@ -5,7 +5,7 @@ import { libwebpPeaks, resetLibwebpPeaksForTest, webpDecodeBytes } from "../src/
 import { DEFAULT_LIMITS } from "../src/lib/config";
 import { applyOrientation } from "../src/lib/orient";
 import type { Pixels } from "../src/lib/pixels";
-import { downscaleToFit, resizeArea } from "../src/lib/resize";
+import { resizeArea } from "../src/lib/resize";
 import jpegFile from "./fixtures/dev_en_label_01.jpg";
 import webpFile from "./fixtures/dev_en_label_01.webp";
 import pngFile from "./fixtures/tools.input.png";
@@ -111,7 +111,7 @@ describe("resize", () => {
 	it("keeps a flat colour flat at fractional factors and ignores hidden colour under alpha 0", () => {
 		const src = coordinateImage(37, 23);
 		for (let i = 0; i < src.data.length; i += 4) src.data.set(i % 8 === 0 ? [200, 100, 50, 255] : [0, 255, 0, 0], i);
-		const out = downscaleToFit(src, 10);
+		const out = resizeArea(src, 10, 6);
 		expect([out.width, out.height]).toEqual([10, 6]);
 		for (let i = 0; i < out.data.length; i += 4) {
 			expect([...out.data.subarray(i, i + 3)]).toEqual([200, 100, 50]);

@@ -10,19 +10,6 @@ export function fitSize(width: number, height: number, maxSide: number): { width
 	return { width: Math.max(1, Math.round(width * r)), height: Math.max(1, Math.round(height * r)) };
 }
 
-/**
- * Area-averaging downscale so the longer side is at most maxSide. Every source
- * pixel spreads its colour over the output cells its footprint overlaps, in
- * proportion to the overlap, which is exact box filtering with no aliasing.
- * Colour is averaged premultiplied by alpha, so transparent pixels' hidden
- * colour never bleeds into visible ones. Streams row by row: the working set
- * is two output rows of floats, whatever the input size.
- */
-export function downscaleToFit(src: Pixels, maxSide: number): Pixels {
-	const out = fitSize(src.width, src.height, maxSide);
-	return out.width === src.width && out.height === src.height ? src : resizeArea(src, out.width, out.height);
-}
-
 /** For each source index, the first output cell it touches and the share that lands there. */
 function footprints(inSize: number, outSize: number): { cell: Int32Array; share: Float32Array; scale: number } {
 	const scale = outSize / inSize;
@@ -38,6 +25,14 @@ function footprints(inSize: number, outSize: number): { cell: Int32Array; share:
 	return { cell, share, scale };
 }
 
+/**
+ * Area-averaging downscale to outW x outH (each no larger than the source's). Every source
+ * pixel spreads its colour over the output cells its footprint overlaps, in
+ * proportion to the overlap, which is exact box filtering with no aliasing.
+ * Colour is averaged premultiplied by alpha, so transparent pixels' hidden
+ * colour never bleeds into visible ones. Streams row by row: the working set
+ * is two output rows of floats, whatever the input size.
+ */
 export function resizeArea(src: Pixels, outW: number, outH: number): Pixels {
 	const { width: inW, height: inH, data: s } = src;
 	const xs = footprints(inW, outW);
