@@ -6,6 +6,9 @@ import type { ImageInfo } from "./probe";
 /** Image formats the service reads and writes. */
 export type ImageFormat = "jpeg" | "png" | "webp";
 
+/** Formats the service writes: those it reads, and AVIF. */
+export type OutputFormat = ImageFormat | "avif";
+
 /**
  * How one format is read: everything the intake asks of a format, in one
  * object per format (jpeg/format.ts, png/format.ts, webp/format.ts), so the
@@ -44,7 +47,7 @@ export interface DecodeCost {
 
 /** How one format is written. */
 export interface FormatWriter {
-	format: ImageFormat;
+	format: OutputFormat;
 	mime: string;
 	/** quality is 1-100; formats without a quality setting ignore it. */
 	encode(pixels: Pixels, quality: number): Promise<Uint8Array>;

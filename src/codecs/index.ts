@@ -1,9 +1,24 @@
 // The codecs' face: sniffing, header probing, decode plans, decode and encode.
-// One module per format (jpeg/, png/, webp/) answers for that format; the
+// One module per format (jpeg/, png/, webp/, and avif/, written only) answers for that format; the
 // tables in formats.ts are how everything else reaches them. Only this folder
 // touches codec wasm.
-export { chooseOutput, type EncodedImage, encodeImage, type OutputChoice, toDataUrl } from "./encode";
-export type { FormatReader, FormatWriter, ImageFormat } from "./format";
+export {
+	AVIF_MAX_SIDE,
+	avifLastBytes,
+	avifPeakBytes,
+	avifRefusal,
+	avifReservationBytes,
+	resetAvifPeakForTest,
+} from "./avif";
+export {
+	chooseOutput,
+	DEFAULT_QUALITY,
+	type EncodedImage,
+	encodeImage,
+	type OutputChoice,
+	toDataUrl,
+} from "./encode";
+export type { FormatReader, FormatWriter, ImageFormat, OutputFormat } from "./format";
 export { encodeHeapBytes, MIME_TYPES, READERS, SUPPORTED_FORMATS, WRITERS } from "./formats";
 export {
 	checkDimensions,

@@ -1,3 +1,4 @@
+import { avifLiveBytes, avifPeakBytes } from "./avif";
 import { jpegEncodeLiveBytes, jpegEncodePeakBytes, jpegLiveBytes, jpegPeakBytes } from "./jpeg";
 import { pngLiveBytes, pngPeakBytes } from "./png";
 import { libwebpLiveBytes, libwebpPeaks } from "./webp";
@@ -8,7 +9,7 @@ import { libwebpLiveBytes, libwebpPeaks } from "./webp";
  * figure is the calls in progress, the peaks are each codec's largest call.
  */
 export function codecHeapBytes(): number {
-	return libwebpLiveBytes() + jpegLiveBytes() + jpegEncodeLiveBytes() + pngLiveBytes();
+	return libwebpLiveBytes() + jpegLiveBytes() + jpegEncodeLiveBytes() + pngLiveBytes() + avifLiveBytes();
 }
 
 /** Largest heap one call of each codec has reached in this isolate. */
@@ -18,5 +19,6 @@ export function codecPeaks(): Record<string, number> {
 		jpeg_encode: jpegEncodePeakBytes(),
 		png: pngPeakBytes(),
 		...libwebpPeaks(),
+		avif_encode: avifPeakBytes(),
 	};
 }

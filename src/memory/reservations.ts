@@ -1,4 +1,4 @@
-import { type DecodePlan, decodePhaseBytes, encodeHeapBytes, type ImageFormat } from "../codecs";
+import { type DecodePlan, decodePhaseBytes, encodeHeapBytes, type OutputFormat } from "../codecs";
 import { type FilterName, type FilterParams, filterWorkingSetBytes } from "../filters";
 import { MIN_OCR_VIEW_SIDE, ocrPhaseBytes, ocrRuntimeBytes } from "../ocr/memory";
 import type { Reservation } from "./admit";
@@ -23,7 +23,7 @@ export function estimateWorkingSet(plan: DecodePlan, afterBytes: number): number
 export function styleReservation(
 	plan: DecodePlan,
 	filters: readonly (readonly [FilterName, FilterParams])[],
-	format: ImageFormat,
+	format: OutputFormat,
 ): Reservation {
 	const { width, height } = plan;
 	const kernels = Math.max(0, ...filters.map(([name, params]) => filterWorkingSetBytes(name, width, height, params)));

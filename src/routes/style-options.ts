@@ -1,7 +1,10 @@
+import type { Context } from "hono";
 import type { KeyParts } from "../cache";
-import type { OutputChoice } from "../codecs";
+import { chooseOutput, fitSize, type OutputChoice, probeImage } from "../codecs";
 import { type FilterName, KERNEL_VERSION } from "../filters";
 import { UnprocessableError } from "../lib/errors";
+import { admission } from "../memory";
+import type { AppEnv } from "./types";
 
 // What /api/style/:name and /api/styles read from a request alike.
 
@@ -17,6 +20,31 @@ export function parseMaxSide(value: string | undefined): number {
 		});
 	}
 	return n;
+}
+
+/**
+ * The output format and quality. AVIF's limits depend on the size of the
+ * image to encode, which the upload's header gives, so the choice (and the
+ * cache key made from it) is settled before anything is decoded; the header
+ * is read here only when AVIF is in question.
+ */
+export function outputFor(
+	c: Context<AppEnv>,
+	bytes: Uint8Array,
+	options: Record<string, string>,
+	maxSide: number,
+	format: string | undefined,
+): OutputChoice {
+	return chooseOutput({
+		format,
+		accept: c.req.header("accept"),
+		quality: options.quality,
+		size: () => {
+			const info = probeImage(bytes);
+			return fitSize(info.width, info.height, maxSide);
+		},
+		budgetBytes: admission(c.env).budgetBytes,
+	});
 }
 
 /** Options that change a styled result, for the cache key. */

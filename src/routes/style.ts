@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import { resultKey } from "../cache";
-import { chooseOutput, decodeToFit, encodeImage, planDecode } from "../codecs";
+import { decodeToFit, encodeImage, planDecode } from "../codecs";
 import { applyFilter, parseFilterParams, toFilterName } from "../filters";
 import { md5Hex } from "../lib/md5";
 import type { Pixels } from "../lib/pixels";
 import { admission, admitImage, styleReservation } from "../memory";
 import { optionsOf, readImageUpload, serveCached, serverTiming, timed } from "./respond";
-import { parseMaxSide, styleKeyParts } from "./style-options";
+import { outputFor, parseMaxSide, styleKeyParts } from "./style-options";
 import type { AppEnv } from "./types";
 
 /**
@@ -20,11 +20,11 @@ export const styleRoutes = new Hono<AppEnv>().post("/:name", async (c) => {
 	const options = optionsOf(c, upload);
 	const params = parseFilterParams(name, options);
 	const maxSide = parseMaxSide(options.max_side);
-	const out = chooseOutput({ format: options.format, accept: c.req.header("accept"), quality: options.quality });
+	const out = outputFor(c, upload.bytes, options, maxSide, options.format);
 	const key = await resultKey(styleKeyParts(await md5Hex(upload.bytes), name, params, out, maxSide));
 	return serveCached(c, {
 		key,
-		negotiated: options.format === undefined,
+		negotiated: out.negotiated,
 		compute: async () => {
 			const stages: Record<string, number> = {};
 			const { plan, ticket } = await admitImage(

@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import { resultCache, resultKey } from "../cache";
-import { chooseOutput, decodeToFit, encodeImage, planDecode, toDataUrl } from "../codecs";
+import { decodeToFit, encodeImage, planDecode, toDataUrl } from "../codecs";
 import { applyFilter, parseFilterParams, toFilterName } from "../filters";
 import { UnprocessableError } from "../lib/errors";
 import { md5Hex } from "../lib/md5";
 import { admission, admitImage, styleReservation } from "../memory";
 import { ok, optionsOf, readImageUpload, serverTiming, timed } from "./respond";
-import { parseMaxSide, scopedOptions, styleKeyParts } from "./style-options";
+import { outputFor, parseMaxSide, scopedOptions, styleKeyParts } from "./style-options";
 import type { AppEnv } from "./types";
 
 const DEFAULT_NAMES = "sketch,color_sketch,oil,watercolor";
@@ -28,7 +28,9 @@ export const stylesRoutes = new Hono<AppEnv>().post("/", async (c) => {
 		throw new UnprocessableError("invalid_parameter", "names must list at least one filter", { parameter: "names" });
 	const names = [...new Set(requested.map(toFilterName))];
 	const maxSide = parseMaxSide(options.max_side);
-	const out = chooseOutput({ format: options.format ?? "jpeg", quality: options.quality });
+	// JSON answers: JPEG unless a format (or auto, from Accept) is asked for.
+	const out = outputFor(c, upload.bytes, options, maxSide, options.format ?? "jpeg");
+	if (out.negotiated) c.header("Vary", "Accept");
 	const paramsOf = new Map(names.map((n) => [n, parseFilterParams(n, scopedOptions(options, n))] as const));
 	const md5 = await md5Hex(upload.bytes);
 	const cache = resultCache(c.env);

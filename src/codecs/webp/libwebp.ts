@@ -4,17 +4,15 @@ import webpEncode from "@jsquash/webp/codec/enc/webp_enc_simd.js";
 import webpEncWasm from "@jsquash/webp/codec/enc/webp_enc_simd.wasm";
 import { defaultOptions as webpDefaults } from "@jsquash/webp/meta.js";
 import type { Pixels } from "../../lib/pixels";
+import { withEmscripten } from "../emscripten";
 import { HeapMeter } from "../meter";
 
 /**
  * libwebp, from emscripten (JPEG and PNG are our own kernels, which decode
  * straight to the size the work needs and encode in strips; libwebp has no
  * scaled decode, so a WebP is decoded whole). It gets a fresh instance for every
- * call, made from a precompiled module (workerd will not compile wasm from
- * bytes) and referenced only by that call. A heap never shrinks, so instances
- * kept between requests would hold what their largest image needed; jsquash's
- * own wrappers keep the last instance in module state, so we call the
- * factories directly. A fresh instance costs less than the run-to-run noise of
+ * call (../emscripten.ts); jsquash's own wrappers keep the last instance in
+ * module state, so we call the factories directly. A fresh instance costs less than the run-to-run noise of
  * one preview encode (measured in Node with MozJPEG's encoder, 1024x768
  * JPEG: 126-141 ms fresh, 109-137 ms kept), and an aborted runtime can never poison a later call.
  * Each heap starts at the module's 16 MiB. Rewriting the modules to start at
@@ -22,35 +20,9 @@ import { HeapMeter } from "../meter";
  * small growth steps left RSS climbing: a 500-request soak without unload
  * cycles went 289.5 -> 331.5 MB (floors), against 290.9 -> 309.2 as shipped.
  */
-type Factory = (options: object) => Promise<unknown>;
-
 // One meter per codec: the heaps of its calls in progress (they grow during the call) and the largest reached.
 type EmscriptenCodec = "webp_decode" | "webp_encode";
 const meters: Record<EmscriptenCodec, HeapMeter> = { webp_decode: new HeapMeter(), webp_encode: new HeapMeter() };
-
-async function withInstance<M, T>(
-	codec: EmscriptenCodec,
-	factory: unknown,
-	module: WebAssembly.Module,
-	use: (m: M) => T,
-): Promise<T> {
-	let memory: WebAssembly.Memory | undefined;
-	const instance = (await (factory as Factory)({
-		noInitialRun: true,
-		instantiateWasm: (imports: WebAssembly.Imports, done: (i: WebAssembly.Instance) => void) => {
-			const created = new WebAssembly.Instance(module, imports);
-			memory = Object.values(created.exports).find((e) => e instanceof WebAssembly.Memory);
-			done(created);
-			return created.exports;
-		},
-	})) as M;
-	if (memory) meters[codec].start(memory);
-	try {
-		return use(instance);
-	} finally {
-		if (memory) meters[codec].end(memory);
-	}
-}
 
 /** Largest heap one call of each emscripten codec has reached in this isolate. */
 export function libwebpPeaks(): Record<EmscriptenCodec, number> {
@@ -86,7 +58,7 @@ export async function decodeWebp(bytes: Uint8Array): Promise<Pixels> {
 		bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
 			? (bytes.buffer as ArrayBuffer)
 			: (bytes.slice().buffer as ArrayBuffer);
-	return withInstance("webp_decode", webpDecode, webpDecWasm, (m: Decoder) =>
+	return withEmscripten(meters.webp_decode, webpDecode, webpDecWasm, (m: Decoder) =>
 		toPixels(decoded(m.decode(buffer), "libwebp")),
 	);
 }
@@ -94,7 +66,7 @@ export async function decodeWebp(bytes: Uint8Array): Promise<Pixels> {
 /** Encodes RGBA pixels as lossy WebP at quality 1-100. */
 export async function encodeWebp(pixels: Pixels, quality: number): Promise<Uint8Array> {
 	const { data, width, height } = pixels;
-	return withInstance("webp_encode", webpEncode, webpEncWasm, (m: Encoder) => {
+	return withEmscripten(meters.webp_encode, webpEncode, webpEncWasm, (m: Encoder) => {
 		const out = m.encode(data, width, height, { ...webpDefaults, quality });
 		if (!out) throw new Error("libwebp could not encode the image");
 		// The result may be a view into the instance's heap: copy it out before the heap goes.
