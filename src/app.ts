@@ -58,8 +58,10 @@ export function createApp(): Hono<AppEnv> {
 	});
 
 	app.use("*", (c, next) => {
-		const token = c.get("config").apiKey;
-		if (!token || c.req.method === "OPTIONS" || OPEN_PATHS.has(c.req.path)) return next();
+		const { apiKey: token, signingKey } = c.get("config");
+		// A signed URL is its own credential (an <img> cannot send a bearer token); the route checks its signature.
+		const signed = Boolean(signingKey) && c.req.method === "GET" && c.req.path.startsWith("/api/style/");
+		if (!token || c.req.method === "OPTIONS" || OPEN_PATHS.has(c.req.path) || signed) return next();
 		// bearerAuth compares in constant time (both sides hashed first, so lengths do not leak either).
 		return bearerAuth<AppEnv>({
 			token,

@@ -16,17 +16,22 @@ describe("configuration", () => {
 			cache: { maxBytes: 32 * MiB, ttlMs: 3_600_000, edge: true },
 			modelIdleMs: 600_000,
 			uploadPoolBytes: 64 * MiB,
+			source: { origins: [], timeoutMs: 10_000 },
+			signingKey: undefined,
 		});
 		expect(configFrom({})).toEqual(configFrom(undefined));
 		expect(DEFAULT_LIMITS).toEqual(configFrom(undefined).limits);
 	});
 
 	it("wrangler.toml [vars] lists every variable with the table's default, and no other", () => {
-		const vars = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string"));
+		// SIGNING_KEY is a secret (vitest.config.ts binds one, as `wrangler secret put` would): not a var.
+		const { SIGNING_KEY, ...plain } = env as typeof env & { SIGNING_KEY?: string };
+		expect(SIGNING_KEY).toBeTruthy();
+		const vars = Object.fromEntries(Object.entries(plain).filter(([, v]) => typeof v === "string"));
 		const table = Object.fromEntries(Object.entries(VARS).map(([name, spec]) => [name, spec.default]));
 		expect(vars).toEqual(table);
 		const warn = vi.spyOn(console, "warn");
-		expect(configFrom({ ...env })).toEqual(configFrom(undefined));
+		expect(configFrom({ ...plain })).toEqual(configFrom(undefined));
 		expect(warn).not.toHaveBeenCalled();
 	});
 
@@ -47,6 +52,9 @@ describe("configuration", () => {
 			CACHE_EDGE: " OFF ",
 			MODEL_IDLE_SECONDS: "0",
 			UPLOAD_POOL_BYTES: "8000",
+			SOURCE_ORIGINS: " https://IMG.example/ , http://localhost:9000,",
+			SOURCE_TIMEOUT_MS: "2500",
+			SIGNING_KEY: "s",
 		});
 		expect(config).toEqual({
 			limits: { maxUploadBytes: 1000, maxPixels: 2000, maxSide: 300 },
@@ -56,6 +64,8 @@ describe("configuration", () => {
 			cache: { maxBytes: 7000, ttlMs: 500, edge: false },
 			modelIdleMs: 0,
 			uploadPoolBytes: 8000,
+			source: { origins: ["https://img.example", "http://localhost:9000"], timeoutMs: 2500 },
+			signingKey: "s",
 		});
 		expect(configFrom({ CACHE_EDGE: "On" }).cache.edge).toBe(true);
 		expect(configFrom({ CORS_ORIGINS: " * " }).corsOrigins).toBe("*");
@@ -78,6 +88,8 @@ describe("configuration", () => {
 			CACHE_EDGE: "maybe",
 			MODEL_IDLE_SECONDS: "-1",
 			UPLOAD_POOL_BYTES: "1/2",
+			SOURCE_ORIGINS: "",
+			SOURCE_TIMEOUT_MS: "soon",
 		};
 		const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
 		expect(configFrom(bad)).toEqual(configFrom(undefined));
@@ -85,7 +97,7 @@ describe("configuration", () => {
 		const named = warn.mock.calls.map(([message]) => String(message).match(/config: ([A-Z_]+)=/)?.[1]);
 		expect(named.sort()).toEqual(
 			Object.keys(bad)
-				.filter((n) => n !== "CORS_ORIGINS")
+				.filter((n) => n !== "CORS_ORIGINS" && n !== "SOURCE_ORIGINS")
 				.sort(),
 		);
 		expect(String(warn.mock.calls[0]?.[0])).toContain('MAX_UPLOAD_BYTES="lots"');

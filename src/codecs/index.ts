@@ -29,7 +29,7 @@ export {
 	type LoadedImage,
 	loadImage,
 } from "./load";
-export { checkWholeFrame, type DecodePlan, decodePhaseBytes, fitSize, planDecode } from "./plan";
+export { checkWholeFrame, type DecodePlan, decodePhaseBytes, fitSize, planDecode, planDecodeTo } from "./plan";
 export { displaySize, type ImageInfo, isComplete, probeImage } from "./probe";
 export { sniffFormat } from "./sniff";
 export { codecHeapBytes, codecPeaks } from "./status";

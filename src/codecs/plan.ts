@@ -20,7 +20,17 @@ export interface DecodePlan extends DecodeCost {
 
 /** Plans the decode of a probed upload to fit maxSide (Infinity: full size). */
 export function planDecode(bytes: Uint8Array, info: ImageInfo, maxSide: number): DecodePlan {
-	const { width, height } = fitSize(info.width, info.height, maxSide);
+	return planDecodeTo(bytes, info, fitSize(info.width, info.height, maxSide));
+}
+
+/**
+ * Plans the decode to an exact size in stored orientation, for outputs whose
+ * box is not a square (fit to w x h); each side is at most the image's own,
+ * since decoders only shrink.
+ */
+export function planDecodeTo(bytes: Uint8Array, info: ImageInfo, size: { width: number; height: number }): DecodePlan {
+	const width = Math.max(1, Math.min(info.width, Math.round(size.width)));
+	const height = Math.max(1, Math.min(info.height, Math.round(size.height)));
 	return { info, width, height, ...READERS[info.format].plan(bytes, info, width, height) };
 }
 

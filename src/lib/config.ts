@@ -17,6 +17,8 @@
 export type Env = Cloudflare.Env & {
 	/** Secret; when set, every route but /health and / needs `Authorization: Bearer <key>`. */
 	API_KEY?: string;
+	/** Secret; when set, every GET of a styled image by URL needs `sig`, its HMAC-SHA256 under this key. */
+	SIGNING_KEY?: string;
 };
 
 type Kind =
@@ -53,12 +55,14 @@ export const VARS = {
 	CACHE_EDGE: { kind: "onOff", default: "on" },
 	MODEL_IDLE_SECONDS: { kind: "nonNegativeNumber", default: "600" },
 	UPLOAD_POOL_BYTES: { kind: "positiveInt", default: "67108864" },
+	SOURCE_ORIGINS: { kind: "string", default: "" },
+	SOURCE_TIMEOUT_MS: { kind: "positiveInt", default: "10000" },
 } as const satisfies Record<string, VarSpec>;
 
 export type VarName = keyof typeof VARS;
 
-/** What `configFrom` reads: the variables (any may be missing) and the API_KEY secret. */
-export type ConfigEnv = Partial<Record<VarName | "API_KEY", string>>;
+/** What `configFrom` reads: the variables (any may be missing) and the API_KEY and SIGNING_KEY secrets. */
+export type ConfigEnv = Partial<Record<VarName | "API_KEY" | "SIGNING_KEY", string>>;
 
 export interface Limits {
 	/** Largest request body accepted, in bytes. */
@@ -85,6 +89,10 @@ export interface Config {
 	/** Idle time after which a model is unloaded; 0: never. */
 	modelIdleMs: number;
 	uploadPoolBytes: number;
+	/** Styled images by URL: the origins sources may come from (none: the feature is off) and the fetch timeout. */
+	source: { origins: string[]; timeoutMs: number };
+	/** Unset (or empty): GETs by URL need no signature. */
+	signingKey: string | undefined;
 }
 
 const VALID: Record<Kind, { test: (raw: string) => boolean; what: string }> = {
@@ -119,6 +127,7 @@ function parse(env: ConfigEnv): Config {
 	const number = (name: VarName) => Number(read(env, name));
 	const cors = read(env, "CORS_ORIGINS");
 	const apiKey = env.API_KEY;
+	const signingKey = env.SIGNING_KEY;
 	return {
 		limits: { maxUploadBytes: int("MAX_UPLOAD_BYTES"), maxPixels: int("MAX_PIXELS"), maxSide: int("MAX_SIDE") },
 		corsOrigins:
@@ -142,7 +151,30 @@ function parse(env: ConfigEnv): Config {
 		},
 		modelIdleMs: number("MODEL_IDLE_SECONDS") * 1000,
 		uploadPoolBytes: int("UPLOAD_POOL_BYTES"),
+		source: { origins: originList(read(env, "SOURCE_ORIGINS")), timeoutMs: int("SOURCE_TIMEOUT_MS") },
+		signingKey: signingKey ? signingKey : undefined,
 	};
+}
+
+/**
+ * SOURCE_ORIGINS as origins (scheme, host and port, as URL.origin writes
+ * them), so "https://IMG.example/" matches what a parsed URL reports; an
+ * entry that is no http(s) URL is dropped with a warning.
+ */
+function originList(raw: string): string[] {
+	const origins: string[] = [];
+	for (const entry of raw.split(",").map((o) => o.trim())) {
+		if (!entry) continue;
+		let origin: string | null = null;
+		try {
+			const url = new URL(entry);
+			if (url.protocol === "https:" || url.protocol === "http:") origin = url.origin;
+		} catch {}
+		if (origin) origins.push(origin);
+		else
+			console.warn(`inkstone config: SOURCE_ORIGINS entry ${JSON.stringify(entry)} is not an http(s) origin; ignored`);
+	}
+	return origins;
 }
 
 const parsed = new WeakMap<object, Config>();

@@ -31,6 +31,13 @@ export class UnauthorizedError extends AppError {
 	}
 }
 
+/** 403: the request is understood and refused (a feature turned off, an origin not allowed, a bad signature). */
+export class ForbiddenError extends AppError {
+	constructor(code: string, message: string, details?: Record<string, unknown>) {
+		super(403, code, message, details);
+	}
+}
+
 /** 404: no such route or resource. */
 export class NotFoundError extends AppError {
 	constructor(code: string, message: string) {
@@ -63,6 +70,13 @@ export class UnsupportedMediaError extends AppError {
 export class UnprocessableError extends AppError {
 	constructor(code: string, message: string, details?: Record<string, unknown>) {
 		super(422, code, message, details);
+	}
+}
+
+/** 502: an upstream this request depends on (a source image's origin) failed or answered unusably. */
+export class BadGatewayError extends AppError {
+	constructor(code: string, message: string, details?: Record<string, unknown>) {
+		super(502, code, message, details);
 	}
 }
 

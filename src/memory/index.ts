@@ -7,7 +7,7 @@ import { reclaim } from "./reclaim";
 
 export { Admission, type Held, type Operation, type Ticket } from "./admission";
 export { type AdmittedImage, admitImage, type Reservation } from "./admit";
-export { estimateWorkingSet, ocrReservation, styleReservation } from "./reservations";
+export { estimateWorkingSet, ocrReservation, renderReservation, styleReservation } from "./reservations";
 export { type UploadHold, UploadPool, uploadPool } from "./uploads";
 
 let shared: Admission | null = null;

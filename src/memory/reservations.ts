@@ -1,6 +1,7 @@
 import { type DecodePlan, decodePhaseBytes, encodeHeapBytes, type OutputFormat } from "../codecs";
 import { type FilterName, type FilterParams, filterWorkingSetBytes } from "../filters";
 import { MIN_OCR_VIEW_SIDE, ocrPhaseBytes, ocrRuntimeBytes } from "../ocr/memory";
+import type { RenderPlan, StyleJob } from "../style/render";
 import type { Reservation } from "./admit";
 
 /**
@@ -30,6 +31,27 @@ export function styleReservation(
 	const pixels = 8 * width * height;
 	const encode = pixels + encodeHeapBytes(format, width, height);
 	return { plan, bytes: Math.max(estimateWorkingSet(plan, pixels + kernels), encode) };
+}
+
+/**
+ * What one sized styled output reserves (POST and GET /api/style/:name),
+ * phase by phase: the decode; the decoded image with its crop (a copy only
+ * when something is cut or enlarged); the filter's input and output with its
+ * kernel; then the styled crop beside the padded canvas (or its own copy, as
+ * styleReservation counts it) and the encoder's heap. Each phase has dropped
+ * the previous one's images.
+ */
+export function renderReservation(plan: RenderPlan, job: StyleJob): Reservation {
+	const decoded = 4 * plan.decode.width * plan.decode.height;
+	const { crop, output, scaled } = plan.fit;
+	const work = 4 * crop.width * crop.height;
+	const copied = plan.enlarge || crop.width !== scaled.width || crop.height !== scaled.height;
+	const cropping = decoded + (copied ? work : 0);
+	const filtering = 2 * work + filterWorkingSetBytes(job.name, crop.width, crop.height, job.params);
+	const padded = output.width !== crop.width || output.height !== crop.height;
+	const canvas = padded ? 4 * output.width * output.height : work;
+	const encoding = work + canvas + encodeHeapBytes(job.out.format, output.width, output.height);
+	return { plan: plan.decode, bytes: Math.max(decodePhaseBytes(plan.decode), cropping, filtering, encoding) };
 }
 
 /**

@@ -3,6 +3,7 @@ import { type CachedResult, type CacheSource, etagOf, matchesEtag, resultCache }
 import { successBody } from "../lib/envelope";
 import { readUpload, type Upload } from "../lib/upload";
 import { uploadPool } from "../memory";
+import { fetchSource } from "../source/fetchSource";
 import type { AppEnv } from "./types";
 
 /** Content-addressed results never change under their key. */
@@ -26,6 +27,23 @@ export async function readImageUpload(c: Context<AppEnv>): Promise<Upload> {
 	const upload = await readUpload(c.req.raw, cap);
 	hold.shrink(upload.bytes.byteLength);
 	return upload;
+}
+
+/**
+ * Fetches a source image by URL under the upload rules (src/source), holding
+ * its bytes in the upload pool like an upload's: the declared length (the
+ * cap when none is declared) while it is read, its own size after.
+ */
+export async function readImageSource(c: Context<AppEnv>, url: URL): Promise<Uint8Array> {
+	const config = c.get("config");
+	const bytes = await fetchSource(url, {
+		origins: config.source.origins,
+		maxBytes: config.limits.maxUploadBytes,
+		timeoutMs: config.source.timeoutMs,
+		reserve: (n) => c.set("upload", uploadPool(c.env).hold(n)),
+	});
+	c.get("upload")?.shrink(bytes.byteLength);
+	return bytes;
 }
 
 /** Query options, with fields sent alongside a multipart or JSON upload filling the gaps. */

@@ -1,64 +1,42 @@
 import type { Context } from "hono";
 import type { KeyParts } from "../cache";
-import { chooseOutput, fitSize, type OutputChoice, probeImage } from "../codecs";
-import { type FilterName, KERNEL_VERSION } from "../filters";
-import { UnprocessableError } from "../lib/errors";
+import { chooseOutput, type OutputChoice } from "../codecs";
+import { KERNEL_VERSION } from "../filters";
+import { fitKeyOptions } from "../lib/fit-params";
 import { admission } from "../memory";
+import type { StyleJob } from "../style/render";
 import type { AppEnv } from "./types";
 
 // What /api/style/:name and /api/styles read from a request alike.
 
-const DEFAULT_MAX_SIDE = 1024;
-const MAX_MAX_SIDE = 4096;
-
-export function parseMaxSide(value: string | undefined): number {
-	if (value === undefined || value === "") return DEFAULT_MAX_SIDE;
-	const n = Number(value);
-	if (!Number.isInteger(n) || n < 1 || n > MAX_MAX_SIDE) {
-		throw new UnprocessableError("invalid_parameter", `max_side must be an integer from 1 to ${MAX_MAX_SIDE}`, {
-			parameter: "max_side",
-		});
-	}
-	return n;
-}
-
 /**
  * The output format and quality. AVIF's limits depend on the size of the
- * image to encode, which the upload's header gives, so the choice (and the
- * cache key made from it) is settled before anything is decoded; the header
- * is read here only when AVIF is in question.
+ * image to encode, so `size` gives it from the header (or, before a source
+ * is fetched, a bound from the options): the choice, and the cache key made
+ * from it, is settled before anything is decoded. `size` is called only when
+ * AVIF is in question; absent, no limit is checked here.
  */
 export function outputFor(
 	c: Context<AppEnv>,
-	bytes: Uint8Array,
 	options: Record<string, string>,
-	maxSide: number,
 	format: string | undefined,
+	size: (() => { width: number; height: number }) | undefined,
 ): OutputChoice {
 	return chooseOutput({
 		format,
 		accept: c.req.header("accept"),
 		quality: options.quality,
-		size: () => {
-			const info = probeImage(bytes);
-			return fitSize(info.width, info.height, maxSide);
-		},
+		size,
 		budgetBytes: admission(c.env).budgetBytes,
 	});
 }
 
-/** Options that change a styled result, for the cache key. */
-export function styleKeyParts(
-	md5: string,
-	name: FilterName,
-	params: Record<string, number>,
-	out: OutputChoice,
-	maxSide: number,
-): KeyParts {
+/** Options that change a styled result, for the cache key: the filter's, the sizes and the output's. */
+export function styleKeyParts(id: string, job: StyleJob): KeyParts {
 	return {
-		inputMd5: md5,
-		operation: `style:${name}`,
-		options: { ...params, max_side: maxSide, format: out.format, quality: out.quality },
+		inputMd5: id,
+		operation: `style:${job.name}`,
+		options: { ...job.params, ...fitKeyOptions(job.fit), format: job.out.format, quality: job.out.quality },
 		version: KERNEL_VERSION,
 	};
 }

@@ -1,12 +1,13 @@
 import { Hono } from "hono";
 import { resultCache, resultKey } from "../cache";
-import { decodeToFit, encodeImage, planDecode, toDataUrl } from "../codecs";
+import { decodeToFit, encodeImage, fitSize, planDecode, probeImage, toDataUrl } from "../codecs";
 import { applyFilter, parseFilterParams, toFilterName } from "../filters";
 import { UnprocessableError } from "../lib/errors";
+import { parseFitParams } from "../lib/fit-params";
 import { md5Hex } from "../lib/md5";
 import { admission, admitImage, styleReservation } from "../memory";
 import { ok, optionsOf, readImageUpload, serverTiming, timed } from "./respond";
-import { outputFor, parseMaxSide, scopedOptions, styleKeyParts } from "./style-options";
+import { outputFor, scopedOptions, styleKeyParts } from "./style-options";
 import type { AppEnv } from "./types";
 
 const DEFAULT_NAMES = "sketch,color_sketch,oil,watercolor";
@@ -27,9 +28,14 @@ export const stylesRoutes = new Hono<AppEnv>().post("/", async (c) => {
 	if (requested.length === 0)
 		throw new UnprocessableError("invalid_parameter", "names must list at least one filter", { parameter: "names" });
 	const names = [...new Set(requested.map(toFilterName))];
-	const maxSide = parseMaxSide(options.max_side);
+	// Only max_side sizes these previews (w, h and fit belong to a single style), keyed as /api/style/:name keys it.
+	const fit = parseFitParams({ max_side: options.max_side ?? "" });
+	const maxSide = fit.maxSide!;
 	// JSON answers: JPEG unless a format (or auto, from Accept) is asked for.
-	const out = outputFor(c, upload.bytes, options, maxSide, options.format ?? "jpeg");
+	const out = outputFor(c, options, options.format ?? "jpeg", () => {
+		const info = probeImage(upload.bytes);
+		return fitSize(info.width, info.height, maxSide);
+	});
 	if (out.negotiated) c.header("Vary", "Accept");
 	const paramsOf = new Map(names.map((n) => [n, parseFilterParams(n, scopedOptions(options, n))] as const));
 	const md5 = await md5Hex(upload.bytes);
@@ -44,7 +50,7 @@ export const stylesRoutes = new Hono<AppEnv>().post("/", async (c) => {
 		const results: Record<string, { image: string; cache: string; filter_ms: number; encode_ms: number }> = {};
 		for (const name of names) {
 			const params = paramsOf.get(name)!;
-			const key = await resultKey(styleKeyParts(md5, name, params, out, maxSide));
+			const key = await resultKey(styleKeyParts(md5, { name, params, fit, out }));
 			const own: Record<string, number> = {};
 			// The edge tier's write outlives the response: hand it to waitUntil so it is not cut off.
 			const { value, source } = await cache.getOrCompute(
