@@ -1,11 +1,12 @@
 import { OCR_CLIENT } from "./page-script-ocr";
+import { URL_CLIENT } from "./page-script-url";
 
 /**
  * The page's client script. Plain ES2020 for any current browser; no template literals inside.
  * Slider ranges come from GET /api/filters alone: the page keeps no copy of the catalogue.
  */
 export function pageScript(): string {
-	return `(function () {\n"use strict";\n${CLIENT}\n${OCR_CLIENT}\n})();`;
+	return `(function () {\n"use strict";\n${CLIENT}\n${OCR_CLIENT}\n${URL_CLIENT}\n})();`;
 }
 
 const CLIENT = String.raw`
@@ -128,11 +129,15 @@ function buildCards(filters) {
 		var foot = el("div", "card-foot");
 		var link = el("a", "button", "Download"); link.hidden = true;
 		link.setAttribute("aria-label", "Download " + title);
-		foot.append(link);
+		var copy = el("button", "button", "Copy image URL"); copy.type = "button"; copy.disabled = true;
+		copy.setAttribute("aria-describedby", "by-url-note");
+		copy.addEventListener("click", function () { copyImageUrl(f.name); });
+		foot.append(link, copy);
 		card.append(foot);
 		root.append(card);
-		state.cards[f.name] = { card: card, img: img, tag: head.lastChild, timing: timing, slider: slider, link: link, controller: null, blobUrl: null };
+		state.cards[f.name] = { card: card, img: img, tag: head.lastChild, timing: timing, slider: slider, link: link, copy: copy, controller: null, blobUrl: null };
 	});
+	syncCopyButtons();
 	return filters;
 }
 

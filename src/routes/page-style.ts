@@ -110,6 +110,12 @@ h1 { font-size: 1.6rem; letter-spacing: -0.01em; }
 	color: var(--ink); text-decoration: none; font-size: 0.86rem; background: var(--paper);
 }
 .button:hover { border-color: var(--accent); color: var(--accent); }
+button.button { font: inherit; font-size: 0.86rem; cursor: pointer; }
+button.button:disabled { cursor: not-allowed; opacity: 0.5; border-color: var(--line); color: var(--muted); }
+.by-url { display: grid; gap: 6px; margin-bottom: 14px; font-size: 0.9rem; }
+.by-url label { color: var(--muted); }
+.by-url input { font: inherit; padding: 6px 10px; border-radius: 8px; border: 1px solid var(--line); background: var(--paper); color: var(--ink); }
+.by-url .note { margin: 0; font-size: 0.84rem; }
 .lines-col .button { margin-top: 10px; }
 
 .busy {

@@ -92,13 +92,60 @@ function TextPanel() {
 	);
 }
 
-function StylesPanel() {
+/** How this server takes styled images by URL, as the page needs to know it to offer links. */
+export interface UrlSupport {
+	origins: string[];
+	signing: boolean;
+	apiKey: boolean;
+}
+
+/**
+ * Why no link can be offered, or null when one can: the page never makes a
+ * URL the server would refuse.
+ */
+export function urlBlocker(s: UrlSupport): string | null {
+	if (s.origins.length === 0) {
+		return "Image URLs are off on this server: it fetches source images only from the origins listed in SOURCE_ORIGINS, and that lists none. Set it (see the README) to link to styled images.";
+	}
+	if (s.signing) {
+		return "This server signs image URLs: each needs a sig computed with SIGNING_KEY, which stays on the server, so this page cannot make one. Sign them where the key lives (README, Signed URLs).";
+	}
+	if (s.apiKey) {
+		return "This server needs an API key on every route, which an image URL cannot carry. Set SIGNING_KEY to serve signed image URLs without it.";
+	}
+	return null;
+}
+
+function ByUrl(props: UrlSupport) {
+	const blocker = urlBlocker(props);
+	return (
+		<div id="by-url" class="by-url" data-origins={props.origins.join(" ")} data-ready={blocker ? "no" : "yes"}>
+			<label for="source-url">Source image URL, for links to styled images</label>
+			<input
+				id="source-url"
+				type="url"
+				autocomplete="off"
+				spellcheck={false}
+				placeholder={props.origins[0] ? `${props.origins[0]}/photo.jpg` : "not available"}
+				disabled={blocker !== null}
+			/>
+			<p id="by-url-note" class="note">
+				{blocker ??
+					`Give the address of this image on ${props.origins.join(" or ")}; each preview's "Copy image URL" then links to it styled with that preview's settings.`}
+			</p>
+			<input id="image-url" class="image-url" type="text" readonly aria-label="Image URL" hidden />
+		</div>
+	);
+}
+
+function StylesPanel(props: UrlSupport) {
 	return (
 		<section id="styles-panel" class="panel" aria-labelledby="styles-h" hidden>
 			<div class="panel-head">
 				<h2 id="styles-h">Styles</h2>
 				<p id="styles-meta" class="meta" />
 			</div>
+			<ByUrl {...props} />
 			<div id="cards" class="cards" />
 		</section>
 	);
@@ -122,15 +169,18 @@ curl -F file=@photo.jpg '${o}/api/ocr'
 # four styled previews as data URLs, one decode
 curl -F file=@photo.jpg '${o}/api/styles?names=sketch,color_sketch,oil,watercolor&max_side=1024'
 
-# one style as image bytes, with its own parameters
-curl -F file=@photo.jpg -o oil.jpg '${o}/api/style/oil?size=9&format=jpeg'`}
+# one style as image bytes, with its own parameters, cropped to a 300 px square
+curl -F file=@photo.jpg -o oil.jpg '${o}/api/style/oil?size=9&w=300&h=300&fit=cover&format=jpeg'
+
+# the same for an image by URL (its origin listed in SOURCE_ORIGINS; signed when SIGNING_KEY is set)
+curl -o oil.jpg '${o}/api/style/oil?url=https%3A%2F%2Fimg.example.com%2Fphoto.jpg&w=300'`}
 				</code>
 			</pre>
 		</section>
 	);
 }
 
-function Page(props: { nonce: string; origin: string }) {
+function Page(props: { nonce: string; origin: string; url: UrlSupport }) {
 	return (
 		<html lang="en">
 			<head>
@@ -146,7 +196,7 @@ function Page(props: { nonce: string; origin: string }) {
 				<main>
 					<Intake />
 					<TextPanel />
-					<StylesPanel />
+					<StylesPanel {...props.url} />
 					<HowTo origin={props.origin} />
 				</main>
 				<script nonce={props.nonce} dangerouslySetInnerHTML={{ __html: pageScript() }} />
@@ -183,5 +233,7 @@ export const pageRoutes = new Hono<AppEnv>().get("/", (c) => {
 	c.header("X-Content-Type-Options", "nosniff");
 	c.header("Referrer-Policy", "no-referrer");
 	c.header("Cache-Control", "no-cache");
-	return c.html(html`<!doctype html>${<Page nonce={nonce} origin={new URL(c.req.url).origin} />}`);
+	const config = c.get("config");
+	const url = { origins: config.source.origins, signing: Boolean(config.signingKey), apiKey: Boolean(config.apiKey) };
+	return c.html(html`<!doctype html>${<Page nonce={nonce} origin={new URL(c.req.url).origin} url={url} />}`);
 });

@@ -2,6 +2,7 @@
 // group, a browser with a throwaway profile, and a pass/fail ledger.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,10 +39,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * it also stops the workerd child. Keeps the last lines of its output for
  * diagnosis when something fails.
  */
-export async function startWrangler(root, { startupMs }) {
+export async function startWrangler(root, { startupMs, vars = {} }) {
 	const [port, inspectorPort] = [await freePort(), await freePort()];
 	const state = mkdtempSync(join(tmpdir(), "inkstone-e2e-state-"));
 	const args = ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1"];
+	for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
 	args.push("--inspector-port", String(inspectorPort), "--persist-to", state, "--show-interactive-dev-session=false");
 	const child = spawn("npx", args, {
 		cwd: root,
@@ -99,6 +101,24 @@ function signalGroup(pid, signal) {
 	} catch {
 		// the group is already gone
 	}
+}
+
+/**
+ * A local image origin for GET /api/style/:name?url=: serves each given file
+ * at its path, and 404 for anything else.
+ */
+export async function startOrigin(files) {
+	const port = await freePort();
+	const server = createHttpServer((req, res) => {
+		const body = files[new URL(req.url, "http://x").pathname];
+		if (!body) {
+			res.writeHead(404).end("not here");
+			return;
+		}
+		res.writeHead(200, { "content-type": "image/jpeg", "content-length": body.length }).end(body);
+	});
+	await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
+	return { base: `http://127.0.0.1:${port}`, stop: () => new Promise((resolve) => server.close(resolve)) };
 }
 
 /** Debian's chromium with a fresh profile that is deleted on close. */

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { assert, jpegSize, launchBrowser, ledger, startWrangler } from "./harness.mjs";
+import { assert, jpegSize, launchBrowser, ledger, startOrigin, startWrangler } from "./harness.mjs";
 import { overlayGeometry, previewStats } from "./probes.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -26,6 +26,7 @@ const LIMITS = { run: 270_000, startup: 90_000, ocr: 90_000, styles: 90_000, ste
 const t = ledger();
 let server = null;
 let browser = null;
+let origin = null;
 
 const watchdog = setTimeout(() => {
 	console.log(`FAIL the run exceeded ${LIMITS.run / 1000} s; stopping`);
@@ -48,9 +49,11 @@ async function main() {
 		return;
 	}
 	mkdirSync(ARTIFACTS, { recursive: true });
+	// The source origin of styled images by URL: the fixture on a local port, the only origin allowed.
+	origin = EXTERNAL ? null : await startOrigin({ "/label.jpg": readFileSync(FIXTURE) });
 	server = EXTERNAL
 		? { base: EXTERNAL.replace(/\/$/, ""), stop: async () => {}, killNow: () => {} }
-		: await startWrangler(ROOT, { startupMs: LIMITS.startup });
+		: await startWrangler(ROOT, { startupMs: LIMITS.startup, vars: { SOURCE_ORIGINS: origin.base } });
 	console.log(`testing ${server.base}${EXTERNAL ? "" : " (wrangler dev)"}`);
 	browser = await launchBrowser(CHROMIUM);
 	const page = await browser.context.newPage();
@@ -254,6 +257,53 @@ async function main() {
 		});
 	}
 
+	if (previews) {
+		await t.check("Copy image URL links to a preview's style by URL, or the page says why it cannot", async () => {
+			const ready = await page.$eval("#by-url", (e) => e.dataset.ready === "yes");
+			const note = () => page.locator("#by-url-note").textContent();
+			const disabled = () => page.$$eval(".card-foot button", (bs) => bs.map((b) => b.disabled));
+			if (!ready || !origin) {
+				assert((await disabled()).every(Boolean), "a copy button is enabled although links cannot work here");
+				assert((await note()).length > 20, "no explanation on the page");
+				return `not offered: ${await note()}`;
+			}
+			assert((await disabled()).every(Boolean), "copy buttons are enabled before a source URL is given");
+			await page.fill("#source-url", "https://elsewhere.example/label.jpg");
+			assert((await disabled()).every(Boolean), "a source on another origin enabled the copy buttons");
+			assert((await page.getAttribute("#by-url-note", "class")).includes("bad"), "no warning for a refused origin");
+			await page.fill("#source-url", `${origin.base}/label.jpg`);
+			assert(
+				(await disabled()).every((d) => !d),
+				"copy buttons stay disabled for an allowed source",
+			);
+			await page.locator('.card[data-name="oil"] .card-foot button').click();
+			await page.locator("#image-url").waitFor({ state: "visible" });
+			const url = await page.inputValue("#image-url");
+			const size = await page.locator('.card[data-name="oil"] output').textContent();
+			assert(url.startsWith(`${server.base}/api/style/oil?url=`), `the link is ${url}`);
+			assert(new URL(url).searchParams.get("url") === `${origin.base}/label.jpg`, `the link's source is wrong: ${url}`);
+			assert(new URL(url).searchParams.get("size") === size, `the link does not carry the slider's size ${size}`);
+			const res = await fetch(url);
+			if (res.status !== 200) throw new Error(`GET of the link answered ${res.status}: ${await res.text()}`);
+			assert(res.headers.get("content-type") === "image/jpeg", `the link serves ${res.headers.get("content-type")}`);
+			const dims = jpegSize(new Uint8Array(await res.arrayBuffer()));
+			const off = Math.abs(dims.width - expected.width) + Math.abs(dims.height - expected.height);
+			assert(
+				off <= 2,
+				`the link's image is ${dims.width}x${dims.height}, expected ${expected.width}x${expected.height}`,
+			);
+			// The page shows the rendering by that URL too.
+			const shown = await page.evaluate(async (u) => {
+				const img = new Image();
+				img.src = u;
+				await img.decode();
+				return [img.naturalWidth, img.naturalHeight];
+			}, url);
+			assert(shown[0] === dims.width && shown[1] === dims.height, `the browser decoded ${shown.join("x")}`);
+			return `${dims.width}x${dims.height}, X-Cache ${res.headers.get("x-cache")}`;
+		});
+	}
+
 	await page.screenshot({ path: join(ARTIFACTS, "page.png"), fullPage: true });
 	console.log(`screenshot: ${join(ARTIFACTS, "page.png")}`);
 
@@ -286,6 +336,7 @@ try {
 } finally {
 	await browser?.close();
 	await server?.stop();
+	await origin?.stop();
 	clearTimeout(watchdog);
 }
 console.log(`${t.passed} passed, ${t.failed} failed`);
