@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { decodeImage, probeImage } from "../src/codecs";
+import { decodeImage, encodeImage, probeImage } from "../src/codecs";
 import { planFit } from "../src/lib/fit";
 import { parseFitParams } from "../src/lib/fit-params";
 import type { Pixels } from "../src/lib/pixels";
@@ -190,6 +190,25 @@ describe("fit, gravity and background on real pixels", () => {
 		const grown = await pixelsOf(await styled(halves, "w=800&fit=contain"));
 		near(mean(grown, 0, 0, 390, 400), RED);
 		near(mean(grown, 410, 0, 390, 400), BLUE);
+	});
+
+	it("crops in display orientation: a quarter-turned JPEG's stored left edge is its top", async () => {
+		const data = new Uint8ClampedArray(400 * 200 * 4);
+		for (let i = 0; i < 400 * 200; i++) data.set([...(i % 400 < 200 ? RED : BLUE), 255], i * 4);
+		const jpeg = (await encodeImage({ data, width: 400, height: 200 }, { format: "jpeg", quality: 95 })).bytes;
+		// EXIF 6: shown turned a quarter clockwise, 200x400, the stored left (red) half on top.
+		const turned = withExifOrientation(jpeg, 6);
+		const post = (q: string) =>
+			SELF.fetch(`${BASE}/api/style/edge_preserving?format=png&w=100&h=100&fit=cover&${q}`, {
+				method: "POST",
+				body: turned,
+				headers: { "content-type": "image/jpeg" },
+			});
+		const top = await pixelsOf(await post("gravity=top"));
+		const bottom = await pixelsOf(await post("gravity=bottom"));
+		expect([top.width, top.height, bottom.width, bottom.height]).toEqual([100, 100, 100, 100]);
+		near(mean(top, 0, 0, 100, 90), RED, 12);
+		near(mean(bottom, 0, 10, 100, 90), BLUE, 12);
 	});
 
 	it("pads with the background colour to exactly w x h", async () => {

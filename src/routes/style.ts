@@ -35,7 +35,7 @@ async function render(c: Context<AppEnv>, bytes: Uint8Array, job: StyleJob): Pro
 	const stages: Record<string, number> = {};
 	const gate = admission(c.env);
 	let plan: RenderPlan | null = null;
-	const { info, ticket } = await admitImage(gate, "filter", bytes, c.get("config").limits, (header) => {
+	const { ticket } = await admitImage(gate, "filter", bytes, c.get("config").limits, (header) => {
 		plan = planRender(bytes, header, job.fit);
 		// A source's size is known only now: an AVIF asked for by name is checked against its limits here.
 		const why =
@@ -44,7 +44,7 @@ async function render(c: Context<AppEnv>, bytes: Uint8Array, job: StyleJob): Pro
 		return renderReservation(plan, job);
 	});
 	try {
-		const encoded = await renderStyled(bytes, info, plan!, job, (stage, run) => timed(stages, stage, run));
+		const encoded = await renderStyled(bytes, plan!, job, (stage, run) => timed(stages, stage, run));
 		return { body: encoded.bytes, contentType: encoded.mime, headers: { "server-timing": serverTiming(stages) } };
 	} finally {
 		ticket.release();

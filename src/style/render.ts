@@ -49,7 +49,6 @@ export interface StyleJob {
 /** decode -> crop (and enlarge) -> filter -> pad -> encode, each stage timed under its name. */
 export async function renderStyled(
 	bytes: Uint8Array,
-	info: ImageInfo,
 	plan: RenderPlan,
 	job: StyleJob,
 	timed: Timer,
