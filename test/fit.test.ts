@@ -1,6 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeImage, encodeImage, probeImage } from "../src/codecs";
+import { cropPixels, detailWindow, enlargeRegion, padPixels } from "../src/lib/canvas";
 import { planFit } from "../src/lib/fit";
 import { parseFitParams } from "../src/lib/fit-params";
 import type { Pixels } from "../src/lib/pixels";
@@ -133,6 +134,60 @@ describe("fit geometry", () => {
 		const t = planRender(turned, probeImage(turned), parseFitParams({ w: "300", h: "100", fit: "cover" }));
 		expect(t.fit.scaled).toEqual({ width: 300, height: Math.round(info.width * (300 / info.height)) });
 		expect([t.decode.width, t.decode.height]).toEqual([t.fit.scaled.height, t.fit.scaled.width]);
+	});
+});
+
+describe("canvas operations", () => {
+	const gray = (w: number, h: number, v: (x: number, y: number) => number): Pixels => {
+		const data = new Uint8ClampedArray(w * h * 4);
+		for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set([v(x, y), v(x, y), v(x, y), 255], (y * w + x) * 4);
+		return { data, width: w, height: h };
+	};
+	const row = (p: Pixels, y: number) => Array.from({ length: p.width }, (_, x) => p.data[(y * p.width + x) * 4]!);
+
+	it("enlarges bilinearly with pixel centres on pixel centres, clamped at the edges", () => {
+		const up = enlargeRegion(
+			gray(2, 1, (x) => x * 100),
+			{ x: 0, y: 0, width: 2, height: 1 },
+			4,
+			2,
+		);
+		expect([up.width, up.height]).toEqual([4, 2]);
+		expect(row(up, 0)).toEqual([0, 25, 75, 100]);
+		expect(row(up, 1)).toEqual([0, 25, 75, 100]);
+		// A region: the right half of a 4-wide ramp, doubled.
+		const part = enlargeRegion(
+			gray(4, 1, (x) => x * 40),
+			{ x: 2, y: 0, width: 2, height: 1 },
+			4,
+			1,
+		);
+		expect(row(part, 0)).toEqual([70, 90, 110, 120]);
+	});
+
+	it("crops and pads exact rectangles", () => {
+		const src = gray(5, 4, (x, y) => 10 * y + x);
+		const c = cropPixels(src, { x: 1, y: 2, width: 3, height: 2 });
+		expect([row(c, 0), row(c, 1)]).toEqual([
+			[21, 22, 23],
+			[31, 32, 33],
+		]);
+		const p = padPixels(c, { width: 5, height: 4 }, 1, 1, [9, 8, 7, 255]);
+		expect([...p.data.subarray(0, 4)]).toEqual([9, 8, 7, 255]);
+		expect(row(p, 1)).toEqual([9, 21, 22, 23, 9]);
+		expect(row(p, 3)).toEqual([9, 9, 9, 9, 9]);
+	});
+
+	it("finds the most detailed window on each axis, the centre when all are equal", () => {
+		const stripes = gray(20, 10, (x, y) => (x >= 4 && x < 8 && y >= 6 ? ((x + y) % 2) * 255 : 0));
+		expect(detailWindow(stripes, 5, 4)).toEqual({ x: 3, y: 6 });
+		expect(
+			detailWindow(
+				gray(20, 10, () => 50),
+				6,
+				4,
+			),
+		).toEqual({ x: 7, y: 3 });
 	});
 });
 

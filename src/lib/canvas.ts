@@ -55,32 +55,26 @@ export function enlargeRegion(
 		const ya = Math.min(Math.floor(y), H - 2 < 0 ? 0 : H - 2);
 		const fy = H === 1 ? 0 : y - ya;
 		const yb = Math.min(ya + 1, H - 1);
+		const rowA = ya * W;
+		const rowB = yb * W;
 		for (let i = 0; i < outW; i++) {
 			const xa = x0[i]!;
 			const xb = Math.min(xa + 1, W - 1);
 			const wx = fx[i]!;
-			const corners = [
-				[(ya * W + xa) * 4, (1 - wx) * (1 - fy)],
-				[(ya * W + xb) * 4, wx * (1 - fy)],
-				[(yb * W + xa) * 4, (1 - wx) * fy],
-				[(yb * W + xb) * 4, wx * fy],
-			] as const;
-			let r0 = 0;
-			let g0 = 0;
-			let b0 = 0;
-			let a0 = 0;
-			for (const [p, w] of corners) {
-				const aw = s[p + 3]! * w;
-				r0 += s[p]! * aw;
-				g0 += s[p + 1]! * aw;
-				b0 += s[p + 2]! * aw;
-				a0 += aw;
-			}
 			const o = (j * outW + i) * 4;
+			// Premultiplied weights of the four neighbours: (1-wx)(1-fy), wx(1-fy), (1-wx)fy, wx fy.
+			const p0 = (rowA + xa) * 4;
+			const p1 = (rowA + xb) * 4;
+			const p2 = (rowB + xa) * 4;
+			const p3 = (rowB + xb) * 4;
+			const w0 = s[p0 + 3]! * (1 - wx) * (1 - fy);
+			const w1 = s[p1 + 3]! * wx * (1 - fy);
+			const w2 = s[p2 + 3]! * (1 - wx) * fy;
+			const w3 = s[p3 + 3]! * wx * fy;
+			const a0 = w0 + w1 + w2 + w3;
 			if (a0 > 0) {
-				out[o] = r0 / a0;
-				out[o + 1] = g0 / a0;
-				out[o + 2] = b0 / a0;
+				for (let c = 0; c < 3; c++)
+					out[o + c] = (s[p0 + c]! * w0 + s[p1 + c]! * w1 + s[p2 + c]! * w2 + s[p3 + c]! * w3) / a0;
 			}
 			out[o + 3] = a0;
 		}
@@ -96,18 +90,28 @@ export function enlargeRegion(
  */
 export function detailWindow(src: Pixels, w: number, h: number): { x: number; y: number } {
 	const { width: W, height: H, data } = src;
-	const luma = new Float32Array(W * H);
-	for (let i = 0; i < W * H; i++) luma[i] = 0.299 * data[4 * i]! + 0.587 * data[4 * i + 1]! + 0.114 * data[4 * i + 2]!;
 	const cols = new Float64Array(W);
 	const rows = new Float64Array(H);
+	// Two rows of luma at a time, so the measure holds no copy of the image.
+	let cur = new Float32Array(W);
+	let next = new Float32Array(W);
+	const lumaRow = (y: number, into: Float32Array) => {
+		for (let x = 0, p = y * W * 4; x < W; x++, p += 4)
+			into[x] = 0.299 * data[p]! + 0.587 * data[p + 1]! + 0.114 * data[p + 2]!;
+	};
+	lumaRow(0, cur);
 	for (let y = 0; y < H; y++) {
+		if (y + 1 < H) lumaRow(y + 1, next);
+		let sum = 0;
 		for (let x = 0; x < W; x++) {
-			const v = luma[y * W + x]!;
-			const dx = x + 1 < W ? Math.abs(luma[y * W + x + 1]! - v) : 0;
-			const dy = y + 1 < H ? Math.abs(luma[(y + 1) * W + x]! - v) : 0;
+			const v = cur[x]!;
+			const dx = x + 1 < W ? Math.abs(cur[x + 1]! - v) : 0;
+			const dy = y + 1 < H ? Math.abs(next[x]! - v) : 0;
 			cols[x] += dx + dy;
-			rows[y] += dx + dy;
+			sum += dx + dy;
 		}
+		rows[y] = sum;
+		[cur, next] = [next, cur];
 	}
 	return { x: bestWindow(cols, w), y: bestWindow(rows, h) };
 }
