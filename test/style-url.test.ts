@@ -164,6 +164,31 @@ describe("GET /api/style/:name?url=", () => {
 	});
 });
 
+describe("output format by URL", () => {
+	it("format=auto picks AVIF only when the options bound the output within its cap; format=avif is checked after the fetch", async () => {
+		const accept = { accept: "image/avif,image/webp" };
+		const bounded = await get(await signed("sketch", `${ORIGIN}/photo.png`, "w=64&h=64&format=auto"), on, accept);
+		expect([bounded.status, bounded.headers.get("content-type"), bounded.headers.get("vary")]).toEqual([
+			200,
+			"image/avif",
+			"Accept",
+		]);
+		await bounded.arrayBuffer();
+		// Only w: the height is unknown until the source is read, so auto does not risk AVIF.
+		const open = await get(await signed("sketch", `${ORIGIN}/photo.png`, "w=64&format=auto"), on, accept);
+		expect(open.headers.get("content-type")).toBe("image/webp");
+		await open.arrayBuffer();
+		const wide = await makePng({ width: 2100, height: 12, colorType: COLOR.rgb, samples: (x) => [x % 256, 0, 0] });
+		await put(`${ORIGIN}/wide.png`, wide);
+		const small = await get(await signed("sketch", `${ORIGIN}/wide.png`, "w=1000&format=avif"));
+		expect([small.status, small.headers.get("content-type")]).toEqual([200, "image/avif"]);
+		await small.arrayBuffer();
+		const refused = await get(await signed("sketch", `${ORIGIN}/wide.png`, "w=4000&format=avif"));
+		const body = await expectError(refused, 422, "avif_too_large");
+		expect(body.error?.message).toContain("2100x12");
+	});
+});
+
 describe("signed URLs", () => {
 	const source = `${ORIGIN}/photo.png`;
 
