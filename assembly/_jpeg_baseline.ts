@@ -9,31 +9,35 @@ import { huff, ns, scanComp } from "./_jpeg_markers";
 import { blk, emitRows, mcusX, mcusY, toPlane } from "./_jpeg_planes";
 import { overrunError, restartDue, scanStart } from "./_jpeg_progressive";
 
-/** Sequential scan with every component: decode, IDCT and output per MCU row. */
-export function baseline(): i32 {
+/** Starts the sequential scan with every component (then baselineRow for
+ * each MCU row in order). */
+export function baselineStart(): void {
 	scanStart();
-	for (let m = 0; m < mcusY; m++) {
-		for (let mx = 0; mx < mcusX; mx++) {
-			if (restartDue() < 0) return -1;
-			for (let i = 0; i < ns; i++) {
-				const c = <i32>load<u8>(scanComp + <usize>i);
-				const h = cget(c, F_H);
-				const v = cget(c, F_V);
-				const dct = huff + <usize>cget(c, F_TD) * TABLE_BYTES;
-				const act = huff + <usize>(4 + cget(c, F_TA)) * TABLE_BYTES;
-				for (let y = 0; y < v; y++) {
-					for (let x = 0; x < h; x++) {
-						const any = sequentialBlock(c, dct, act);
-						toPlane(c, m, y, mx * h + x, any);
-					}
+}
+
+/** Decodes MCU row m, IDCTs it into the ring and outputs the row before it
+ * (the last call outputs both). */
+export function baselineRow(m: i32): i32 {
+	for (let mx = 0; mx < mcusX; mx++) {
+		if (restartDue() < 0) return -1;
+		for (let i = 0; i < ns; i++) {
+			const c = <i32>load<u8>(scanComp + <usize>i);
+			const h = cget(c, F_H);
+			const v = cget(c, F_V);
+			const dct = huff + <usize>cget(c, F_TD) * TABLE_BYTES;
+			const act = huff + <usize>(4 + cget(c, F_TA)) * TABLE_BYTES;
+			for (let y = 0; y < v; y++) {
+				for (let x = 0; x < h; x++) {
+					const any = sequentialBlock(c, dct, act);
+					toPlane(c, m, y, mx * h + x, any);
 				}
 			}
 		}
-		if (huffBad) return fail(E_CORRUPT, 6);
-		if (overrun()) return overrunError();
-		if (m > 0) emitRows(m - 1);
 	}
-	emitRows(mcusY - 1);
+	if (huffBad) return fail(E_CORRUPT, 6);
+	if (overrun()) return overrunError();
+	if (m > 0) emitRows(m - 1);
+	if (m === mcusY - 1) emitRows(m);
 	return 0;
 }
 

@@ -13,7 +13,7 @@
 
 import { areaBytes, areaSetup } from "./_area";
 import { ensure, resetArena, take, used } from "./_arena";
-import { baseline } from "./_jpeg_baseline";
+import { baselineRow, baselineStart } from "./_jpeg_baseline";
 import { bitsInit, WINDOW_BYTES } from "./_jpeg_bits";
 import { cget, E_CORRUPT, E_MEMORY, errCode, errWhat, F_BPL, F_BROWS, fail } from "./_jpeg_frame";
 import { IDCT_BYTES, idctInit } from "./_jpeg_idct";
@@ -67,10 +67,22 @@ function failed(code: i32, what: i32): i32 {
 	return errCode;
 }
 
-/** Decodes the whole file, a stored one in `passes` (1-8) bands of MCU rows;
- * 0 on success, else the error class (errorWhat says more). */
-export function decode(d: i32, outW: i32, outH: i32, passes: i32): i32 {
+// The decode in steps, so the host can pull rows as it needs them (a row
+// source) instead of taking the whole output in one call: `begin` reads the
+// markers and lays out the decode, each `step` decodes one MCU row (or, for a
+// stored file, first a band's scans) and pushes whatever rows it finishes.
+let stepStreaming = false;
+let stepD = 1;
+let stepRow = 0; // next MCU row to decode (streaming) or to output (stored)
+let bandEnd = 0; // stored files: end of the band whose scans are decoded
+let stepWin: usize = 0;
+let stepDone = false;
+
+/** Lays out a decode at 1/d to outW x outH, a stored one in `passes` (1-8)
+ * bands; 0 on success, else the error class. Then `step` until it says done. */
+export function begin(d: i32, outW: i32, outH: i32, passes: i32): i32 {
 	resetArena();
+	stepDone = false;
 	const win = take(<usize>WINDOW_BYTES);
 	const marks = take(markersBytes());
 	const idct = take(IDCT_BYTES);
@@ -84,30 +96,69 @@ export function decode(d: i32, outW: i32, outH: i32, passes: i32): i32 {
 	setColorSpace(colorSpace());
 	const streaming = !progressive && ns === ncomp;
 	const p = streaming ? 1 : min(max(passes, 1), 8);
-	if (!layout(!streaming, d === 2 || d === 4 || d === 8 ? d : 1, p)) return failed(E_MEMORY, 40);
+	stepD = d === 2 || d === 4 || d === 8 ? d : 1;
+	if (!layout(!streaming, stepD, p)) return failed(E_MEMORY, 40);
 	const ow = min(max(outW, 1), sw);
 	const oh = min(max(outH, 1), sh);
 	if (!ensure(used() + areaBytes(sw, ow))) return failed(E_MEMORY, 40);
 	areaSetup(sw, sh, ow, oh, true);
-	if (streaming) return baseline() < 0 ? errCode : 0;
-	for (let r0 = 0; r0 < mcusY; r0 += passRows) {
-		if (r0 > 0) {
-			// The next band: the file's markers again from its start.
-			seek(0);
-			bitsInit(win);
-			markersRestart();
-			if (readMarkers() !== 1) return errCode !== 0 ? errCode : failed(E_CORRUPT, 5);
-		}
-		if (pass(r0, min(r0 + passRows, mcusY)) < 0) return errCode;
-	}
-	emitRows(mcusY - 1);
+	stepStreaming = streaming;
+	stepWin = win;
+	stepRow = 0;
+	bandEnd = 0;
+	if (streaming) baselineStart();
 	return 0;
 }
 
-/** Decodes every scan into the store for MCU rows [r0, r1), then outputs them
- * (each row one row late: the next is the upsamplers' context). */
-function pass(r0: i32, r1: i32): i32 {
-	passStart(r0);
+/** One step of the decode: 1 while there is more, 0 once the last row is
+ * out, -1 on an error (errorCode says which). */
+export function step(): i32 {
+	if (stepDone) return 0;
+	if (stepStreaming) {
+		if (baselineRow(stepRow) < 0) return -1;
+		stepRow++;
+		if (stepRow < mcusY) return 1;
+		stepDone = true;
+		return 0;
+	}
+	if (stepRow === bandEnd) {
+		// The next band: its scans into the store (from the second band on,
+		// the file's markers again from its start).
+		if (stepRow > 0) {
+			seek(0);
+			bitsInit(stepWin);
+			markersRestart();
+			if (readMarkers() !== 1) {
+				if (errCode === 0) fail(E_CORRUPT, 5);
+				return -1;
+			}
+		}
+		bandEnd = min(stepRow + passRows, mcusY);
+		passStart(stepRow);
+		return scanPass(stepRow, bandEnd) < 0 ? -1 : 1;
+	}
+	storeRowToPlanes(stepRow);
+	if (stepRow > 0) emitRows(stepRow - 1);
+	stepRow++;
+	if (stepRow < mcusY) return 1;
+	emitRows(mcusY - 1);
+	stepDone = true;
+	return 0;
+}
+
+/** Decodes the whole file, a stored one in `passes` (1-8) bands of MCU rows;
+ * 0 on success, else the error class (errorWhat says more). */
+export function decode(d: i32, outW: i32, outH: i32, passes: i32): i32 {
+	const b = begin(d, outW, outH, passes);
+	if (b !== 0) return b;
+	let s = 1;
+	while (s > 0) s = step();
+	return s < 0 ? errCode : 0;
+}
+
+/** Decodes every scan into the store for MCU rows [r0, r1); `step` then
+ * outputs them (each row one row late: the next is the upsamplers' context). */
+function scanPass(r0: i32, r1: i32): i32 {
 	// A hostile file can repeat cheap scans over a large frame: the scans may
 	// visit at most 64 times the frame's blocks in all (a progressive file
 	// from libjpeg or MozJPEG visits about 10 times). A scan that is not
@@ -131,10 +182,6 @@ function pass(r0: i32, r1: i32): i32 {
 		const r = readMarkers();
 		if (r === 2) break;
 		if (r !== 1) return -1;
-	}
-	for (let m = r0; m < r1; m++) {
-		storeRowToPlanes(m);
-		if (m > 0) emitRows(m - 1);
 	}
 	return 0;
 }

@@ -42,13 +42,22 @@ let sym: usize = 0; // symbol buffer
 let symEnd: usize = 0;
 let symPos: usize = 0; // where the counting pass appends, the coding pass reads
 let storing = true;
+// Sink mode: the symbol buffer is the encode's only copy of the image, so
+// when it fills, the tables are made from the counts so far (every symbol
+// given a code), the headers and the stored symbols go out, and the rest is
+// coded as it comes ("direct").
+let sinkMode = false;
+let direct = false;
 let stored: i32 = 0; // strips whose symbols are all in the buffer
 // The DC predictors where the first strip not stored begins.
 let resumeY: i32 = 0;
 let resumeCb: i32 = 0;
 let resumeCr: i32 = 0;
 
+let symCap: f64 = 0; // the sink's symbol buffer bytes (0: symBytes)
+
 function symBytes(w: i32, h: i32): usize {
+	if (symCap > 0) return <usize>(Math.ceil(symCap / 65536) * 65536);
 	const px = <f64>((w + 15) & ~15) * <f64>((h + 15) & ~15);
 	return <usize>Math.min(SYM_MAX, Math.ceil((px * 1.5) / 65536) * 65536);
 }
@@ -74,16 +83,22 @@ function sizeOk(w: i32, h: i32): bool {
 	return w >= 1 && w <= 65535 && h >= 1 && h <= 65535;
 }
 
-/** Total linear memory a w x h encode needs. */
-export function heapBytes(w: i32, h: i32): f64 {
+/** Total linear memory a w x h encode needs (`cap`: a sink's symbol buffer bytes, 0 for the re-feeding encode's). */
+export function heapBytes(w: i32, h: i32, cap: f64): f64 {
 	if (!sizeOk(w, h)) return 1e12;
+	symCap = cap;
 	return <f64>(arenaBase() + layout(w, h));
 }
 
 /** Lays out a w x h encode at `quality` (1-100); returns the strip input
- * (16 RGBA rows of w*4 bytes), or 0 when memory cannot hold it. */
-export function setup(w: i32, h: i32, quality: i32): usize {
+ * (16 RGBA rows of w*4 bytes), or 0 when memory cannot hold it. `cap` > 0
+ * makes it a sink's encode: a symbol buffer of `cap` bytes, and past it the
+ * tables from the counts so far (no strip is ever fed twice). */
+export function setup(w: i32, h: i32, quality: i32, cap: f64): usize {
 	if (!sizeOk(w, h) || quality < 1 || quality > 100) return 0;
+	symCap = cap;
+	sinkMode = cap > 0;
+	direct = false;
 	if (!ensure(layout(w, h))) return 0;
 	W = w;
 	H = h;
@@ -109,6 +124,7 @@ export function strip(rows: i32, pass: i32): void {
 	const st = <usize>stride;
 	const half = st >> 1;
 	const mcus = st >> 4;
+	if (direct) pass = 1;
 	const keep = pass === 0 && storing;
 	const start = symPos;
 	if (keep) {
@@ -138,21 +154,64 @@ export function strip(rows: i32, pass: i32): void {
 		dcCb = code(pass, blk, dcCb, 2, 3);
 		fdctQuant(crS + (m << 3), half, 1, blk);
 		dcCr = code(pass, blk, dcCr, 2, 3);
-		if (pass !== 0) flushOut(false);
+		if (pass !== 0 || direct) flushOut(false);
 	}
-	if (keep) {
+	if (keep && !direct) {
 		if (storing) stored++;
 		else symPos = start; // this strip's symbols are partly kept: drop them
 	}
 }
 
+/** Sink mode, the symbol buffer full: tables from the counts so far (every
+ * symbol a code: a later strip may need one no earlier strip had), the
+ * headers, every stored block coded; from here on blocks are coded as they
+ * come. */
+function goDirect(): void {
+	for (let t: usize = 0; t < 4; t++) {
+		const f = FREQ + t * 1028;
+		const most = t & 1 ? 256 : 12;
+		for (let s = 0; s < most; s++) {
+			// DC: size categories 0-11. AC: EOB, ZRL and run/size with size 1-10.
+			const ok = (t & 1) === 0 || s === 0 || s === 0xf0 || ((s & 15) >= 1 && (s & 15) <= 10);
+			const p = f + ((<usize>s) << 2);
+			if (ok && load<i32>(p) === 0) store<i32>(p, 1);
+		}
+		optimalTable(t);
+	}
+	writeHeaders(W, H);
+	flushOut(true);
+	let p = sym;
+	let i = 0;
+	while (p < symPos) {
+		const chroma = i >= 4;
+		p = replayBlock(p, chroma ? 2 : 0, chroma ? 3 : 1);
+		i++;
+		if (i === 6) {
+			i = 0;
+			flushOut(false);
+		}
+	}
+	flushOut(false);
+	direct = true;
+	storing = false;
+}
+
+/** Whether a sink's encode has gone direct (its headers and stored blocks are out). */
+export function isDirect(): i32 {
+	return direct ? 1 : 0;
+}
+
 /** One block of a strip: counted (and kept while the buffer has room) in
  * pass 0, coded in pass 1; returns its DC. */
 function code(pass: i32, blk: usize, lastDc: i32, dc: usize, ac: usize): i32 {
-	if (pass !== 0) return encodeBlock(blk, lastDc, dc, ac);
+	if (pass !== 0 || direct) return encodeBlock(blk, lastDc, dc, ac);
 	if (storing && symPos + BLOCK_MAX <= symEnd) {
 		symPos = storeBlock(blk, lastDc, dc, ac, symPos);
 		return load<i32>(blk);
+	}
+	if (sinkMode) {
+		goDirect();
+		return encodeBlock(blk, lastDc, dc, ac);
 	}
 	storing = false;
 	return countBlock(blk, lastDc, dc, ac);

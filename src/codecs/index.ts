@@ -31,6 +31,8 @@ export {
 } from "./load";
 export { checkWholeFrame, type DecodePlan, decodePhaseBytes, fitSize, planDecode, planDecodeTo } from "./plan";
 export { displaySize, type ImageInfo, isComplete, probeImage } from "./probe";
+export { openRowSource, rowSourceBytes, streamsRows } from "./rows";
+export { openRowSink, rowSinkBytes, type SinkOptions } from "./sinks";
 export { sniffFormat } from "./sniff";
 export { codecHeapBytes, codecPeaks } from "./status";
 export { resetLibwebpPeaksForTest } from "./webp";

@@ -2,15 +2,19 @@ import jpegModule from "../../../build/kernels/jpeg.wasm";
 import { type AppError, TooLargeError, UnprocessableError } from "../../lib/errors";
 import { instantiateKernel } from "../../lib/kernel";
 import type { Pixels } from "../../lib/pixels";
+import type { RowSource } from "../../lib/strips";
 import { HeapMeter } from "../meter";
+import { RowQueue } from "../row-queue";
 import { type JpegFrame, readJpegFrame } from "./header";
-import { jpegDecodeBytes, jpegPasses, jpegScale } from "./plan";
+import { type JpegScale, jpegDecodeBytes, jpegPasses, jpegScale } from "./plan";
 
 /** Exports of build/kernels/jpeg.wasm (assembly/jpeg.ts). */
 interface JpegKernel {
 	memory: WebAssembly.Memory;
 	reserve(total: number): number;
 	decode(d: number, outW: number, outH: number, passes: number): number;
+	begin(d: number, outW: number, outH: number, passes: number): number;
+	step(): number;
 	errorCode(): number;
 	errorWhat(): number;
 	usedBytes(): number;
@@ -76,17 +80,27 @@ function kernelError(code: number, what: number): AppError {
 	return new TooLargeError("over_memory_budget", "the JPEG decode needs more memory than the decoder may use");
 }
 
+/** A decode laid out (frame checked, kernel made, heap reserved), ready to step. */
+interface OpenDecode {
+	kernel: JpegKernel;
+	memory: WebAssembly.Memory;
+	d: JpegScale;
+	passes: number;
+}
+
 /**
- * Decodes a JPEG straight to outW x outH RGBA (outW <= width, outH <= height),
- * in stored orientation: at 1/d of full size in the DCT domain (d from
- * jpegScale), then area-resampled in the kernel. Each call has its own kernel
- * instance, dropped afterwards, so no heap outlives the request. A
- * progressive file whose store would pass the budget is decoded in passes
- * (jpegPasses) of MCU rows, the kernel seeking back in the input to resume
- * each scan; `passes` forces their number (tests: the output does not
- * depend on it).
+ * Checks the header and the output size, makes the kernel with the input
+ * fed from `bytes` and rows handed to `onRow(row, y)` (a view into the heap,
+ * valid during the call), and reserves the planned heap. The caller must
+ * `meter.end` the memory.
  */
-export function decodeJpeg(bytes: Uint8Array, outW: number, outH: number, passes?: number): Pixels {
+function open(
+	bytes: Uint8Array,
+	outW: number,
+	outH: number,
+	passes: number | undefined,
+	onRow: (row: Uint8Array, y: number) => void,
+): OpenDecode {
 	const frame = readJpegFrame(bytes);
 	if (typeof frame === "string") {
 		const ends = frame.includes("ends before");
@@ -102,10 +116,8 @@ export function decodeJpeg(bytes: Uint8Array, outW: number, outH: number, passes
 	const d = jpegScale(frame.width, frame.height, outW, outH);
 	const p = passes ?? jpegPasses(frame, d, outW);
 	const planned = jpegDecodeBytes(frame, d, outW, outH, p);
-	const data = new Uint8ClampedArray(outW * outH * 4);
 	const rowBytes = outW * 4;
 	let offset = 0;
-	let rows = 0;
 	let memory: WebAssembly.Memory | undefined;
 	const kernel = instantiateKernel<JpegKernel>(jpegModule, "jpeg", {
 		refill(ptr: number, capacity: number): number {
@@ -120,26 +132,109 @@ export function decodeJpeg(bytes: Uint8Array, outW: number, outH: number, passes
 		},
 		emitRow(ptr: number, y: number): void {
 			if (y < 0 || y >= outH) return;
-			data.set(new Uint8Array(memory!.buffer, ptr, rowBytes), y * rowBytes);
-			rows++;
+			onRow(new Uint8Array(memory!.buffer, ptr, rowBytes), y);
 		},
 	});
 	memory = kernel.memory;
 	meter.start(memory);
+	if (!kernel.reserve(planned)) {
+		meter.end(memory);
+		throw new TooLargeError("over_memory_budget", "the JPEG decode needs more memory than the decoder may use");
+	}
+	return { kernel, memory, d, passes: p };
+}
+
+/** A kernel trap is a file the decoder could not read: a 422, as every decoder failure. */
+function trapped(err: unknown): unknown {
+	if (err instanceof WebAssembly.RuntimeError) {
+		return new UnprocessableError("undecodable_image", "the JPEG data could not be decoded");
+	}
+	return err;
+}
+
+/**
+ * Decodes a JPEG straight to outW x outH RGBA (outW <= width, outH <= height),
+ * in stored orientation: at 1/d of full size in the DCT domain (d from
+ * jpegScale), then area-resampled in the kernel. Each call has its own kernel
+ * instance, dropped afterwards, so no heap outlives the request. A
+ * progressive file whose store would pass the budget is decoded in passes
+ * (jpegPasses) of MCU rows, the kernel seeking back in the input to resume
+ * each scan; `passes` forces their number (tests: the output does not
+ * depend on it).
+ */
+export function decodeJpeg(bytes: Uint8Array, outW: number, outH: number, passes?: number): Pixels {
+	const data = new Uint8ClampedArray(outW * outH * 4);
+	let rows = 0;
+	const dec = open(bytes, outW, outH, passes, (row, y) => {
+		data.set(row, y * outW * 4);
+		rows++;
+	});
 	try {
-		if (!kernel.reserve(planned)) {
-			throw new TooLargeError("over_memory_budget", "the JPEG decode needs more memory than the decoder may use");
-		}
-		const code = kernel.decode(d, outW, outH, p);
-		if (code !== 0) throw kernelError(code, kernel.errorWhat());
+		const code = dec.kernel.decode(dec.d, outW, outH, dec.passes);
+		if (code !== 0) throw kernelError(code, dec.kernel.errorWhat());
 		if (rows !== outH) throw new UnprocessableError("undecodable_image", "the JPEG decoder produced too few rows");
 		return { data, width: outW, height: outH };
 	} catch (err) {
-		if (err instanceof WebAssembly.RuntimeError) {
-			throw new UnprocessableError("undecodable_image", "the JPEG data could not be decoded");
-		}
-		throw err;
+		throw trapped(err);
 	} finally {
-		meter.end(memory);
+		meter.end(dec.memory);
 	}
+}
+
+/**
+ * The same decode as decodeJpeg, pulled a strip at a time: each read steps
+ * the kernel (one MCU row, or a band's scans for a stored file) until the
+ * strip's rows are out. The JS side holds the rows asked for and at most one
+ * MCU row's worth more; the kernel is dropped at the last row, on an error,
+ * or on close.
+ */
+export function jpegRowSource(bytes: Uint8Array, outW: number, outH: number, passes?: number): RowSource {
+	const queue = new RowQueue(outW, outH, 16);
+	const dec = open(bytes, outW, outH, passes, (row, y) => queue.push(row, y));
+	let live = true;
+	let done = false;
+	const close = () => {
+		if (live) meter.end(dec.memory);
+		live = false;
+	};
+	try {
+		const code = dec.kernel.begin(dec.d, outW, outH, dec.passes);
+		if (code !== 0) throw kernelError(code, dec.kernel.errorWhat());
+	} catch (err) {
+		close();
+		throw trapped(err);
+	}
+	const fill = (rows: number) => {
+		while (!done && queue.rows < rows) {
+			const s = dec.kernel.step();
+			if (s < 0) throw kernelError(dec.kernel.errorCode(), dec.kernel.errorWhat());
+			if (s === 0) {
+				done = true;
+				close();
+				if (queue.pushed !== outH) {
+					throw new UnprocessableError("undecodable_image", "the JPEG decoder produced too few rows");
+				}
+			}
+		}
+	};
+	return {
+		width: outW,
+		height: outH,
+		async read(rows: number): Promise<Pixels | null> {
+			if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`cannot read ${rows} rows`);
+			if (queue.taken >= outH) return null;
+			if (!live && !done) throw new RangeError("the row source is closed");
+			try {
+				fill(rows);
+			} catch (err) {
+				close();
+				throw trapped(err);
+			}
+			return queue.take(rows);
+		},
+		close,
+		get heldBytes() {
+			return queue.heldBytes;
+		},
+	};
 }

@@ -1,5 +1,7 @@
 import { TooLargeError, UnprocessableError } from "../../lib/errors";
 import type { Pixels } from "../../lib/pixels";
+import type { RowSource } from "../../lib/strips";
+import { RowQueue } from "../row-queue";
 import { corrupt, type PngInfo, pngStreamBytes, transparency, walkPng } from "./chunks";
 import { InflateFailure, inflate } from "./inflate";
 import { instantiate, type PngKernel, pagesFor, release, sizing, WINDOW } from "./kernel";
@@ -42,8 +44,99 @@ const truncated = () => new UnprocessableError("truncated_image", "the PNG data 
  * interlaced one's frame inside the kernel).
  */
 export async function decodePng(bytes: Uint8Array, outW: number, outH: number): Promise<Pixels> {
-	const file = walkPng(bytes);
-	const { info } = file;
+	let out: Uint8ClampedArray | null = null;
+	const rowLen = outW * 4;
+	await runPng(
+		bytes,
+		outW,
+		outH,
+		(row, y) => {
+			out ??= new Uint8ClampedArray(outW * outH * 4);
+			out.set(row, y * rowLen);
+		},
+		() => null,
+	);
+	return { data: out ?? new Uint8ClampedArray(outW * outH * 4), width: outW, height: outH };
+}
+
+/**
+ * The same decode pulled a strip at a time: the inflater runs as far as the
+ * rows asked for (plus the rest of one 64 KiB window's rows) and waits for
+ * the next read. The kernel is dropped at the last row, on an error, or on close.
+ */
+export function pngRowSource(bytes: Uint8Array, outW: number, outH: number): RowSource {
+	checkOutput(walkPng(bytes).info, outW, outH);
+	const queue = new RowQueue(outW, outH, 16);
+	let want = 0;
+	let wake: (() => void) | null = null;
+	let closed = false;
+	let failure: unknown = null;
+	let finished = false;
+	let progress: (() => void) | null = null;
+	const running = runPng(
+		bytes,
+		outW,
+		outH,
+		(row, y) => queue.push(row, y),
+		() => {
+			progress?.();
+			if (closed) throw new SourceClosed();
+			if (queue.rows < want) return null;
+			return new Promise<void>((resolve) => {
+				wake = resolve;
+			});
+		},
+	).then(
+		() => {
+			finished = true;
+			progress?.();
+		},
+		(e) => {
+			failure = e;
+			finished = true;
+			progress?.();
+		},
+	);
+	void running;
+	const source = {
+		width: outW,
+		height: outH,
+		async read(rows: number): Promise<Pixels | null> {
+			if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`cannot read ${rows} rows`);
+			if (queue.taken >= outH) return null;
+			if (closed) throw new RangeError("the row source is closed");
+			want = Math.min(rows, outH - queue.taken);
+			while (queue.rows < want && !finished) {
+				await new Promise<void>((resolve) => {
+					progress = resolve;
+					const w = wake;
+					wake = null;
+					w?.();
+				});
+				progress = null;
+			}
+			if (failure !== null && !(failure instanceof SourceClosed)) throw failure;
+			if (queue.rows < want) throw truncated();
+			return queue.take(rows);
+		},
+		close(): void {
+			if (closed) return;
+			closed = true;
+			const w = wake;
+			wake = null;
+			w?.();
+		},
+		get heldBytes() {
+			return queue.heldBytes;
+		},
+	};
+	return source;
+}
+
+/** Thrown into the inflate loop when the reader closed the source early. */
+class SourceClosed extends Error {}
+
+function checkOutput(info: PngInfo, outW: number, outH: number): void {
 	if (
 		!Number.isInteger(outW) ||
 		!Number.isInteger(outH) ||
@@ -54,16 +147,31 @@ export async function decodePng(bytes: Uint8Array, outW: number, outH: number): 
 	) {
 		throw new RangeError(`output ${outW}x${outH} must be within the PNG's ${info.width}x${info.height}`);
 	}
+}
+
+/**
+ * One decode: rows go to `onRow` (a view into the heap, valid during the
+ * call) in order; after each input window `pause` may hand back a promise
+ * the inflater waits for (a reader that has enough rows for now).
+ */
+async function runPng(
+	bytes: Uint8Array,
+	outW: number,
+	outH: number,
+	onRow: (row: Uint8Array, y: number) => void,
+	pause: () => Promise<void> | null,
+): Promise<void> {
+	const file = walkPng(bytes);
+	const { info } = file;
+	checkOutput(info, outW, outH);
 	checkPngInterlaced(info);
 	if (file.idat.length === 0) throw file.truncated ? truncated() : corrupt("the PNG has no image data");
 	if (outW * outH > 0x10000000) throw new TooLargeError("image_too_large", `a ${outW}x${outH} output is too large`);
-	const out = new Uint8ClampedArray(outW * outH * 4);
-	const outBytes = new Uint8Array(out.buffer);
 	const rowLen = outW * 4;
 	let heap = new Uint8Array(0);
 	const k: PngKernel = instantiate((ptr, y) => {
 		if (heap.byteLength === 0) heap = new Uint8Array(k.memory.buffer);
-		outBytes.set(heap.subarray(ptr, ptr + rowLen), y * rowLen);
+		onRow(heap.subarray(ptr, ptr + rowLen), y);
 	});
 	try {
 		const tr = transparency(file);
@@ -88,7 +196,7 @@ export async function decodePng(bytes: Uint8Array, outW: number, outH: number): 
 				`a ${info.width}x${info.height} PNG does not fit the decoder's memory`,
 			);
 		}
-		const consume = (chunk: Uint8Array) => {
+		const consume = async (chunk: Uint8Array): Promise<boolean> => {
 			for (let o = 0; o < chunk.length; o += WINDOW) {
 				const n = Math.min(WINDOW, chunk.length - o);
 				if (heap.byteLength === 0) heap = new Uint8Array(k.memory.buffer);
@@ -96,6 +204,8 @@ export async function decodePng(bytes: Uint8Array, outW: number, outH: number): 
 				const rows = k.feed(n);
 				if (rows < 0) throw corrupt("invalid PNG filter type");
 				if (rows >= outH) return true;
+				const wait = pause();
+				if (wait !== null) await wait;
 			}
 			return false;
 		};
@@ -118,7 +228,6 @@ export async function decodePng(bytes: Uint8Array, outW: number, outH: number): 
 			complete = await attempt(true, e.bytewiseFrom);
 		}
 		if (!complete) throw truncated();
-		return { data: out, width: outW, height: outH };
 	} catch (e) {
 		if (e instanceof WebAssembly.RuntimeError)
 			throw new UnprocessableError("undecodable_image", "the PNG could not be decoded");

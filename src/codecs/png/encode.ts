@@ -1,8 +1,9 @@
 import { TooLargeError } from "../../lib/errors";
 import { isWellFormed, type Pixels } from "../../lib/pixels";
+import type { RowSink } from "../../lib/strips";
 import { crc32 } from "./crc";
-import { openDeflater } from "./deflate";
-import { instantiate, pagesFor, release, sizing } from "./kernel";
+import { type Deflater, openDeflater } from "./deflate";
+import { instantiate, pagesFor, release as releaseKernel, sizing } from "./kernel";
 
 /** JS-side buffers beside the kernel during an encode: filtered strips in flight and the deflater's state. */
 const JS_BYTES = 768 * 1024;
@@ -44,33 +45,93 @@ export async function encodePng(pixels: Pixels): Promise<Uint8Array> {
 	if (!isWellFormed(pixels)) {
 		throw new RangeError(`pixel buffer of ${data.length} bytes is not ${width}x${height} RGBA`);
 	}
-	const channels = opaque(data) ? 3 : 4;
+	const sink = pngSink(width, height, !opaque(data));
+	try {
+		await sink.write(pixels);
+		return await sink.end();
+	} catch (e) {
+		sink.abort();
+		throw e;
+	}
+}
+
+/**
+ * A PNG encode fed strip by strip (any row counts, top to bottom), each seen
+ * once: rows gather in the kernel's input until a strip of the filter's
+ * size is full, which is filtered and handed to the deflater at once.
+ * `alpha` picks RGBA over RGB: a sink cannot look ahead for a pixel that is
+ * not opaque, so the caller says (a filter's output and a JPEG are opaque).
+ */
+export function pngSink(width: number, height: number, alpha: boolean): RowSink {
+	if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+		throw new RangeError(`image size ${width}x${height} is not a positive integer size`);
+	}
+	const channels = alpha ? 4 : 3;
 	const rows = stripRows(width, height, channels);
 	const k = instantiate(() => {});
-	try {
-		const input = k.encSetup(width, channels, rows);
-		if (input === 0)
-			throw new TooLargeError("image_too_large", `a ${width}x${height} image does not fit the PNG encoder's memory`);
-		const output = k.encOutput();
-		const heap = new Uint8Array(k.memory.buffer);
-		const src = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-		const deflater = openDeflater();
-		try {
-			const stride = width * 4;
-			for (let y = 0; y < height; y += rows) {
-				const n = Math.min(rows, height - y);
-				heap.set(src.subarray(y * stride, (y + n) * stride), input);
-				const bytes = k.encStrip(n);
-				await deflater.write(heap.slice(output, output + bytes));
-			}
-			return assemble(width, height, channels, await deflater.finish());
-		} catch (e) {
-			deflater.abort();
-			throw e;
-		}
-	} finally {
-		release(k);
+	let live = true;
+	let deflater: Deflater | null = null;
+	const release = () => {
+		if (!live) return;
+		live = false;
+		deflater?.abort();
+		releaseKernel(k);
+	};
+	const input = k.encSetup(width, channels, rows);
+	if (input === 0) {
+		release();
+		throw new TooLargeError("image_too_large", `a ${width}x${height} image does not fit the PNG encoder's memory`);
 	}
+	const output = k.encOutput();
+	const heap = new Uint8Array(k.memory.buffer);
+	const stride = width * 4;
+	deflater = openDeflater();
+	let fill = 0;
+	let written = 0;
+	const flush = async () => {
+		const bytes = k.encStrip(fill);
+		fill = 0;
+		await deflater!.write(heap.slice(output, output + bytes));
+	};
+	return {
+		width,
+		height,
+		heldBytes: 0,
+		async write(strip: Pixels): Promise<void> {
+			if (!live) throw new RangeError("the PNG sink is closed");
+			if (strip.width !== width || !isWellFormed(strip)) {
+				throw new RangeError(`a strip of ${strip.width}x${strip.height} does not fit a ${width}-wide sink`);
+			}
+			if (written + strip.height > height) throw new RangeError(`more than ${height} rows written`);
+			const src = new Uint8Array(strip.data.buffer, strip.data.byteOffset, strip.data.byteLength);
+			try {
+				for (let y = 0; y < strip.height; ) {
+					const n = Math.min(rows - fill, strip.height - y);
+					heap.set(src.subarray(y * stride, (y + n) * stride), input + fill * stride);
+					fill += n;
+					y += n;
+					if (fill === rows) await flush();
+				}
+				written += strip.height;
+			} catch (e) {
+				release();
+				throw e;
+			}
+		},
+		async end(): Promise<Uint8Array> {
+			if (!live) throw new RangeError("the PNG sink is closed");
+			try {
+				if (written !== height) throw new RangeError(`${written} of ${height} rows written`);
+				if (fill > 0) await flush();
+				const chunks = await deflater!.finish();
+				deflater = null;
+				return assemble(width, height, channels, chunks);
+			} finally {
+				release();
+			}
+		},
+		abort: release,
+	};
 }
 
 function assemble(width: number, height: number, channels: number, chunks: Uint8Array[]): Uint8Array {

@@ -11,7 +11,8 @@ export {
 	PNG_INTERLACED_MAX_PIXELS,
 	pngDecodeBytes,
 	pngInterlacedFrameBytes,
+	pngRowSource,
 } from "./decode";
-export { encodePng, pngEncodeBytes } from "./encode";
+export { encodePng, pngEncodeBytes, pngSink } from "./encode";
 export { pngReader, pngWriter } from "./format";
 export { pngLiveBytes, pngPeakBytes } from "./kernel";

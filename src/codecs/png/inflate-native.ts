@@ -55,7 +55,7 @@ const YIELD_EVERY = 1 << 20;
 export function inflateNative(
 	z: { handle: ZlibHandle; state: Uint32Array },
 	idat: Uint8Array[],
-	consume: (chunk: Uint8Array) => boolean,
+	consume: (chunk: Uint8Array) => boolean | Promise<boolean>,
 	careful: number,
 ): Promise<boolean> {
 	const { handle, state } = z;
@@ -88,7 +88,7 @@ export function inflateNative(
 				const have = WINDOW - outLeft;
 				inOff += avail - inLeft;
 				avail = inLeft;
-				if (have > 0 && consume(out.subarray(0, have))) return true;
+				if (have > 0 && (await consume(out.subarray(0, have)))) return true;
 				sinceYield += have;
 				if (sinceYield >= YIELD_EVERY) {
 					sinceYield = 0;

@@ -63,7 +63,7 @@ function outputReader(readable: ReadableStream<Uint8Array>, eager: boolean) {
 export async function inflateStream(
 	idat: Uint8Array[],
 	need: number,
-	consume: (chunk: Uint8Array) => boolean,
+	consume: (chunk: Uint8Array) => boolean | Promise<boolean>,
 	eager: boolean,
 	careful: number,
 ): Promise<boolean> {
@@ -118,7 +118,7 @@ export async function inflateStream(
 			}
 			if (r.value && r.value.length > 0) {
 				consumed += r.value.length;
-				if (consume(r.value)) return true;
+				if (await consume(r.value)) return true;
 			}
 			if (r.done) return false;
 		}

@@ -13,7 +13,7 @@ export { InflateFailure } from "./slices";
 export function inflate(
 	idat: Uint8Array[],
 	need: number,
-	consume: (chunk: Uint8Array) => boolean,
+	consume: (chunk: Uint8Array) => boolean | Promise<boolean>,
 	eager: boolean,
 	careful: number,
 ): Promise<boolean> {
