@@ -31,6 +31,16 @@ const BASE_Q = memory.data<u8>([
 	99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
 ]);
 
+/** The table MozJPEG scales by default (its quant_table 3, N. Robidoux's
+ * for ImageMagick), used for luma and chroma alike: flatter than Annex K at
+ * low frequencies, steeper at high ones. Natural order; read from the DQT
+ * MozJPEG writes at quality 50, where the scaling leaves entries as they are. */
+const FLAT_Q = memory.data<u16>([
+	16, 16, 16, 18, 25, 37, 56, 85, 16, 17, 20, 27, 34, 40, 53, 75, 16, 20, 24, 31, 43, 62, 91, 135, 18, 27, 31, 40, 53,
+	74, 106, 156, 25, 34, 43, 53, 69, 94, 131, 189, 37, 40, 62, 74, 94, 124, 169, 238, 56, 53, 91, 106, 131, 169, 226,
+	311, 85, 75, 135, 156, 189, 238, 311, 418,
+]);
+
 /** jpeg_natural_order: the natural index of zigzag position k. */
 export const ZIGZAG = memory.data<u8>([
 	0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
@@ -41,15 +51,18 @@ export const ZIGZAG = memory.data<u8>([
 /** The two scaled tables (u8, natural order; luma then chroma), and the
  * quantiser's divisors (i32, zigzag order) for them. */
 export const QTABLES = memory.data(128);
-const DIVISORS = memory.data(512, 16);
-const WS = memory.data(256, 16);
+export const DIVISORS = memory.data(512, 16);
+/** The DCT of the last block (i32, natural order, 8 times the true coefficients). */
+export const WS = memory.data(256, 16);
 
-/** Scales the Annex K tables to `quality` (1-100) as jpeg_quality_scaling. */
-export function setQuality(quality: i32): void {
+/** Scales the Annex K tables (or, with `flat`, MozJPEG's default table for
+ * both) to `quality` (1-100) as jpeg_quality_scaling, entries 1-255 (baseline). */
+export function setQuality(quality: i32, flat: bool): void {
 	const q = min(max(quality, 1), 100);
 	const scale = q < 50 ? 5000 / q : 200 - q * 2;
 	for (let i: usize = 0; i < 128; i++) {
-		const t = min(max((<i32>load<u8>(BASE_Q + i) * scale + 50) / 100, 1), 255);
+		const base = flat ? <i32>load<u16>(FLAT_Q + ((i & 63) << 1)) : <i32>load<u8>(BASE_Q + i);
+		const t = min(max((base * scale + 50) / 100, 1), 255);
 		store<u8>(QTABLES + i, <u8>t);
 	}
 	for (let t: usize = 0; t < 2; t++) {
@@ -63,6 +76,12 @@ export function setQuality(quality: i32): void {
 /** The DCT of the 8x8 samples at src (rows `stride` apart), quantised with
  * table t (0 luma, 1 chroma) into 64 i32 at out, zigzag order. */
 export function fdctQuant(src: usize, stride: usize, t: usize, out: usize): void {
+	fdct(src, stride);
+	quantize(t, out);
+}
+
+/** The DCT of the 8x8 samples at src into WS. */
+export function fdct(src: usize, stride: usize): void {
 	// Pass 1: rows, results scaled up by 2^PASS1_BITS.
 	for (let r: usize = 0; r < 8; r++) {
 		const s = src + r * stride;
@@ -93,6 +112,10 @@ export function fdctQuant(src: usize, stride: usize, t: usize, out: usize): void
 			false,
 		);
 	}
+}
+
+/** WS quantised with table t into 64 i32 at out, zigzag order. */
+function quantize(t: usize, out: usize): void {
 	const div = DIVISORS + (t << 8);
 	for (let k: usize = 0; k < 64; k++) {
 		const n = <usize>load<u8>(ZIGZAG + k);

@@ -127,23 +127,28 @@ describe("row sources", () => {
 });
 
 describe("row sinks", () => {
-	it("JPEG: strips of any height give encodeJpeg's file, byte for byte, while the symbols fit", async () => {
+	it("JPEG: strips of any height give encodeJpeg's file, byte for byte (in libjpeg mode while the symbols fit)", async () => {
 		const { bytes, plan: p } = plan(toolsIn);
 		const src = await decodePlanned(bytes, p);
-		for (const q of [50, 85, 95]) {
-			const want = encodeJpeg(src, q);
+		for (const [q, mode] of [
+			[50, "compact"],
+			[85, "compact"],
+			[95, "compact"],
+			[85, "libjpeg"],
+		] as const) {
+			const want = encodeJpeg(src, q, mode);
 			for (const rows of [16, 1, 23]) {
-				const sink = jpegSink(src.width, src.height, q);
+				const sink = jpegSink(src.width, src.height, q, mode);
 				for (let y = 0; y < src.height; y += rows) {
 					const n = Math.min(rows, src.height - y);
 					const data = src.data.slice(y * src.width * 4, (y + n) * src.width * 4);
 					await sink.write({ data, width: src.width, height: n });
 				}
 				const got = await sink.end();
-				expect(got.length, `q${q} strips of ${rows}`).toBe(want.length);
+				expect(got.length, `${mode} q${q} strips of ${rows}`).toBe(want.length);
 				expect(
 					got.every((b, i) => b === want[i]),
-					`q${q} strips of ${rows}`,
+					`${mode} q${q} strips of ${rows}`,
 				).toBe(true);
 			}
 		}
@@ -161,12 +166,12 @@ describe("row sinks", () => {
 		}
 		const src = { data, width: w, height: h };
 		expect(jpegSinkSymbolBytes(w, h)).toBe(MB);
-		const sink = jpegSink(w, h, 100);
+		const sink = jpegSink(w, h, 100, "libjpeg");
 		for (let y = 0; y < h; y += 50)
 			await sink.write({ data: data.slice(y * w * 4, (y + 50) * w * 4), width: w, height: 50 });
 		const got = await sink.end();
 		const sinkHeap = jpegEncodeLastBytes();
-		const whole = encodeJpeg(src, 100);
+		const whole = encodeJpeg(src, 100, "libjpeg");
 		const { decodeJpeg } = await import("../src/codecs/jpeg");
 		// The same coefficients, other Huffman tables: the same pixels back.
 		expect(same(decodeJpeg(got, w, h), decodeJpeg(whole, w, h))).toBe(true);

@@ -9,7 +9,7 @@ import { HeapMeter, wholePages } from "../meter";
 interface JpegEncKernel {
 	memory: WebAssembly.Memory;
 	heapBytes(w: number, h: number, cap: number): number;
-	setup(w: number, h: number, quality: number, cap: number): number;
+	setup(w: number, h: number, quality: number, cap: number, flags: number): number;
 	isDirect(): number;
 	strip(rows: number, pass: number): void;
 	tables(): void;
@@ -29,9 +29,24 @@ function create(emitBytes: (ptr: number, len: number) => void): JpegEncKernel {
 	return instantiateKernel<JpegEncKernel>(jpegencModule, "jpeg encoder", { emitBytes });
 }
 
-/** Kernel heap (whole pages: strips, and a symbol buffer of 1.5 bytes a pixel up to 2 MiB) plus JS
- * buffers one encode of this size takes, input pixels and output file aside. */
-export function jpegEncodeBytes(width: number, height: number): number {
+/**
+ * How the encoder quantises. "compact" (the default): MozJPEG's default
+ * table (N. Robidoux's, for luma and chroma alike) scaled by quality as
+ * IJG's, and trellis quantisation; files within a few percent of MozJPEG's
+ * at equal quality and smaller at equal PSNR (bench/jpeg). "libjpeg": the
+ * Annex K tables and plain rounding, whose scan data is byte for byte
+ * cjpeg -dct int -optimize.
+ */
+export type JpegMode = "compact" | "libjpeg";
+
+/** Kernel setup flags (assembly/jpegenc.ts): MozJPEG's table, trellis. */
+const FLAGS: Record<JpegMode, number> = { compact: 3, libjpeg: 0 };
+
+/** Kernel heap (whole pages) plus JS buffers one encode of this size takes, input pixels and output
+ * file aside: the sink's layout for "compact", the re-feeding encode's (a symbol buffer of 1.5
+ * bytes a pixel up to 2 MiB) for "libjpeg". */
+export function jpegEncodeBytes(width: number, height: number, mode: JpegMode = "compact"): number {
+	if (mode === "compact") return jpegSinkBytes(width, height);
 	const bytes = create(() => {}).heapBytes(width, height, 0);
 	return wholePages(bytes) + JS_BYTES;
 }
@@ -44,29 +59,35 @@ export const jpegEncodeLiveBytes = () => meter.liveBytes();
 export const jpegEncodeLastBytes = () => meter.lastBytes();
 
 /**
- * Baseline JFIF, 4:2:0, libjpeg's islow DCT and Annex K tables scaled to
- * `quality` (1-100), optimal Huffman tables: the scan cjpeg -dct int
- * -optimize writes. Alpha is ignored. The kernel sees the image 16 rows at a
- * time, counting symbols and keeping them in its symbol buffer (at most
- * 2 MiB); the coding pass codes the kept strips from there and has the rest
- * fed again. Output leaves in 64 KiB pieces, so the kernel holds a few
- * strips and the buffer, never the frame or the file.
+ * Baseline JFIF, 4:2:0, libjpeg's integer colour conversion, downsampling and
+ * islow DCT, optimal Huffman tables, quantised as `mode` says (JpegMode);
+ * `quality` 1-100. Alpha is ignored. The kernel sees the image 16 rows at a
+ * time and keeps their symbols in its symbol buffer for the coding pass;
+ * output leaves in 64 KiB pieces, so the kernel holds a few strips and the
+ * buffer, never the frame or the file. Past the buffer, "compact" makes its
+ * tables from the counts so far (as a sink does: the same bytes as
+ * jpegSink's), "libjpeg" feeds the remaining strips again.
  */
-export function encodeJpeg(pixels: Pixels, quality: number): Uint8Array {
+export function encodeJpeg(pixels: Pixels, quality: number, mode: JpegMode = "compact"): Uint8Array {
 	const { width, height, data } = pixels;
 	if (!isWellFormed(pixels)) {
 		throw new RangeError(`pixel buffer of ${data.length} bytes is not ${width}x${height} RGBA`);
 	}
 	checkEncode(width, height, quality);
+	const src = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+	if (mode === "compact") {
+		const enc = new StripEncoder(width, height, quality, mode);
+		enc.write(src, height);
+		return enc.end();
+	}
 	const out = new Chunks();
 	let memory: WebAssembly.Memory | undefined;
 	const k = create((ptr, len) => out.push(new Uint8Array(memory!.buffer, ptr, len)));
 	memory = k.memory;
 	meter.start(memory);
 	try {
-		const input = k.setup(width, height, quality, 0);
+		const input = k.setup(width, height, quality, 0, FLAGS[mode]);
 		if (input === 0) throw noRoom(width, height);
-		const src = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 		const stride = width * 4;
 		// The heap never moves after setup (no growth), so one view serves every strip.
 		const heap = new Uint8Array(memory.buffer);
@@ -155,77 +176,113 @@ export function jpegSinkBytes(width: number, height: number): number {
 }
 
 /**
+ * One encode fed rows in order, each seen once (the sink's and the compact
+ * whole-frame encode's core): rows gather in the kernel's strip input, each
+ * full strip is transformed and its symbols kept, and end() makes the tables
+ * and codes the kept symbols (or, past the buffer, the kernel has already
+ * gone direct and only the scan's end is left).
+ */
+class StripEncoder {
+	private readonly out = new Chunks();
+	private readonly k: JpegEncKernel;
+	private readonly memory: WebAssembly.Memory;
+	private readonly heap: Uint8Array;
+	private readonly input: number;
+	private live = true;
+	private fill = 0;
+	rows = 0;
+
+	constructor(
+		readonly width: number,
+		readonly height: number,
+		quality: number,
+		mode: JpegMode,
+	) {
+		let memory: WebAssembly.Memory | undefined;
+		this.k = create((ptr, len) => this.out.push(new Uint8Array(memory!.buffer, ptr, len)));
+		memory = this.k.memory;
+		this.memory = memory;
+		meter.start(memory);
+		this.input = this.k.setup(width, height, quality, jpegSinkSymbolBytes(width, height), FLAGS[mode]);
+		if (this.input === 0) {
+			this.release();
+			throw noRoom(width, height);
+		}
+		// The heap never moves after setup (no growth), so one view serves every strip.
+		this.heap = new Uint8Array(memory.buffer);
+	}
+
+	/** `count` rows of RGBA at src. */
+	write(src: Uint8Array, count: number): void {
+		if (!this.live) throw new RangeError("the JPEG encode is closed");
+		if (this.rows + count > this.height) throw new RangeError(`more than ${this.height} rows written`);
+		const stride = this.width * 4;
+		try {
+			for (let y = 0; y < count; ) {
+				const n = Math.min(STRIP_ROWS - this.fill, count - y);
+				this.heap.set(src.subarray(y * stride, (y + n) * stride), this.input + this.fill * stride);
+				this.fill += n;
+				y += n;
+				if (this.fill === STRIP_ROWS) {
+					this.k.strip(STRIP_ROWS, 0);
+					this.fill = 0;
+				}
+			}
+			this.rows += count;
+		} catch (e) {
+			this.release();
+			throw e;
+		}
+	}
+
+	end(): Uint8Array {
+		if (!this.live) throw new RangeError("the JPEG encode is closed");
+		try {
+			if (this.rows !== this.height) throw new RangeError(`${this.rows} of ${this.height} rows written`);
+			if (this.fill > 0) this.k.strip(this.fill, 0);
+			if (this.k.isDirect() === 0) {
+				this.k.tables();
+				const kept = this.k.storedStrips();
+				for (let i = 0; i < kept; i++) this.k.replay();
+			}
+			this.k.finish();
+		} finally {
+			this.release();
+		}
+		return this.out.join();
+	}
+
+	release(): void {
+		if (this.live) meter.end(this.memory);
+		this.live = false;
+	}
+}
+
+/**
  * A JPEG encode fed strip by strip (any row counts, top to bottom), each
  * strip seen once: the counting pass keeps every block's symbols in the
  * kernel's symbol buffer, and end() makes the optimal tables and codes them
- * from there. The same file as encodeJpeg's while the symbols fit the
- * buffer (jpegSinkSymbolBytes); past it, tables from the counts so far.
+ * from there. Past the buffer (jpegSinkSymbolBytes), tables from the counts
+ * so far. In "compact" mode, the same file as encodeJpeg's; in "libjpeg"
+ * mode too while the symbols fit.
  */
-export function jpegSink(width: number, height: number, quality: number): RowSink {
+export function jpegSink(width: number, height: number, quality: number, mode: JpegMode = "compact"): RowSink {
 	checkEncode(width, height, quality);
-	const out = new Chunks();
-	let memory: WebAssembly.Memory | undefined;
-	const k = create((ptr, len) => out.push(new Uint8Array(memory!.buffer, ptr, len)));
-	memory = k.memory;
-	meter.start(memory);
-	let live = true;
-	const release = () => {
-		if (live) meter.end(memory!);
-		live = false;
-	};
-	const input = k.setup(width, height, quality, jpegSinkSymbolBytes(width, height));
-	if (input === 0) {
-		release();
-		throw noRoom(width, height);
-	}
-	const heap = new Uint8Array(memory.buffer);
-	const stride = width * 4;
-	let fill = 0; // rows in the strip input
-	let rows = 0; // rows written
+	const enc = new StripEncoder(width, height, quality, mode);
 	return {
 		width,
 		height,
 		heldBytes: 0,
 		async write(strip: Pixels): Promise<void> {
-			if (!live) throw new RangeError("the JPEG sink is closed");
 			if (strip.width !== width || !isWellFormed(strip)) {
+				enc.release();
 				throw new RangeError(`a strip of ${strip.width}x${strip.height} does not fit a ${width}-wide sink`);
 			}
-			if (rows + strip.height > height) throw new RangeError(`more than ${height} rows written`);
-			const src = new Uint8Array(strip.data.buffer, strip.data.byteOffset, strip.data.byteLength);
-			try {
-				for (let y = 0; y < strip.height; ) {
-					const n = Math.min(STRIP_ROWS - fill, strip.height - y);
-					heap.set(src.subarray(y * stride, (y + n) * stride), input + fill * stride);
-					fill += n;
-					y += n;
-					if (fill === STRIP_ROWS) {
-						k.strip(STRIP_ROWS, 0);
-						fill = 0;
-					}
-				}
-				rows += strip.height;
-			} catch (e) {
-				release();
-				throw e;
-			}
+			enc.write(new Uint8Array(strip.data.buffer, strip.data.byteOffset, strip.data.byteLength), strip.height);
 		},
 		async end(): Promise<Uint8Array> {
-			if (!live) throw new RangeError("the JPEG sink is closed");
-			try {
-				if (rows !== height) throw new RangeError(`${rows} of ${height} rows written`);
-				if (fill > 0) k.strip(fill, 0);
-				if (k.isDirect() === 0) {
-					k.tables();
-					const kept = k.storedStrips();
-					for (let i = 0; i < kept; i++) k.replay();
-				}
-				k.finish();
-			} finally {
-				release();
-			}
-			return out.join();
+			return enc.end();
 		},
-		abort: release,
+		abort: () => enc.release(),
 	};
 }
