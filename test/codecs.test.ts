@@ -158,7 +158,7 @@ describe("encode", () => {
 		for (const peak of Object.values(peaks)) expect(peak).toBeGreaterThanOrEqual(16 * MiB);
 		expect(peaks.webp_decode + 4 * 454 * 242).toBeLessThanOrEqual(webpDecodeBytes(whole.info));
 		expect(peaks.webp_encode).toBeLessThanOrEqual(encodeHeapBytes("webp", 454, 242));
-		// Our JPEG encoder holds a few 16-row strips and a symbol buffer of at most 2 MiB.
+		// Our JPEG encoder holds a few 16-row strips and a symbol buffer of 1.5 bytes a pixel, at most 4 MiB.
 		expect(jpegHeap).toBeGreaterThan(0);
 		expect(jpegHeap).toBeLessThanOrEqual(encodeHeapBytes("jpeg", 454, 242));
 		expect(encodeHeapBytes("jpeg", 454, 242)).toBeLessThan(MiB);
@@ -166,6 +166,6 @@ describe("encode", () => {
 		expect([probeImage(encoded.bytes).width, probeImage(encoded.bytes).height]).toEqual([2000, 1500]);
 		expect(jpegEncodeLastBytes()).toBeLessThanOrEqual(encodeHeapBytes("jpeg", 2000, 1500));
 		expect(encodeHeapBytes("jpeg", 2000, 1500)).toBe(encodeHeapBytes("jpeg", 2000, 15000));
-		expect(encodeHeapBytes("jpeg", 2000, 1500)).toBeLessThan(3 * MiB);
+		expect(encodeHeapBytes("jpeg", 2000, 1500)).toBeLessThan(5 * MiB);
 	});
 });
