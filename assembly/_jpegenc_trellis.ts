@@ -95,7 +95,7 @@ export function trellisQuant(t: usize, out: usize): void {
 		const inv = 1.0 / (<f64>q * <f64>q);
 		const af = <f64>a;
 		const zero = af * af * inv;
-		const i = <usize>np << 2;
+		const i = (<usize>np) << 2;
 		store<i32>(POS + i, <i32>k);
 		store<i32>(MAG + i, v);
 		store<i32>(NEG + i, c < 0 ? 1 : 0);
@@ -109,7 +109,7 @@ export function trellisQuant(t: usize, out: usize): void {
 	const eob = <f64>load<u8>(lens);
 	const zrl = <f64>load<u8>(lens + 0xf0);
 	for (let i = 0; i < np; i++) {
-		const ii = <usize>i << 2;
+		const ii = (<usize>i) << 2;
 		const k = load<i32>(POS + ii);
 		const v = load<i32>(MAG + ii);
 		let best = Infinity;
@@ -126,7 +126,7 @@ export function trellisQuant(t: usize, out: usize): void {
 			let from = lambda * (<f64>(run >> 4) * zrl + <f64>load<u8>(lens + <usize>(((run & 15) << 4) | size)));
 			let fromJ = -1;
 			for (let j = 0; j < i; j++) {
-				const jj = <usize>j << 2;
+				const jj = (<usize>j) << 2;
 				run = k - load<i32>(POS + jj) - 1;
 				const c =
 					load<f64>(BEST + (jj << 1)) +
@@ -151,7 +151,7 @@ export function trellisQuant(t: usize, out: usize): void {
 	let end = -1;
 	let endCost = lambda * eob;
 	for (let i = 0; i < np; i++) {
-		const ii = <usize>i << 2;
+		const ii = (<usize>i) << 2;
 		const c = load<f64>(BEST + (ii << 1)) + (load<i32>(POS + ii) < 63 ? lambda * eob : 0);
 		if (c < endCost) {
 			endCost = c;
@@ -159,7 +159,7 @@ export function trellisQuant(t: usize, out: usize): void {
 		}
 	}
 	while (end >= 0) {
-		const ii = <usize>end << 2;
+		const ii = (<usize>end) << 2;
 		const m = load<i32>(MAG + ii) - load<i32>(PICK + ii);
 		store<i32>(out + ((<usize>load<i32>(POS + ii)) << 2), load<i32>(NEG + ii) !== 0 ? -m : m);
 		end = load<i32>(PREV + ii);

@@ -1,5 +1,6 @@
 import { UnprocessableError } from "../lib/errors";
 import type { Pixels } from "../lib/pixels";
+import type { RowSink, RowSource } from "../lib/strips";
 import type { DecodePlan } from "./plan";
 import type { ImageInfo } from "./probe";
 
@@ -33,6 +34,12 @@ export interface FormatReader {
 	wholeFrame?: { reason: string; check?(info: ImageInfo): void };
 	/** Decodes to the plan's size, in stored orientation. */
 	decode(bytes: Uint8Array, plan: DecodePlan): Promise<Pixels>;
+	/**
+	 * The same rows a strip at a time, for a decoder that streams them (a
+	 * plan not decoded whole); the others are decoded whole and handed out
+	 * in strips by rows.ts.
+	 */
+	rows?(bytes: Uint8Array, plan: DecodePlan): RowSource;
 }
 
 /** What the plan takes from a format's reader. */
@@ -53,6 +60,19 @@ export interface FormatWriter {
 	encode(pixels: Pixels, quality: number): Promise<Uint8Array>;
 	/** Memory one encode of this size takes beside the pixels it reads, for admission. */
 	heapBytes(width: number, height: number): number;
+	/**
+	 * An encode fed strip by strip, for an encoder that streams (the others
+	 * gather the frame in sinks.ts), and the memory it holds while fed.
+	 */
+	sink?(width: number, height: number, options: SinkOptions): RowSink;
+	sinkBytes?(width: number, height: number): number;
+}
+
+export interface SinkOptions {
+	/** 1-100; formats without a quality setting ignore it. */
+	quality: number;
+	/** PNG: RGBA when true, else RGB (a sink cannot look ahead to see every pixel opaque). */
+	alpha?: boolean;
 }
 
 /** The 422 every format's header reader throws. */

@@ -18,7 +18,7 @@ export {
 	type OutputChoice,
 	toDataUrl,
 } from "./encode";
-export type { FormatReader, FormatWriter, ImageFormat, OutputFormat } from "./format";
+export type { FormatReader, FormatWriter, ImageFormat, OutputFormat, SinkOptions } from "./format";
 export { encodeHeapBytes, MIME_TYPES, READERS, SUPPORTED_FORMATS, WRITERS } from "./formats";
 export {
 	checkDimensions,
@@ -32,7 +32,7 @@ export {
 export { checkWholeFrame, type DecodePlan, decodePhaseBytes, fitSize, planDecode, planDecodeTo } from "./plan";
 export { displaySize, type ImageInfo, isComplete, probeImage } from "./probe";
 export { openRowSource, rowSourceBytes, streamsRows } from "./rows";
-export { openRowSink, rowSinkBytes, type SinkOptions } from "./sinks";
+export { openRowSink, rowSinkBytes } from "./sinks";
 export { sniffFormat } from "./sniff";
 export { codecHeapBytes, codecPeaks } from "./status";
 export { resetLibwebpPeaksForTest } from "./webp";

@@ -1,10 +1,9 @@
 import { applyOrientation } from "../lib/orient";
 import type { Pixels } from "../lib/pixels";
 import type { RowSource } from "../lib/strips";
-import { jpegRowSource } from "./jpeg";
+import { READERS } from "./formats";
 import { decodePlanned } from "./load";
 import type { DecodePlan } from "./plan";
-import { pngRowSource } from "./png";
 
 /**
  * Rows a decoder may finish past the strip asked for, before the reader
@@ -20,9 +19,9 @@ function burstRows(plan: DecodePlan): number {
 	return Math.ceil((full * plan.height) / plan.info.height) + 1;
 }
 
-/** Whether the plan's rows can be streamed in display order (no rotation or flip to apply, no whole-frame decoder). */
+/** Whether the plan's rows can be streamed in display order (a streaming decoder, not decoding whole, and no rotation or flip to apply). */
 export function streamsRows(plan: DecodePlan): boolean {
-	return !plan.wholeFrame && plan.info.orientation <= 1;
+	return !plan.wholeFrame && plan.info.orientation <= 1 && READERS[plan.info.format].rows !== undefined;
 }
 
 /**
@@ -46,10 +45,8 @@ export function rowSourceBytes(plan: DecodePlan, rows: number): number {
  * decoded whole, oriented, and handed out in strips of that frame.
  */
 export function openRowSource(bytes: Uint8Array, plan: DecodePlan): RowSource {
-	if (streamsRows(plan)) {
-		if (plan.info.format === "jpeg") return jpegRowSource(bytes, plan.width, plan.height);
-		if (plan.info.format === "png") return pngRowSource(bytes, plan.width, plan.height);
-	}
+	const rows = READERS[plan.info.format].rows;
+	if (rows && streamsRows(plan)) return rows(bytes, plan);
 	return wholeFrameSource(bytes, plan);
 }
 

@@ -1,34 +1,25 @@
 import type { Pixels } from "../lib/pixels";
 import type { RowSink } from "../lib/strips";
-import type { ImageFormat } from "./format";
-import { encodeHeapBytes, WRITERS } from "./formats";
-import { jpegSink, jpegSinkBytes } from "./jpeg";
-import { pngEncodeBytes, pngSink } from "./png";
-
-export interface SinkOptions {
-	/** 1-100, for JPEG and WebP. */
-	quality: number;
-	/** PNG only: RGBA when true, else RGB (a sink cannot look ahead to see every pixel opaque). */
-	alpha?: boolean;
-}
+import type { OutputFormat, SinkOptions } from "./format";
+import { WRITERS } from "./formats";
 
 /**
- * An encoder taking a frame strip by strip. JPEG and PNG stream (./jpeg,
- * ./png sinks: a few strips and, for JPEG, the symbol buffer); WebP has no
- * streaming encoder in libwebp's simple API, so its sink gathers the frame
- * and encodes it at the end, holding 4 bytes a pixel plus libwebp's heap.
+ * An encoder taking a frame strip by strip: the format's own sink where its
+ * encoder streams (JPEG: a few strips and the symbol buffer; PNG: a strip
+ * and the deflater), else one that gathers the frame and encodes it at the
+ * end (WebP and AVIF: their encoders take a whole frame), holding 4 bytes a
+ * pixel beside the encoder's own heap.
  */
-export function openRowSink(format: ImageFormat, width: number, height: number, options: SinkOptions): RowSink {
-	if (format === "jpeg") return jpegSink(width, height, options.quality);
-	if (format === "png") return pngSink(width, height, options.alpha === true);
-	return wholeFrameSink(width, height, (p) => WRITERS.webp.encode(p, options.quality));
+export function openRowSink(format: OutputFormat, width: number, height: number, options: SinkOptions): RowSink {
+	const writer = WRITERS[format];
+	if (writer.sink) return writer.sink(width, height, options);
+	return wholeFrameSink(width, height, (p) => writer.encode(p, options.quality));
 }
 
 /** Memory a sink of this size holds while it is fed, the encoded output aside. */
-export function rowSinkBytes(format: ImageFormat, width: number, height: number): number {
-	if (format === "jpeg") return jpegSinkBytes(width, height);
-	if (format === "png") return pngEncodeBytes(width, height);
-	return encodeHeapBytes("webp", width, height) + width * height * 4;
+export function rowSinkBytes(format: OutputFormat, width: number, height: number): number {
+	const writer = WRITERS[format];
+	return writer.sinkBytes?.(width, height) ?? writer.heapBytes(width, height) + width * height * 4;
 }
 
 function wholeFrameSink(width: number, height: number, encode: (p: Pixels) => Promise<Uint8Array>): RowSink {

@@ -1,7 +1,7 @@
 import { corruptHeader, type FormatReader, type FormatWriter, startsWith } from "../format";
 import type { ImageInfo } from "../probe";
-import { decodeJpeg } from "./decode";
-import { encodeJpeg, jpegEncodeBytes } from "./encode";
+import { decodeJpeg, jpegRowSource } from "./decode";
+import { encodeJpeg, jpegEncodeBytes, jpegSink, jpegSinkBytes } from "./encode";
 import { readJpegFrame } from "./header";
 import { jpegDecodeBytes, jpegScale } from "./plan";
 
@@ -76,12 +76,15 @@ export const jpegReader: FormatReader = {
 		return { denom, decoderBytes: jpegDecodeBytes(frame, denom, width, height), wholeFrame: false };
 	},
 	decode: async (bytes, plan) => decodeJpeg(bytes, plan.width, plan.height),
+	rows: (bytes, plan) => jpegRowSource(bytes, plan.width, plan.height),
 };
 
-/** Baseline 4:2:0 with optimal Huffman tables, a few strips of memory (./encode.ts). */
+/** Baseline 4:2:0, MozJPEG's table with trellis quantisation, optimal Huffman tables, a few strips and a symbol buffer of memory (./encode.ts). */
 export const jpegWriter: FormatWriter = {
 	format: "jpeg",
 	mime: "image/jpeg",
 	encode: async (pixels, quality) => encodeJpeg(pixels, quality),
-	heapBytes: jpegEncodeBytes,
+	heapBytes: (width, height) => jpegEncodeBytes(width, height),
+	sink: (width, height, options) => jpegSink(width, height, options.quality),
+	sinkBytes: jpegSinkBytes,
 };

@@ -2,8 +2,8 @@ import { ascii, u32be } from "../../lib/bytes";
 import { corruptHeader, type FormatReader, type FormatWriter, startsWith } from "../format";
 import type { ImageInfo } from "../probe";
 import type { PngInfo } from "./chunks";
-import { checkPngInterlaced, decodePng, pngDecodeBytes } from "./decode";
-import { encodePng, pngEncodeBytes } from "./encode";
+import { checkPngInterlaced, decodePng, pngDecodeBytes, pngRowSource } from "./decode";
+import { encodePng, pngEncodeBytes, pngSink } from "./encode";
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -85,6 +85,7 @@ export const pngReader: FormatReader = {
 	},
 	wholeFrame: { reason: "interlaced (Adam7) PNGs are", check: (info) => checkPngInterlaced(pngInfoOf(info)) },
 	decode: (bytes, plan) => decodePng(bytes, plan.width, plan.height),
+	rows: (bytes, plan) => pngRowSource(bytes, plan.width, plan.height),
 };
 
 /** libpng's per-row filter choice in the kernel, deflate through node:zlib (./encode.ts). */
@@ -93,4 +94,6 @@ export const pngWriter: FormatWriter = {
 	mime: "image/png",
 	encode: (pixels) => encodePng(pixels),
 	heapBytes: pngEncodeBytes,
+	sink: (width, height, options) => pngSink(width, height, options.alpha === true),
+	sinkBytes: pngEncodeBytes,
 };
