@@ -100,13 +100,63 @@ describe("row sources", () => {
 	});
 
 	it("stop early on close and release the decoder", async () => {
+		const { jpegLiveBytes } = await import("../src/codecs/jpeg");
+		const { pngLiveBytes } = await import("../src/codecs/png");
 		for (const buf of [labelJpg, toolsIn]) {
 			const { bytes, plan: p } = plan(buf);
 			const source = openRowSource(bytes, p);
 			expect((await source.read(10))?.height).toBe(10);
+			// The decoder's heap is live while the source is open...
+			expect(jpegLiveBytes() + pngLiveBytes()).toBeGreaterThan(0);
 			source.close();
 			source.close();
 			await expect(source.read(10)).rejects.toThrow(RangeError);
+			// ...and released on close (the PNG inflater stops at its next window).
+			for (let i = 0; i < 20 && jpegLiveBytes() + pngLiveBytes() > 0; i++) await new Promise((r) => setTimeout(r, 5));
+			expect(jpegLiveBytes() + pngLiveBytes()).toBe(0);
+		}
+	});
+
+	it("give a corrupt file's error, as the whole-frame decode does, never a hang", async () => {
+		for (const buf of [labelJpg, toolsIn]) {
+			const good = new Uint8Array(buf);
+			let s = 99;
+			for (let n = 0; n < 40; n++) {
+				const bad = good.slice();
+				for (let k = 0; k < 6; k++) {
+					s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+					// Past the headers, so the plan still stands.
+					bad[200 + (s % (bad.length - 200))] = s >>> 24;
+				}
+				let whole: Pixels | string;
+				let p: ReturnType<typeof planDecode>;
+				try {
+					p = planDecode(bad, probeImage(bad), Infinity);
+				} catch {
+					continue;
+				}
+				try {
+					whole = await decodePlanned(bad, p);
+				} catch (e) {
+					whole = String((e as { code?: string }).code);
+				}
+				let strips: Pixels | string;
+				try {
+					strips = await drain(openRowSource(bad, p), [16]);
+				} catch (e) {
+					strips = String((e as { code?: string }).code);
+				}
+				if (typeof whole === "string" || typeof strips === "string") {
+					expect(typeof strips === "string" ? strips : "decoded", `mutation ${n}`).toMatch(
+						/^(corrupt_image|truncated_image|undecodable_image|unsupported_variant)$/,
+					);
+					expect(typeof whole === "string" ? whole : "decoded", `mutation ${n}`).toMatch(
+						/^(corrupt_image|truncated_image|undecodable_image|unsupported_variant)$/,
+					);
+				} else {
+					expect(same(strips, whole), `mutation ${n}`).toBe(true);
+				}
+			}
 		}
 	});
 
@@ -277,5 +327,23 @@ describe("JPEG sink estimate", () => {
 		const jpg = await pump(openRowSource(bytes, p), openRowSink("jpeg", p.width, p.height, { quality: 90 }), 16);
 		const { decodeJpeg } = await import("../src/codecs/jpeg");
 		expect(psnr(decodeJpeg(jpg, p.width, p.height), src)).toBeGreaterThan(33);
+	});
+});
+
+describe("PNG sink estimate", () => {
+	it("is the kernel's own layout, computed without a kernel", async () => {
+		const { sizing } = await import("../src/codecs/png/kernel");
+		const { pngEncodeLayoutBytes } = await import("../src/codecs/png/encode");
+		const k = sizing();
+		for (const w of [1, 7, 400, 4000, 30000]) {
+			for (const ch of [3, 4]) {
+				for (const rows of [1, 10, 32]) {
+					const real = k.encodeBytes(w, ch, rows);
+					const est = pngEncodeLayoutBytes(w, ch, rows);
+					expect(est, `${w} ${ch} ${rows}`).toBeGreaterThanOrEqual(real);
+					expect(est, `${w} ${ch} ${rows}`).toBeLessThanOrEqual(real + 16384);
+				}
+			}
+		}
 	});
 });
