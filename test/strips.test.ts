@@ -329,21 +329,3 @@ describe("JPEG sink estimate", () => {
 		expect(psnr(decodeJpeg(jpg, p.width, p.height), src)).toBeGreaterThan(33);
 	});
 });
-
-describe("PNG sink estimate", () => {
-	it("is the kernel's own layout, computed without a kernel", async () => {
-		const { sizing } = await import("../src/codecs/png/kernel");
-		const { pngEncodeLayoutBytes } = await import("../src/codecs/png/encode");
-		const k = sizing();
-		for (const w of [1, 7, 400, 4000, 30000]) {
-			for (const ch of [3, 4]) {
-				for (const rows of [1, 10, 32]) {
-					const real = k.encodeBytes(w, ch, rows);
-					const est = pngEncodeLayoutBytes(w, ch, rows);
-					expect(est, `${w} ${ch} ${rows}`).toBeGreaterThanOrEqual(real);
-					expect(est, `${w} ${ch} ${rows}`).toBeLessThanOrEqual(real + 16384);
-				}
-			}
-		}
-	});
-});

@@ -3,7 +3,7 @@ import { isWellFormed, type Pixels } from "../../lib/pixels";
 import type { RowSink } from "../../lib/strips";
 import { crc32 } from "./crc";
 import { type Deflater, openDeflater } from "./deflate";
-import { instantiate, pagesFor, release as releaseKernel } from "./kernel";
+import { instantiate, pagesFor, release as releaseKernel, sizing } from "./kernel";
 
 /** JS-side buffers beside the kernel during an encode: filtered strips in flight and the deflater's state. */
 const JS_BYTES = 768 * 1024;
@@ -16,26 +16,11 @@ function stripRows(width: number, height: number, channels: number): number {
 	return Math.max(1, Math.min(height, Math.floor(STRIP_BYTES / (width * channels + 1))));
 }
 
-/** Upper bound of the PNG kernel's static data (__heap_base; tables and the resampler's state). */
-export const PNG_STATIC_BYTES = 16384;
-// Row padding of the filter's row buffers (PAD, SLACK in assembly/_png_unfilter.ts).
-const PAD = 16;
-const SLACK = 32;
-
-/** The encoder's arena from its layout (assembly/_png_encode.ts layoutEncode), without a kernel. */
-export function pngEncodeLayoutBytes(width: number, channels: number, rows: number): number {
-	const n = width * channels;
-	let cursor = Math.ceil(PNG_STATIC_BYTES / 64) * 64;
-	for (const bytes of [(width * 4 + SLACK) * rows, PAD + n + SLACK, PAD + n + SLACK, (n + 1) * rows + SLACK]) {
-		cursor = Math.ceil(cursor / 64) * 64 + bytes;
-	}
-	return cursor;
-}
-
 /** Kernel heap plus JS buffers one encode (or sink) of this size takes (input pixels and output file aside). */
 export function pngEncodeBytes(width: number, height: number): number {
-	const rgb = pngEncodeLayoutBytes(width, 3, stripRows(width, height, 3));
-	const rgba = pngEncodeLayoutBytes(width, 4, stripRows(width, height, 4));
+	const k = sizing();
+	const rgb = k.encodeBytes(width, 3, stripRows(width, height, 3));
+	const rgba = k.encodeBytes(width, 4, stripRows(width, height, 4));
 	return pagesFor(Math.max(rgb, rgba)) + JS_BYTES;
 }
 
