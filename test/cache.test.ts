@@ -86,3 +86,23 @@ describe("result cache", () => {
 		expect(matchesEtag('"other"', key)).toBe(false);
 	});
 });
+
+describe("styled result keys", () => {
+	it("name the JPEG encoder's version, so bytes from another encoder never share an ETag", async () => {
+		const { styleKeyParts } = await import("../src/routes/style-options");
+		const { KERNEL_VERSION } = await import("../src/filters");
+		const { parseFitParams } = await import("../src/lib/fit-params");
+		const job = (format: "jpeg" | "png") => ({
+			name: "sketch" as const,
+			params: { sigma_s: 60 },
+			fit: parseFitParams({}),
+			out: { format, quality: 85, negotiated: false },
+		});
+		const jpeg = styleKeyParts("abc", job("jpeg"));
+		const png = styleKeyParts("abc", job("png"));
+		expect(jpeg.version).toBe(`${KERNEL_VERSION}+jpeg-2`);
+		expect(png.version).toBe(KERNEL_VERSION);
+		// One key per (input, filter, options, version): the version alone moves it.
+		expect(await resultKey(jpeg)).not.toBe(await resultKey({ ...jpeg, version: KERNEL_VERSION }));
+	});
+});

@@ -60,6 +60,8 @@ export interface FormatWriter {
 	encode(pixels: Pixels, quality: number): Promise<Uint8Array>;
 	/** Memory one encode of this size takes beside the pixels it reads, for admission. */
 	heapBytes(width: number, height: number): number;
+	/** Changes when the same pixels would encode to other bytes: part of a cached result's key (and so its ETag). */
+	version?: string;
 	/**
 	 * An encode fed strip by strip, for an encoder that streams (the others
 	 * gather the frame in sinks.ts), and the memory it holds while fed.

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { KeyParts } from "../cache";
-import { chooseOutput, type OutputChoice } from "../codecs";
+import { chooseOutput, type OutputChoice, WRITERS } from "../codecs";
 import { KERNEL_VERSION } from "../filters";
 import { fitKeyOptions } from "../lib/fit-params";
 import { admission } from "../memory";
@@ -37,7 +37,8 @@ export function styleKeyParts(id: string, job: StyleJob): KeyParts {
 		inputMd5: id,
 		operation: `style:${job.name}`,
 		options: { ...job.params, ...fitKeyOptions(job.fit), format: job.out.format, quality: job.out.quality },
-		version: KERNEL_VERSION,
+		// The filters' kernels and, where it says, the encoder: new bytes never take an old ETag.
+		version: [KERNEL_VERSION, WRITERS[job.out.format].version].filter(Boolean).join("+"),
 	};
 }
 

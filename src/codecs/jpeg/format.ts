@@ -85,6 +85,8 @@ export const jpegWriter: FormatWriter = {
 	mime: "image/jpeg",
 	encode: async (pixels, quality) => encodeJpeg(pixels, quality),
 	heapBytes: (width, height) => jpegEncodeBytes(width, height),
+	// 2: MozJPEG's table and trellis quantisation (1 was the Annex K encode, byte for byte cjpeg's).
+	version: "jpeg-2",
 	sink: (width, height, options) => jpegSink(width, height, options.quality),
 	sinkBytes: jpegSinkBytes,
 };
