@@ -68,6 +68,34 @@ describe("model registry", () => {
 		expect(await waiting).toBe(true);
 	});
 
+	it("holds every requested model while the later ones load, so a reclaim in between cannot take one", async () => {
+		const loaded = new Set<string>();
+		let recLoading!: () => void;
+		const recStarted = new Promise<void>((r) => (recLoading = r));
+		let finishRec!: () => void;
+		const runtime: ModelRuntime = {
+			async load(name) {
+				if (name === "rec") {
+					recLoading();
+					await new Promise<void>((r) => (finishRec = r));
+				}
+				loaded.add(name);
+			},
+			async release(name) {
+				loaded.delete(name);
+			},
+			isLoaded: (name) => loaded.has(name),
+			memoryBytes: () => 0,
+		};
+		const registry = new ModelRegistry(realFiles, runtime, { idleMs: 0, unloadWaitMs: 100 });
+		const seen = registry.use(["det", "cls", "rec"], async () => ["det", "cls", "rec"].filter((n) => loaded.has(n)));
+		await recStarted;
+		// What admission's reclaim does for another request while this one waits for rec to load.
+		expect(await registry.unloadIdle()).toEqual([]);
+		finishRec();
+		expect(await seen).toEqual(["det", "cls", "rec"]);
+	});
+
 	it("unloads a model after its idle time", async () => {
 		const runtime = recordingRuntime();
 		const registry = new ModelRegistry(realFiles, runtime, { idleMs: 40, unloadWaitMs: 100 });

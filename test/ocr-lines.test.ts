@@ -1,11 +1,12 @@
 // Line crops, line tensors, batching and CTC decoding, without ORT.
 import { describe, expect, it } from "vitest";
+import { turnClockwise } from "../src/lib/orient";
 import type { Pixels } from "../src/lib/pixels";
 import { cropQuad, homography } from "../src/ocr/crop";
 import { charset, ctcGreedy } from "../src/ocr/ctcDecode";
 import type { Point, Quad } from "../src/ocr/geometry";
 import { lineTensor, planBatches } from "../src/ocr/lineTensor";
-import { resize, rotate90ccw, rotate180 } from "../src/ocr/resample";
+import { resize } from "../src/ocr/resample";
 import { decodeFixture, fixture } from "./helpers/ocrFixtures";
 
 const px = (w: number, h: number, f: (x: number, y: number) => number[]): Pixels => {
@@ -66,7 +67,7 @@ describe("crops", () => {
 			[240, 60],
 			[40, 60],
 		]);
-		const turned = rotate180(img);
+		const turned = turnClockwise(img, 180);
 		const w = img.width - 1;
 		const h = img.height - 1;
 		// The same region in the turned image, corners named from the text's own top-left.
@@ -96,10 +97,10 @@ describe("crops", () => {
 
 	it("rotates by quarter and half turns", () => {
 		const p = px(3, 2, (x, y) => [x, y, 7, 255]);
-		const q = rotate90ccw(p);
+		const q = turnClockwise(p, 270);
 		expect([q.width, q.height]).toEqual([2, 3]);
 		expect([...q.data.subarray(0, 2)]).toEqual([2, 0]); // top-left comes from the top-right
-		const r = rotate180(p);
+		const r = turnClockwise(p, 180);
 		expect([...r.data.subarray(0, 2)]).toEqual([2, 1]);
 	});
 

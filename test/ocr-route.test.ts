@@ -1,7 +1,7 @@
 // POST /api/ocr through the whole app: intake forms, EXIF orientation, options and errors.
 import { describe, expect, it } from "vitest";
 import { encodeImage } from "../src/codecs";
-import { rotate90ccw } from "../src/ocr/resample";
+import { turnClockwise } from "../src/lib/orient";
 import { expectError, expectOk, post, postImage } from "./helpers/api";
 import { cer } from "./helpers/cer";
 import { withExifOrientation } from "./helpers/images";
@@ -42,7 +42,7 @@ describe("POST /api/ocr", () => {
 		// Store the label turned a quarter counter-clockwise and tag it 6 ("turn clockwise to view"),
 		// as a phone held sideways does: the displayed image is the upright label again.
 		const f = fixture("dev_en_label_01");
-		const stored = rotate90ccw(await decodeFixture(f));
+		const stored = turnClockwise(await decodeFixture(f), 270);
 		const jpeg = (await encodeImage(stored, { format: "jpeg", quality: 92 })).bytes;
 		const data = (await expectOk(
 			await postImage("/api/ocr", withExifOrientation(jpeg, 6), "image/jpeg"),

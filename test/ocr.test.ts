@@ -2,10 +2,10 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../src/lib/errors";
+import { turnClockwise } from "../src/lib/orient";
 import type { Pixels } from "../src/lib/pixels";
 import { ensureOcrModels, type OcrModels } from "../src/ocr/models";
 import { recognize } from "../src/ocr/pipeline";
-import { rotate90ccw, rotate180 } from "../src/ocr/resample";
 import receiptBoxes from "./fixtures/ocr/dev_en_receipt_01.boxes.json";
 import { cer, pooledCer } from "./helpers/cer";
 import { decodeFixture, fixture, OCR_FIXTURES } from "./helpers/ocrFixtures";
@@ -86,13 +86,13 @@ describe("recognize", () => {
 	});
 
 	it("turns an upside-down page with the line classifier", async () => {
-		const { score } = await read("dev_en_para_02", rotate180, { classify: true });
+		const { score } = await read("dev_en_para_02", (p) => turnClockwise(p, 180), { classify: true });
 		expect(score.cer).toBeLessThanOrEqual(0.05);
 	});
 
 	it("reads text written top to bottom", async () => {
 		// A quarter turn clockwise: the line becomes a column that reads downwards.
-		const cw = (p: Pixels) => rotate180(rotate90ccw(p));
+		const cw = (p: Pixels) => turnClockwise(p, 90);
 		const { result, score } = await read("dev_real_tjs_simple", cw);
 		expect(result.lines).toHaveLength(1);
 		expect(score.cer).toBeLessThanOrEqual(0.1);

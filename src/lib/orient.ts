@@ -42,3 +42,10 @@ function sourceOf(orientation: number, W: number, H: number): (x: number, y: num
 			return (x, y) => x * W + (W - 1 - y);
 	}
 }
+
+const TURNS = { 0: 1, 90: 6, 180: 3, 270: 8 } as const;
+
+/** Turns the pixels clockwise by a quarter-turn multiple: the EXIF orientations that only turn. */
+export function turnClockwise(src: Pixels, degrees: keyof typeof TURNS): Pixels {
+	return applyOrientation(src, TURNS[degrees]);
+}

@@ -1,5 +1,5 @@
 import { configFrom, type Env } from "../lib/config";
-import { isLoaded, loadSession, releaseSession, wasmMemoryBytes } from "../ocr/session";
+import { ortRuntime } from "../ocr/models";
 import { ModelRegistry } from "./registry";
 
 export { type ManifestEntry, ModelRegistry, type ModelRuntime } from "./registry";
@@ -18,11 +18,10 @@ export function modelFiles(env: Env): (file: string) => Promise<Response> {
  * runtime, its idle time from the configuration (MODEL_IDLE_SECONDS) on first use.
  */
 export function modelRegistry(env: Env): ModelRegistry {
-	shared ??= new ModelRegistry(
-		modelFiles(env),
-		{ load: loadSession, release: releaseSession, isLoaded, memoryBytes: wasmMemoryBytes },
-		{ idleMs: configFrom(env).modelIdleMs, unloadWaitMs: UNLOAD_WAIT_MS },
-	);
+	shared ??= new ModelRegistry(modelFiles(env), ortRuntime, {
+		idleMs: configFrom(env).modelIdleMs,
+		unloadWaitMs: UNLOAD_WAIT_MS,
+	});
 	return shared;
 }
 

@@ -129,16 +129,20 @@ export class ModelRegistry {
 
 	/**
 	 * Runs `work` with the named models loaded and marked in use, so an unload
-	 * cannot pull them away mid-inference.
+	 * cannot pull them away mid-inference. Every model is marked before any is
+	 * loaded: loading the second can take a second or more, and an idle unload
+	 * (or a reclaim for another request) in that time must not take the first.
 	 */
 	async use<T>(names: string[], work: () => Promise<T>): Promise<T> {
-		for (const n of names) await this.load(n);
+		for (const n of names) await this.entry(n);
 		const states = names.map((n) => this.stateOf(n));
 		for (const s of states) {
 			s.inUse++;
 			if (s.idleTimer) clearTimeout(s.idleTimer);
+			s.idleTimer = null;
 		}
 		try {
+			for (const n of names) await this.load(n);
 			return await work();
 		} finally {
 			const now = Date.now();

@@ -5,10 +5,10 @@
  * than wide are turned a quarter, as vertical text is read by the same
  * horizontal recogniser.
  */
+import { turnClockwise } from "../lib/orient";
 import type { Pixels } from "../lib/pixels";
 import type { Point, Quad } from "./geometry";
 import { quadSize } from "./geometry";
-import { rotate90ccw } from "./resample";
 
 /** Tall crops (height / width at least this) are treated as vertical text. */
 export const VERTICAL_RATIO = 1.5;
@@ -90,5 +90,5 @@ export function cropQuad(src: Pixels, quad: Quad): Pixels {
 		}
 	}
 	const crop = { data, width, height };
-	return height / width >= VERTICAL_RATIO ? rotate90ccw(crop) : crop;
+	return height / width >= VERTICAL_RATIO ? turnClockwise(crop, 270) : crop;
 }

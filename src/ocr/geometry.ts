@@ -2,9 +2,9 @@
  * Plane geometry for text boxes: convex hull, minimum-area rotated
  * rectangle, corner ordering and the DB "unclip" offset.
  */
-export type Point = [number, number];
-/** Corners clockwise from the top-left: top-left, top-right, bottom-right, bottom-left. */
-export type Quad = [Point, Point, Point, Point];
+import type { Point, Quad } from "./document";
+
+export type { Point, Quad };
 
 function cross(o: Point, a: Point, b: Point): number {
 	return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);

@@ -3,24 +3,17 @@
  * the recogniser's character list and a version naming the exact files.
  * Built from models/manifest.json entries; the dictionary is read through
  * the caller's file reader (the private models binding), never from
- * elsewhere. `ensureOcrModels` also loads the sessions, for callers without
- * the model registry (tests, the benchmark Worker).
+ * elsewhere. `ensureOcrModels` loads the sessions through a registry of its
+ * own (the same sha256 check), for callers without the app's (tests, the
+ * benchmark Worker).
  */
 import { UnavailableError } from "../lib/errors";
+import { type ManifestEntry, ModelRegistry, type ModelRuntime } from "../models/registry";
 import { charset } from "./ctcDecode";
-import { isLoaded, loadSession } from "./session";
+import { isLoaded, loadSession, releaseSession, wasmMemoryBytes } from "./session";
 
 export const OCR_MODEL_NAMES = ["det", "cls", "rec"] as const;
 export type OcrModelName = (typeof OCR_MODEL_NAMES)[number];
-
-/** The fields of a manifest entry this module reads. */
-export interface ModelEntry {
-	name: string;
-	file: string;
-	sha256: string;
-	input: { name: string };
-	dictionary?: { file: string; sha256: string };
-}
 
 export interface OcrModels {
 	/** Session names, as registered with the session module. */
@@ -37,7 +30,7 @@ export interface OcrModels {
 
 export type ReadModelFile = (file: string) => Promise<Response>;
 
-function entry(list: readonly ModelEntry[], name: OcrModelName): ModelEntry {
+function entry(list: readonly ManifestEntry[], name: OcrModelName): ManifestEntry {
 	const found = list.find((m) => m.name === name);
 	if (!found) throw new UnavailableError("model_missing", `model "${name}" is not in the manifest`, 30);
 	return found;
@@ -50,14 +43,14 @@ async function read(readFile: ReadModelFile, file: string): Promise<Response> {
 }
 
 /** "det:<sha256 prefix>,cls:...,rec:...": changes whenever any model file does. */
-export function ocrModelVersion(list: readonly ModelEntry[]): string {
+export function ocrModelVersion(list: readonly ManifestEntry[]): string {
 	return OCR_MODEL_NAMES.map((n) => `${n}:${entry(list, n).sha256.slice(0, 12)}`).join(",");
 }
 
 // One parsed dictionary per isolate, keyed by its checksum; a failed read is not remembered.
 let charsFor: { sha256: string; chars: Promise<readonly string[]> } | undefined;
 
-function dictionary(readFile: ReadModelFile, rec: ModelEntry): Promise<readonly string[]> {
+function dictionary(readFile: ReadModelFile, rec: ManifestEntry): Promise<readonly string[]> {
 	const dict = rec.dictionary;
 	if (!dict) throw new UnavailableError("model_missing", "the recogniser has no dictionary", 30);
 	if (charsFor?.sha256 !== dict.sha256) {
@@ -71,7 +64,7 @@ function dictionary(readFile: ReadModelFile, rec: ModelEntry): Promise<readonly 
 }
 
 /** The model set described by the manifest; the sessions must be loaded under these names. */
-export async function ocrModelSet(list: readonly ModelEntry[], readFile: ReadModelFile): Promise<OcrModels> {
+export async function ocrModelSet(list: readonly ManifestEntry[], readFile: ReadModelFile): Promise<OcrModels> {
 	const rec = entry(list, "rec");
 	return {
 		det: "det",
@@ -83,18 +76,28 @@ export async function ocrModelSet(list: readonly ModelEntry[], readFile: ReadMod
 	};
 }
 
+/** The ORT session wrapper as the model registry drives it. */
+export const ortRuntime: ModelRuntime = {
+	load: loadSession,
+	release: releaseSession,
+	isLoaded,
+	memoryBytes: wasmMemoryBytes,
+};
+
 /** Anything with the Fetcher shape: the assets binding in the Worker, or a stand-in. */
 export interface AssetSource {
 	fetch(input: string): Promise<Response>;
 }
 
-/** Reads the manifest through `assets`, loads whichever sessions are missing, returns the set. */
+/**
+ * Reads the manifest through `assets`, loads whichever sessions are missing
+ * (each file checked against its manifest checksum first), returns the set.
+ * Nothing is marked in use and nothing is unloaded when idle: the caller
+ * owns the sessions from here.
+ */
 export async function ensureOcrModels(assets: AssetSource): Promise<OcrModels> {
 	const readFile: ReadModelFile = (file) => assets.fetch(`http://assets/${file}`);
-	const list = ((await (await read(readFile, "manifest.json")).json()) as { models: ModelEntry[] }).models;
-	for (const name of OCR_MODEL_NAMES) {
-		if (isLoaded(name)) continue;
-		await loadSession(name, await (await read(readFile, entry(list, name).file)).arrayBuffer());
-	}
-	return ocrModelSet(list, readFile);
+	const registry = new ModelRegistry(readFile, ortRuntime, { idleMs: 0, unloadWaitMs: 0 });
+	for (const name of OCR_MODEL_NAMES) await registry.load(name);
+	return ocrModelSet(await registry.entries(), readFile);
 }

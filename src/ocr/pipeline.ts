@@ -1,21 +1,24 @@
 /**
  * Image to text: detect line boxes on a bounded-size copy, crop each box
  * from the full-resolution input, optionally turn upside-down lines, read
- * them in batches and put them in reading order. Boxes are returned in the
- * coordinates of the pixels passed in.
+ * them one at a time (REC_LIMITS) and put them in reading order. Boxes and
+ * confidences are returned unrounded, in the coordinates of the pixels passed
+ * in: the answer rounds them once, in upload coordinates (readUpload.ts).
  */
 import { UnprocessableError } from "../lib/errors";
+import { turnClockwise } from "../lib/orient";
 import type { Pixels } from "../lib/pixels";
 import { cropQuad, VERTICAL_RATIO } from "./crop";
 import { ctcGreedy, type DecodedLine } from "./ctcDecode";
 import { dbBoxes } from "./dbPostprocess";
 import { detInputSize, detTensor, planTiles, stitch } from "./detPreprocess";
-import { type Point, type Quad, quadSize } from "./geometry";
-import { type BatchLimits, lineTensor, planBatches } from "./lineTensor";
+import { type Quad, quadSize } from "./geometry";
+import { lineTensor, planBatches } from "./lineTensor";
+import { CLS_LIMITS, CLS_WIDTH, DET_TILE_AREA, DET_TILE_OVERLAP, REC_LIMITS } from "./memory";
 import type { OcrModels } from "./models";
 import { decideOrientation, turnQuad } from "./orientation";
 import { readingOrder } from "./readingOrder";
-import { onWhite, resize, rotate180 } from "./resample";
+import { onWhite, resize } from "./resample";
 import { run } from "./session";
 
 export interface OcrOptions {
@@ -27,10 +30,11 @@ export interface OcrOptions {
 	classify?: boolean;
 }
 
-export interface OcrLine {
+/** A line as read, in the coordinates of the pixels passed in. */
+export interface ReadLine {
 	text: string;
 	confidence: number;
-	box: [Point, Point, Point, Point];
+	box: Quad;
 }
 
 export interface OcrTimings {
@@ -43,7 +47,7 @@ export interface OcrTimings {
 
 export interface OcrResult {
 	text: string;
-	lines: OcrLine[];
+	lines: ReadLine[];
 	width: number;
 	height: number;
 	timings: OcrTimings;
@@ -52,24 +56,10 @@ export interface OcrResult {
 export const OCR_DEFAULTS = { det_limit_side: 960, min_confidence: 0.5, classify: true } as const;
 export const DET_LIMIT_RANGE = [32, 4096] as const;
 
-// ORT's heap grows in 20% steps (…, 47.9, 57.6, 69.1, 83.0, 99.6 MiB). Measured
-// in this order (det, cls, rec) with the float recogniser: tiles up to 480x480
-// and recogniser inputs up to 1920 columns (3 x 640, or one 3200-wide line)
-// stay in the 69.1 MiB step, where 576 tiles or 6 x 640 batches need 83.0.
-// With the 8-bit recogniser, read one line at a time, they peak at 57.6 MiB.
-const DET_TILE_AREA = 480 * 480;
-const DET_TILE_OVERLAP = 96;
-// Lines are read one at a time, each at its own width: onnxruntime-web's wasm
-// kernels loop over the batch, so a batch of six 160-wide lines took as long
-// as six single runs (187 ms both), and padding every line to the widest of
-// its batch added 17% more columns over the OCR fixtures.
-const REC_LIMITS: BatchLimits = { maxBatch: 1, maxColumns: 3200, minWidth: 96, maxWidth: 3200 };
 // A small image in which nothing was found is searched again enlarged to this
 // long side: glyphs that are large relative to the frame (a sign filling a
 // thumbnail) fit the detector's receptive field better when enlarged.
 const DET_RETRY_LONG_SIDE = 640;
-const CLS_WIDTH = 192;
-const CLS_LIMITS: BatchLimits = { maxBatch: 6, maxColumns: 6 * CLS_WIDTH, minWidth: CLS_WIDTH, maxWidth: CLS_WIDTH };
 // Boxes this thin in the input are noise, not text.
 const MIN_BOX_SIDE = 3;
 
@@ -186,7 +176,7 @@ export async function recognize(pixels: Pixels, options: OcrOptions, models: Ocr
 	for (const plan of planBatches(ratios, REC_LIMITS)) {
 		const crops = plan.indices.map((i) => {
 			const crop = cropQuad(pixels, quads[i] as Quad);
-			return orientation.flip[i] ? rotate180(crop) : crop;
+			return orientation.flip[i] ? turnClockwise(crop, 180) : crop;
 		});
 		lap("post");
 		const data = lineTensor(crops, plan.width);
@@ -207,17 +197,13 @@ export async function recognize(pixels: Pixels, options: OcrOptions, models: Ocr
 				!!x.line && x.line.text.trim() !== "" && x.line.confidence >= o.min_confidence,
 		);
 	const rows = readingOrder(kept.map((k) => (orientation.pageUpsideDown ? turnQuad(k.box) : k.box)));
-	const lines: OcrLine[] = [];
+	const lines: ReadLine[] = [];
 	const text = rows
 		.map((row) =>
 			row
 				.map((i) => {
 					const { box, line } = kept[i] as (typeof kept)[number];
-					lines.push({
-						text: line.text.trim(),
-						confidence: round(line.confidence, 4),
-						box: box.map(([x, y]) => [round(x, 1), round(y, 1)]) as Quad,
-					});
+					lines.push({ text: line.text.trim(), confidence: line.confidence, box });
 					return line.text.trim();
 				})
 				.join(" "),
@@ -226,9 +212,4 @@ export async function recognize(pixels: Pixels, options: OcrOptions, models: Ocr
 	lap("post");
 	timings.total = performance.now() - start;
 	return { text, lines, width: pixels.width, height: pixels.height, timings };
-}
-
-function round(v: number, digits: number): number {
-	const f = 10 ** digits;
-	return Math.round(v * f) / f;
 }

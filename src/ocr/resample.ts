@@ -96,36 +96,6 @@ export function resize(src: Pixels, width: number, height: number): Pixels {
 	return { data: dst, width, height };
 }
 
-// One 32-bit word per pixel makes rotations a plain index shuffle.
-function words(p: Pixels): Uint32Array {
-	const n = p.width * p.height;
-	if (p.data.byteOffset % 4 === 0) return new Uint32Array(p.data.buffer, p.data.byteOffset, n);
-	return new Uint32Array(p.data.slice().buffer, 0, n);
-}
-
-/** Rotates by 180 degrees (upside-down text lines). */
-export function rotate180(src: Pixels): Pixels {
-	const n = src.width * src.height;
-	const s = words(src);
-	const out = new Uint8ClampedArray(n * 4);
-	const d = new Uint32Array(out.buffer);
-	for (let i = 0; i < n; i++) d[i] = s[n - 1 - i] ?? 0;
-	return { data: out, width: src.width, height: src.height };
-}
-
-/** Rotates by 90 degrees counter-clockwise, so text written top-to-bottom reads left-to-right. */
-export function rotate90ccw(src: Pixels): Pixels {
-	const { width: w, height: h } = src;
-	const s = words(src);
-	const out = new Uint8ClampedArray(w * h * 4);
-	const d = new Uint32Array(out.buffer);
-	// Output is h wide and w tall; output (x, y) comes from input (w - 1 - y, x).
-	for (let y = 0; y < w; y++) {
-		for (let x = 0; x < h; x++) d[y * h + x] = s[x * w + (w - 1 - y)] ?? 0;
-	}
-	return { data: out, width: h, height: w };
-}
-
 /**
  * Transparent pixels composited over white. Logos and screenshots often
  * carry dark text on a transparent background whose hidden colour is black;

@@ -1,17 +1,15 @@
 import { Hono } from "hono";
 import { resultKey } from "../cache";
-import { decodeToFit, planDecode } from "../codecs";
+import { planDecode } from "../codecs";
 import { UnprocessableError } from "../lib/errors";
 import { md5Hex } from "../lib/md5";
 import { admission, admitImage, ocrReservation } from "../memory";
 import { modelFiles, modelRegistry } from "../models";
 import { OCR_VIEW_SIDE } from "../ocr/memory";
-import { OCR_MODEL_NAMES, ocrModelSet, ocrModelVersion } from "../ocr/models";
-import { type OcrOptions, recognize, resolveOcrOptions } from "../ocr/pipeline";
+import { type OcrOptions, resolveOcrOptions } from "../ocr/pipeline";
+import { ocrVersion, readUpload } from "../ocr/readUpload";
 import { optionsOf, readImageUpload, serveCached, serverTiming } from "./respond";
 import type { AppEnv } from "./types";
-
-const MODEL_LABEL = "PP-OCRv4 mobile (det, cls 0/180, rec ch) via onnxruntime-web wasm";
 
 /** Query or form strings to options; the ranges are the pipeline's own (resolveOcrOptions). */
 function parseOptions(raw: Record<string, string>): Required<OcrOptions> {
@@ -29,8 +27,6 @@ function parseOptions(raw: Record<string, string>): Required<OcrOptions> {
 	return resolveOcrOptions(options);
 }
 
-const round1 = (v: number) => Math.round(v * 10) / 10;
-
 /**
  * POST /api/ocr: the text of an upload, and each line with its confidence and
  * its four corners in the coordinates of the upload as displayed (after EXIF
@@ -39,14 +35,12 @@ const round1 = (v: number) => Math.round(v * 10) / 10;
 export const ocrRoutes = new Hono<AppEnv>().post("/", async (c) => {
 	const upload = await readImageUpload(c);
 	const options = parseOptions(optionsOf(c, upload));
-	const registry = modelRegistry(c.env);
-	const entries = await registry.entries();
-	const version = ocrModelVersion(entries);
+	const source = { models: modelRegistry(c.env), readFile: modelFiles(c.env) };
 	const key = await resultKey({
 		inputMd5: await md5Hex(upload.bytes),
 		operation: "ocr",
 		options: { ...options },
-		version,
+		version: await ocrVersion(source),
 	});
 	return serveCached(c, {
 		key,
@@ -64,27 +58,11 @@ export const ocrRoutes = new Hono<AppEnv>().post("/", async (c) => {
 				),
 			);
 			try {
-				const t0 = performance.now();
-				const image = await decodeToFit(upload.bytes, plan);
-				const decode = performance.now() - t0;
-				const result = await registry.use([...OCR_MODEL_NAMES], async () =>
-					recognize(image.pixels, options, await ocrModelSet(entries, modelFiles(c.env))),
-				);
-				const back = 1 / image.scale;
-				const { total, ...stages } = result.timings;
-				const timings = { decode, ...stages, total: decode + total };
-				const data = {
-					text: result.text,
-					lines: result.lines.map((l) => ({ ...l, box: l.box.map(([x, y]) => [round1(x * back), round1(y * back)]) })),
-					width: image.original.width,
-					height: image.original.height,
-					model: { name: MODEL_LABEL, version },
-					timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, round1(v)])),
-				};
+				const doc = await readUpload(source, { bytes: upload.bytes, plan }, options);
 				return {
-					body: new TextEncoder().encode(JSON.stringify(data)),
+					body: new TextEncoder().encode(JSON.stringify(doc)),
 					contentType: "application/json; charset=utf-8",
-					headers: { "server-timing": serverTiming(timings) },
+					headers: { "server-timing": serverTiming(doc.timings) },
 				};
 			} finally {
 				ticket.release();
