@@ -167,6 +167,12 @@ describe("CTC decoding", () => {
 		const [line] = ctcGreedy(data, [1, 6, chars.length], chars, 1);
 		expect(line!.text).toBe("aab");
 		expect(line!.confidence).toBeCloseTo((0.9 + 0.7 + 0.6) / 3, 5);
+		// Each character with the steps it fired on: a merged repeat extends its character.
+		expect(line!.glyphs.map((g) => [g.text, g.first, g.last, g.p])).toEqual([
+			["a", 0, 1, expect.closeTo(0.9, 5)],
+			["a", 3, 3, expect.closeTo(0.7, 5)],
+			["b", 4, 4, expect.closeTo(0.6, 5)],
+		]);
 	});
 
 	it("reads a gap with space evidence as a space between Latin letters only", () => {
@@ -184,7 +190,16 @@ describe("CTC decoding", () => {
 		steps.forEach(([c], t) => {
 			if (c === 0) data[t * chars.length + 5] = 0.1;
 		});
-		expect(ctcGreedy(data, [1, 7, chars.length], chars)[0]!.text).toBe("a b中文");
+		const [spaced] = ctcGreedy(data, [1, 7, chars.length], chars);
+		expect(spaced!.text).toBe("a b中文");
+		// The space read from a gap spans that gap's steps.
+		expect(spaced!.glyphs.map((g) => [g.text, g.first, g.last])).toEqual([
+			["a", 0, 0],
+			[" ", 1, 1],
+			["b", 2, 2],
+			["中", 4, 4],
+			["文", 6, 6],
+		]);
 		expect(ctcGreedy(data, [1, 7, chars.length], chars, 0.5)[0]!.text).toBe("ab中文");
 	});
 

@@ -9,7 +9,8 @@ import { decodeFixture, fixture } from "./helpers/ocrFixtures";
 
 interface OcrData {
 	text: string;
-	lines: { text: string; confidence: number; box: number[][] }[];
+	orientation: number;
+	lines: { text: string; confidence: number; box: number[][]; words: { text: string; box: number[][] }[] }[];
 	width: number;
 	height: number;
 	model: { name: string; version: string };
@@ -27,8 +28,15 @@ describe("POST /api/ocr", () => {
 		expect([data.width, data.height]).toEqual([506, 437]);
 		expect(data.model.version).toMatch(/^det:[0-9a-f]{12},cls:[0-9a-f]{12},rec:[0-9a-f]{12}$/);
 		for (const k of ["decode", "det", "cls", "rec", "post", "total"]) expect(typeof data.timings[k]).toBe("number");
+		expect(data.orientation).toBe(0);
+		const rounded = (v: number) => Math.abs(v * 10 - Math.round(v * 10)) < 1e-6;
 		for (const line of data.lines) {
 			expect(line.box).toHaveLength(4);
+			expect(line.words.map((w) => w.text).join(" ")).toBe(line.text.replace(/\s+/g, " "));
+			for (const w of line.words) {
+				expect(w.box).toHaveLength(4);
+				expect(w.box.flat().every(rounded)).toBe(true);
+			}
 			for (const [x, y] of line.box) {
 				expect(x).toBeGreaterThanOrEqual(0);
 				expect(x).toBeLessThan(506);
@@ -51,8 +59,14 @@ describe("POST /api/ocr", () => {
 		expect(cer(data.text, f.truth).cer).toBeLessThanOrEqual(0.03);
 		const ship = data.lines.find((l) => l.text.startsWith("SHIP"));
 		expect(ship).toBeDefined();
-		// The first line of the label sits in its top-left quarter as displayed.
+		// The first line of the label sits in its top-left quarter as displayed, and so do its words.
 		for (const [x, y] of ship!.box) expect(x < 454 / 2 && y < 242 / 2).toBe(true);
+		const [shipWord, toWord] = ship!.words;
+		expect(shipWord!.text).toBe("SHIP");
+		for (const [x, y] of [...shipWord!.box, ...toWord!.box]) expect(x < 454 / 2 && y < 242 / 2).toBe(true);
+		// Word boxes are in the same displayed frame as the line: "SHIP" starts where the line does.
+		expect(Math.abs(shipWord!.box[0]![0]! - ship!.box[0]![0]!)).toBeLessThan(8);
+		expect(toWord!.box[0]![0]!).toBeGreaterThan(shipWord!.box[1]![0]!);
 	});
 
 	it("answers an image without text with empty lines, not an error", async () => {

@@ -65,8 +65,19 @@ function sample(src: Pixels, x: number, y: number, out: Uint8ClampedArray, o: nu
 	}
 }
 
-/** The box as an upright image; corners map to corners, top-left first. */
-export function cropQuad(src: Pixels, quad: Quad): Pixels {
+/**
+ * How a box's crop relates to the image: the homography taking crop pixels
+ * to image points, the crop's size before any turn, and whether it is turned
+ * a quarter (vertical text) before reading.
+ */
+export interface CropFrame {
+	m: number[];
+	width: number;
+	height: number;
+	vertical: boolean;
+}
+
+export function cropFrame(quad: Quad): CropFrame {
 	const size = quadSize(quad);
 	const width = Math.max(1, Math.round(size.width));
 	const height = Math.max(1, Math.round(size.height));
@@ -76,19 +87,45 @@ export function cropQuad(src: Pixels, quad: Quad): Pixels {
 		[width, height],
 		[0, height],
 	];
-	const m = homography(target, quad);
+	return { m: homography(target, quad), width, height, vertical: height / width >= VERTICAL_RATIO };
+}
+
+function project(m: number[], u: number, v: number): Point {
+	const den = (m[6] as number) * u + (m[7] as number) * v + 1;
+	return [
+		((m[0] as number) * u + (m[1] as number) * v + (m[2] as number)) / den,
+		((m[3] as number) * u + (m[4] as number) * v + (m[5] as number)) / den,
+	];
+}
+
+/**
+ * The image point under (u, v) of the crop as the recogniser saw it: after
+ * the quarter turn of vertical text and, when `flipped`, the half turn the
+ * line classifier asked for. The turns are undone first, in reverse order.
+ */
+export function cropToImage(frame: CropFrame, u: number, v: number, flipped: boolean): Point {
+	const readWidth = frame.vertical ? frame.height : frame.width;
+	const readHeight = frame.vertical ? frame.width : frame.height;
+	if (flipped) [u, v] = [readWidth - u, readHeight - v];
+	// A quarter turn counter-clockwise took crop (x, y) to (y, width - x).
+	if (frame.vertical) [u, v] = [frame.width - v, u];
+	return project(frame.m, u, v);
+}
+
+/** The box as an upright image; corners map to corners, top-left first. */
+export function cropQuad(src: Pixels, quad: Quad, frame = cropFrame(quad)): Pixels {
+	const { m, width, height } = frame;
 	const data = new Uint8ClampedArray(width * height * 4);
 	for (let y = 0; y < height; y++) {
 		// Box corners are pixel indices (as in OpenCV): destination pixel (x, y) maps straight through.
-		const v = y;
+		// project() inlined: this runs per crop pixel, and a point array each would be garbage.
 		for (let x = 0; x < width; x++) {
-			const u = x;
-			const den = (m[6] as number) * u + (m[7] as number) * v + 1;
-			const sx = ((m[0] as number) * u + (m[1] as number) * v + (m[2] as number)) / den;
-			const sy = ((m[3] as number) * u + (m[4] as number) * v + (m[5] as number)) / den;
+			const den = (m[6] as number) * x + (m[7] as number) * y + 1;
+			const sx = ((m[0] as number) * x + (m[1] as number) * y + (m[2] as number)) / den;
+			const sy = ((m[3] as number) * x + (m[4] as number) * y + (m[5] as number)) / den;
 			sample(src, sx, sy, data, (y * width + x) * 4);
 		}
 	}
 	const crop = { data, width, height };
-	return height / width >= VERTICAL_RATIO ? turnClockwise(crop, 270) : crop;
+	return frame.vertical ? turnClockwise(crop, 270) : crop;
 }

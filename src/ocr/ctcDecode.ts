@@ -12,9 +12,24 @@
  * or below 0.01 on every step; between words it peaked at 0.04 or more.
  */
 
+/**
+ * One character of a decoded line and the time steps it fired on, first to
+ * last inclusive (a repeat merged into it extends `last`). A space read from
+ * a gap spans that gap's blank steps.
+ */
+export interface Glyph {
+	text: string;
+	first: number;
+	last: number;
+	/** The winning probability at the step where the character first fired. */
+	p: number;
+}
+
 export interface DecodedLine {
 	text: string;
 	confidence: number;
+	/** The characters of `text`, in order; joined they give `text`. */
+	glyphs: Glyph[];
 }
 
 /**
@@ -28,7 +43,7 @@ export function charset(dictionaryText: string): string[] {
 }
 
 export const SPACE_EVIDENCE = 0.03;
-const HAN = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef]/u;
+export const HAN = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef]/u;
 const FULL_WIDTH = /^[\uff01-\uff5e]$/u;
 
 /**
@@ -50,11 +65,13 @@ export function ctcGreedy(
 	const space = chars.lastIndexOf(" ");
 	for (let b = 0; b < batch; b++) {
 		let text = "";
+		const glyphs: Glyph[] = [];
 		let sum = 0;
 		let kept = 0;
 		let previous = -1;
 		// Highest space probability in the current run of blank steps since the last character.
 		let gapSpace = 0;
+		let gapStart = 0;
 		for (let t = 0; t < steps; t++) {
 			const row = (b * steps + t) * classes;
 			let best = 0;
@@ -67,6 +84,7 @@ export function ctcGreedy(
 				}
 			}
 			if (best === 0) {
+				if (previous !== 0) gapStart = t;
 				if (space >= 0) gapSpace = Math.max(gapSpace, data[row + space] as number);
 			} else if (best !== previous) {
 				const last = text[text.length - 1];
@@ -83,17 +101,20 @@ export function ctcGreedy(
 					!HAN.test(ch)
 				) {
 					text += " ";
+					glyphs.push({ text: " ", first: gapStart, last: t - 1, p: gapSpace });
 				}
 				text += ch;
+				glyphs.push({ text: ch, first: t, last: t, p: bestP });
 				sum += bestP;
 				kept++;
 				gapSpace = 0;
 			} else {
+				(glyphs[glyphs.length - 1] as Glyph).last = t;
 				gapSpace = 0;
 			}
 			previous = best;
 		}
-		out.push({ text, confidence: kept > 0 ? sum / kept : 0 });
+		out.push({ text, confidence: kept > 0 ? sum / kept : 0, glyphs });
 	}
 	return out;
 }

@@ -17,10 +17,13 @@ export type Point = [number, number];
  */
 export type Quad = [Point, Point, Point, Point];
 
-/** A run of non-space characters (Latin), or of CJK characters, within a line. */
+/**
+ * A run of non-space characters, or a run of CJK characters (Chinese has no
+ * spaces; one word per run, split from Latin text beside it), within a line.
+ */
 export interface OcrWord {
 	text: string;
-	/** Mean of the winning probability at each time step where one of the word's characters fired. */
+	/** Mean over its characters of each one's probability where it first fired: the line's statistic. */
 	confidence: number;
 	box: Quad;
 }

@@ -8,18 +8,19 @@
 import { UnprocessableError } from "../lib/errors";
 import { turnClockwise } from "../lib/orient";
 import type { Pixels } from "../lib/pixels";
-import { cropQuad, VERTICAL_RATIO } from "./crop";
+import { cropFrame, cropQuad, VERTICAL_RATIO } from "./crop";
 import { ctcGreedy, type DecodedLine } from "./ctcDecode";
 import { dbBoxes } from "./dbPostprocess";
 import { detInputSize, detTensor, planTiles, stitch } from "./detPreprocess";
 import { type Quad, quadSize } from "./geometry";
-import { lineTensor, planBatches } from "./lineTensor";
+import { LINE_HEIGHT, lineTensor, planBatches, scaledWidth } from "./lineTensor";
 import { CLS_LIMITS, CLS_WIDTH, DET_TILE_AREA, DET_TILE_OVERLAP, REC_LIMITS } from "./memory";
 import type { OcrModels } from "./models";
 import { decideOrientation, turnQuad } from "./orientation";
 import { readingOrder } from "./readingOrder";
 import { onWhite, resize } from "./resample";
 import { run } from "./session";
+import { lineWords, type StepPlacement, type WordRead } from "./words";
 
 export interface OcrOptions {
 	/** Longer side of the detector's view of the image, in pixels. */
@@ -35,6 +36,7 @@ export interface ReadLine {
 	text: string;
 	confidence: number;
 	box: Quad;
+	words: WordRead[];
 }
 
 export interface OcrTimings {
@@ -42,6 +44,8 @@ export interface OcrTimings {
 	cls: number;
 	rec: number;
 	post: number;
+	/** Placing each line's words from its time steps. */
+	words: number;
 	total: number;
 }
 
@@ -150,7 +154,7 @@ export async function recognize(pixels: Pixels, options: OcrOptions, models: Ocr
 	const o = resolveOcrOptions(options);
 	if (pixels.width < 1 || pixels.height < 1) throw new UnprocessableError("empty_image", "the image has no pixels");
 	pixels = onWhite(pixels);
-	const timings: OcrTimings = { det: 0, cls: 0, rec: 0, post: 0, total: 0 };
+	const timings: OcrTimings = { det: 0, cls: 0, rec: 0, post: 0, words: 0, total: 0 };
 	const start = performance.now();
 	let t = start;
 	const lap = (stage: keyof OcrTimings) => {
@@ -173,29 +177,37 @@ export async function recognize(pixels: Pixels, options: OcrOptions, models: Ocr
 	lap("cls");
 
 	const read: (DecodedLine | undefined)[] = new Array(quads.length);
+	const placed: StepPlacement[] = new Array(quads.length);
 	for (const plan of planBatches(ratios, REC_LIMITS)) {
 		const crops = plan.indices.map((i) => {
-			const crop = cropQuad(pixels, quads[i] as Quad);
-			return orientation.flip[i] ? turnClockwise(crop, 180) : crop;
+			const frame = cropFrame(quads[i] as Quad);
+			const crop = cropQuad(pixels, quads[i] as Quad, frame);
+			const flipped = orientation.flip[i] === true;
+			placed[i] = { frame, flipped, stride: 0, scaledWidth: scaledWidth(crop, plan.width) };
+			return flipped ? turnClockwise(crop, 180) : crop;
 		});
 		lap("post");
 		const data = lineTensor(crops, plan.width);
 		const out = first(
-			await run(models.rec, { [models.inputs.rec]: { data, dims: [crops.length, 3, 48, plan.width] } }),
+			await run(models.rec, { [models.inputs.rec]: { data, dims: [crops.length, 3, LINE_HEIGHT, plan.width] } }),
 		);
 		const decoded = ctcGreedy(out.data, out.dims, models.chars);
 		plan.indices.forEach((i, k) => {
 			read[i] = decoded[k];
+			(placed[i] as StepPlacement).stride = plan.width / (out.dims[1] ?? 1);
 		});
 		lap("rec");
 	}
 
 	const kept = quads
-		.map((box, i) => ({ box, line: read[i] }))
+		.map((box, i) => ({ box, line: read[i], place: placed[i] as StepPlacement }))
 		.filter(
-			(x): x is { box: Quad; line: DecodedLine } =>
+			(x): x is { box: Quad; line: DecodedLine; place: StepPlacement } =>
 				!!x.line && x.line.text.trim() !== "" && x.line.confidence >= o.min_confidence,
 		);
+	lap("post");
+	const words = kept.map((k) => lineWords(k.line.glyphs, k.place));
+	lap("words");
 	const rows = readingOrder(kept.map((k) => (orientation.pageUpsideDown ? turnQuad(k.box) : k.box)));
 	const lines: ReadLine[] = [];
 	const text = rows
@@ -203,7 +215,7 @@ export async function recognize(pixels: Pixels, options: OcrOptions, models: Ocr
 			row
 				.map((i) => {
 					const { box, line } = kept[i] as (typeof kept)[number];
-					lines.push({ text: line.text.trim(), confidence: line.confidence, box });
+					lines.push({ text: line.text.trim(), confidence: line.confidence, box, words: words[i] as WordRead[] });
 					return line.text.trim();
 				})
 				.join(" "),

@@ -59,7 +59,7 @@ export async function readUpload(
 		text: l.text,
 		confidence: round(l.confidence, 4),
 		box: toUpload(l.box, back),
-		words: [],
+		words: l.words.map((w) => ({ text: w.text, confidence: round(w.confidence, 4), box: toUpload(w.box, back) })),
 	}));
 	const { total, ...stages } = result.timings;
 	const timings: Record<string, number> = { decode, ...stages, total: decode + total };
