@@ -56,6 +56,8 @@ describe("POST /api/ocr", () => {
 			await postImage("/api/ocr", withExifOrientation(jpeg, 6), "image/jpeg"),
 		)) as unknown as OcrData;
 		expect([data.width, data.height]).toEqual([454, 242]);
+		// The EXIF turn made the label upright: it is not turned again.
+		expect(data.orientation).toBe(0);
 		expect(cer(data.text, f.truth).cer).toBeLessThanOrEqual(0.03);
 		const ship = data.lines.find((l) => l.text.startsWith("SHIP"));
 		expect(ship).toBeDefined();
@@ -67,6 +69,27 @@ describe("POST /api/ocr", () => {
 		// Word boxes are in the same displayed frame as the line: "SHIP" starts where the line does.
 		expect(Math.abs(shipWord!.box[0]![0]! - ship!.box[0]![0]!)).toBeLessThan(8);
 		expect(toWord!.box[0]![0]!).toBeGreaterThan(shipWord!.box[1]![0]!);
+	});
+
+	it("reads a photo lying sideways with no EXIF tag upright, with boxes in the image as sent", async () => {
+		// The label turned a quarter clockwise, its text running down the image, and no tag saying so.
+		const f = fixture("dev_en_label_01");
+		const png = await encodeImage(turnClockwise(await decodeFixture(f), 90), { format: "png", quality: 100 });
+		const data = (await expectOk(await postImage("/api/ocr", png.bytes, "image/png"))) as unknown as OcrData;
+		expect(data.orientation).toBe(270);
+		expect([data.width, data.height]).toEqual([242, 454]);
+		expect(cer(data.text, f.truth).cer).toBeLessThanOrEqual(0.03);
+		expect(data.text.split("\n")[0]).toBe("SHIP TO:");
+		// The label's top-left corner is now the image's top-right: its first line and words are there.
+		const ship = data.lines[0]!;
+		for (const [x, y] of [...ship.box, ...ship.words.flatMap((w) => w.box)]) {
+			expect(x > 242 / 2 && y < 454 / 2).toBe(true);
+		}
+		// Read downwards: "TO:" lies below "SHIP".
+		const [shipWord, toWord] = ship.words;
+		expect(Math.min(...toWord!.box.map((p) => p[1]!))).toBeGreaterThan(
+			Math.max(...shipWord!.box.map((p) => p[1]!)) - 1,
+		);
 	});
 
 	it("answers an image without text with empty lines, not an error", async () => {

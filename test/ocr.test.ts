@@ -86,8 +86,9 @@ describe("recognize", () => {
 	});
 
 	it("turns an upside-down page with the line classifier", async () => {
-		const { score } = await read("dev_en_para_02", (p) => turnClockwise(p, 180), { classify: true });
+		const { result, score } = await read("dev_en_para_02", (p) => turnClockwise(p, 180), { classify: true });
 		expect(score.cer).toBeLessThanOrEqual(0.05);
+		expect(result.orientation).toBe(180);
 	});
 
 	it("reads text written top to bottom", async () => {

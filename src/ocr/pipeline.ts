@@ -10,26 +10,24 @@ import { turnClockwise } from "../lib/orient";
 import type { Pixels } from "../lib/pixels";
 import { cropFrame, cropQuad, VERTICAL_RATIO } from "./crop";
 import { ctcGreedy, type DecodedLine } from "./ctcDecode";
-import { dbBoxes } from "./dbPostprocess";
-import { detInputSize, detTensor, planTiles, stitch } from "./detPreprocess";
-import { type Quad, quadSize } from "./geometry";
+import { findBoxes, inPixels, type PageFrame, pageFrame } from "./findBoxes";
+import { orderQuad, type Quad, quadSize } from "./geometry";
 import { LINE_HEIGHT, lineTensor, planBatches, scaledWidth } from "./lineTensor";
-import { CLS_LIMITS, CLS_WIDTH, DET_TILE_AREA, DET_TILE_OVERLAP, REC_LIMITS } from "./memory";
+import { CLS_LIMITS, CLS_WIDTH, REC_LIMITS } from "./memory";
 import type { OcrModels } from "./models";
-import { decideOrientation, turnQuad } from "./orientation";
+import { type OcrOptions, resolveOcrOptions } from "./options";
+import {
+	decideOrientation,
+	likelyTurnedQuarter,
+	type PageTurn,
+	tallShare,
+	turnedReadWins,
+	turnQuad,
+} from "./orientation";
 import { readingOrder } from "./readingOrder";
-import { onWhite, resize } from "./resample";
-import { run } from "./session";
+import { onWhite } from "./resample";
+import { firstOutput, run } from "./session";
 import { lineWords, type StepPlacement, type WordRead } from "./words";
-
-export interface OcrOptions {
-	/** Longer side of the detector's view of the image, in pixels. */
-	det_limit_side?: number;
-	/** Lines read with a lower mean character probability are dropped. */
-	min_confidence?: number;
-	/** Run the 0/180 degree line classifier. */
-	classify?: boolean;
-}
 
 /** A line as read, in the coordinates of the pixels passed in. */
 export interface ReadLine {
@@ -54,77 +52,20 @@ export interface OcrResult {
 	lines: ReadLine[];
 	width: number;
 	height: number;
+	/** Degrees the pixels were turned clockwise to be read upright. */
+	orientation: PageTurn;
 	timings: OcrTimings;
 }
 
-export const OCR_DEFAULTS = { det_limit_side: 960, min_confidence: 0.5, classify: true } as const;
-export const DET_LIMIT_RANGE = [32, 4096] as const;
+type Lap = (stage: keyof OcrTimings) => void;
 
-// A small image in which nothing was found is searched again enlarged to this
-// long side: glyphs that are large relative to the frame (a sign filling a
-// thumbnail) fit the detector's receptive field better when enlarged.
-const DET_RETRY_LONG_SIDE = 640;
-// Boxes this thin in the input are noise, not text.
-const MIN_BOX_SIDE = 3;
-
-/** Options with defaults filled in; 422 naming the parameter for a value out of range. */
-export function resolveOcrOptions(options: OcrOptions): Required<OcrOptions> {
-	const o = { ...OCR_DEFAULTS, ...options };
-	const bad = (parameter: string, message: string) =>
-		new UnprocessableError("invalid_parameter", message, { parameter });
-	const [lo, hi] = DET_LIMIT_RANGE;
-	if (!Number.isInteger(o.det_limit_side) || o.det_limit_side < lo || o.det_limit_side > hi) {
-		throw bad("det_limit_side", `det_limit_side must be an integer from ${lo} to ${hi}`);
-	}
-	if (!(o.min_confidence >= 0 && o.min_confidence <= 1)) {
-		throw bad("min_confidence", "min_confidence must be a number from 0 to 1");
-	}
-	return o;
-}
-
-function first(out: Record<string, { data: Float32Array; dims: readonly number[] }>) {
-	const t = Object.values(out)[0];
-	if (!t) throw new UnprocessableError("inference_failed", "a model returned no output");
-	return t;
-}
-
-/** Probability map of the detector over the scaled image, tile by tile. */
-async function detect(pixels: Pixels, limitSide: number, minLongSide: number, models: OcrModels) {
-	const size = detInputSize(pixels.width, pixels.height, limitSide, minLongSide);
-	const scaled = resize(pixels, size.width, size.height);
-	const map = new Float32Array(size.width * size.height);
-	for (const tile of planTiles(size.width, size.height, DET_TILE_AREA, DET_TILE_OVERLAP)) {
-		const data = detTensor(scaled, tile);
-		const prob = first(await run(models.det, { [models.inputs.det]: { data, dims: [1, 3, tile.height, tile.width] } }));
-		stitch(map, size.width, tile, prob.data);
-	}
-	return { data: map, width: size.width, height: size.height };
-}
-
-/** Text boxes in input coordinates; a small image with none is searched again enlarged. */
-async function findBoxes(
-	pixels: Pixels,
-	limitSide: number,
-	models: OcrModels,
-	lap: (stage: keyof OcrTimings) => void,
-): Promise<Quad[]> {
-	let map = await detect(pixels, limitSide, 0, models);
-	lap("det");
-	let boxes = dbBoxes(map);
-	lap("post");
-	if (boxes.length === 0 && Math.max(map.width, map.height) < Math.min(limitSide, DET_RETRY_LONG_SIDE)) {
-		map = await detect(pixels, limitSide, DET_RETRY_LONG_SIDE, models);
-		lap("det");
-		boxes = dbBoxes(map);
-	}
-	const sx = pixels.width / map.width;
-	const sy = pixels.height / map.height;
-	return boxes
-		.map((b) => toInput(b.quad, sx, sy, pixels.width, pixels.height))
-		.filter((q) => {
-			const s = quadSize(q);
-			return s.width > MIN_BOX_SIDE && s.height > MIN_BOX_SIDE;
-		});
+/** One reading of the page as it lies, and what the quarter-turn decision needs of it. */
+interface PageRead {
+	text: string;
+	lines: ReadLine[];
+	upsideDown: boolean;
+	/** Share of the text, by box length, in boxes tall enough to be read as vertical. */
+	tallShare: number;
 }
 
 /** Per line, the classifier's probability that the line is upside down. */
@@ -133,7 +74,7 @@ async function upsideDownScores(pixels: Pixels, quads: Quad[], ratios: number[],
 	for (const plan of planBatches(ratios, CLS_LIMITS)) {
 		const crops = plan.indices.map((i) => cropQuad(pixels, quads[i] as Quad));
 		const data = lineTensor(crops, CLS_WIDTH);
-		const probs = first(
+		const probs = firstOutput(
 			await run(models.cls, { [models.inputs.cls]: { data, dims: [crops.length, 3, 48, CLS_WIDTH] } }),
 		);
 		plan.indices.forEach((i, k) => {
@@ -143,13 +84,14 @@ async function upsideDownScores(pixels: Pixels, quads: Quad[], ratios: number[],
 	return scores;
 }
 
-function toInput(q: Quad, sx: number, sy: number, width: number, height: number): Quad {
-	return q.map(([x, y]) => [
-		Math.min(Math.max(x * sx, 0), width - 1),
-		Math.min(Math.max(y * sy, 0), height - 1),
-	]) as Quad;
-}
-
+/**
+ * Reads the page as it lies; then, when most of its text stands in tall
+ * boxes (a photo taken sideways, with no EXIF tag to say so), reads it again
+ * turned a quarter clockwise and keeps whichever read more text with more
+ * confidence. The line classifier of the second read tells a page turned 90
+ * degrees from one turned 270, so one more read covers both. A page of real
+ * vertical text reads worse turned and stays as it is.
+ */
 export async function recognize(pixels: Pixels, options: OcrOptions, models: OcrModels): Promise<OcrResult> {
 	const o = resolveOcrOptions(options);
 	if (pixels.width < 1 || pixels.height < 1) throw new UnprocessableError("empty_image", "the image has no pixels");
@@ -157,14 +99,39 @@ export async function recognize(pixels: Pixels, options: OcrOptions, models: Ocr
 	const timings: OcrTimings = { det: 0, cls: 0, rec: 0, post: 0, words: 0, total: 0 };
 	const start = performance.now();
 	let t = start;
-	const lap = (stage: keyof OcrTimings) => {
+	const lap: Lap = (stage) => {
 		const now = performance.now();
 		timings[stage] += now - t;
 		t = now;
 	};
+	const page = await readPage(pixels, pageFrame(pixels, false), o, models, lap);
+	let result = { text: page.text, lines: page.lines, orientation: (page.upsideDown ? 180 : 0) as PageTurn };
+	// Without the classifier a quarter-turned read could not tell 90 from 270 degrees.
+	if (o.classify && likelyTurnedQuarter(page.tallShare)) {
+		const turned = await readPage(pixels, pageFrame(pixels, true), o, models, lap);
+		if (turnedReadWins(turned.lines, page.lines)) {
+			result = { text: turned.text, lines: turned.lines, orientation: turned.upsideDown ? 270 : 90 };
+		}
+	}
+	timings.total = performance.now() - start;
+	return { ...result, width: pixels.width, height: pixels.height, timings };
+}
 
+/**
+ * One read of the page in `frame`: boxes, reading order and text in the
+ * frame; every crop is cut from the pixels themselves through the box's
+ * corners in them, so the boxes and words returned are in the pixels.
+ */
+async function readPage(
+	pixels: Pixels,
+	frame: PageFrame,
+	o: Required<OcrOptions>,
+	models: OcrModels,
+	lap: Lap,
+): Promise<PageRead> {
 	// The probability maps live only inside findBoxes: gone before any crop is cut.
-	const quads = await findBoxes(pixels, o.det_limit_side, models, lap);
+	const quads = await findBoxes(pixels, frame, o.det_limit_side, models, lap);
+	const sources = quads.map((q) => inPixels(frame, q));
 	const ratios = quads.map((q) => {
 		const { width, height } = quadSize(q);
 		return height / width >= VERTICAL_RATIO ? height / width : width / height;
@@ -172,7 +139,7 @@ export async function recognize(pixels: Pixels, options: OcrOptions, models: Ocr
 	lap("post");
 
 	const orientation = o.classify
-		? decideOrientation(await upsideDownScores(pixels, quads, ratios, models), ratios)
+		? decideOrientation(await upsideDownScores(pixels, sources, ratios, models), ratios)
 		: { flip: quads.map(() => false), pageUpsideDown: false };
 	lap("cls");
 
@@ -180,15 +147,15 @@ export async function recognize(pixels: Pixels, options: OcrOptions, models: Ocr
 	const placed: StepPlacement[] = new Array(quads.length);
 	for (const plan of planBatches(ratios, REC_LIMITS)) {
 		const crops = plan.indices.map((i) => {
-			const frame = cropFrame(quads[i] as Quad);
-			const crop = cropQuad(pixels, quads[i] as Quad, frame);
+			const cut = cropFrame(sources[i] as Quad);
+			const crop = cropQuad(pixels, sources[i] as Quad, cut);
 			const flipped = orientation.flip[i] === true;
-			placed[i] = { frame, flipped, stride: 0, scaledWidth: scaledWidth(crop, plan.width) };
+			placed[i] = { frame: cut, flipped, stride: 0, scaledWidth: scaledWidth(crop, plan.width) };
 			return flipped ? turnClockwise(crop, 180) : crop;
 		});
 		lap("post");
 		const data = lineTensor(crops, plan.width);
-		const out = first(
+		const out = firstOutput(
 			await run(models.rec, { [models.inputs.rec]: { data, dims: [crops.length, 3, LINE_HEIGHT, plan.width] } }),
 		);
 		const decoded = ctcGreedy(out.data, out.dims, models.chars);
@@ -215,13 +182,14 @@ export async function recognize(pixels: Pixels, options: OcrOptions, models: Ocr
 			row
 				.map((i) => {
 					const { box, line } = kept[i] as (typeof kept)[number];
-					lines.push({ text: line.text.trim(), confidence: line.confidence, box, words: words[i] as WordRead[] });
+					// Corners ordered again from the top-left as the pixels show them.
+					const inPx = frame.quarter ? orderQuad(inPixels(frame, box)) : box;
+					lines.push({ text: line.text.trim(), confidence: line.confidence, box: inPx, words: words[i] as WordRead[] });
 					return line.text.trim();
 				})
 				.join(" "),
 		)
 		.join("\n");
 	lap("post");
-	timings.total = performance.now() - start;
-	return { text, lines, width: pixels.width, height: pixels.height, timings };
+	return { text, lines, upsideDown: orientation.pageUpsideDown, tallShare: tallShare(quads) };
 }

@@ -9,7 +9,8 @@ import { type DecodePlan, decodeToFit } from "../codecs";
 import type { ManifestEntry } from "../models/registry";
 import type { OcrDocument, OcrLine, Point, Quad } from "./document";
 import { OCR_MODEL_NAMES, ocrModelSet, ocrModelVersion, type ReadModelFile } from "./models";
-import { type OcrOptions, recognize } from "./pipeline";
+import type { OcrOptions } from "./options";
+import { recognize } from "./pipeline";
 
 const MODEL_LABEL = "PP-OCRv4 mobile (det, cls 0/180, rec ch) via onnxruntime-web wasm";
 
@@ -67,7 +68,7 @@ export async function readUpload(
 		text: result.text,
 		width: image.original.width,
 		height: image.original.height,
-		orientation: 0,
+		orientation: result.orientation,
 		lines,
 		model: { name: MODEL_LABEL, version },
 		timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, round(v, 1)])),

@@ -6,7 +6,7 @@ import { md5Hex } from "../lib/md5";
 import { admission, admitImage, ocrReservation } from "../memory";
 import { modelFiles, modelRegistry } from "../models";
 import { OCR_VIEW_SIDE } from "../ocr/memory";
-import { type OcrOptions, resolveOcrOptions } from "../ocr/pipeline";
+import { type OcrOptions, resolveOcrOptions } from "../ocr/options";
 import { ocrVersion, readUpload } from "../ocr/readUpload";
 import { optionsOf, readImageUpload, serveCached, serverTiming } from "./respond";
 import type { AppEnv } from "./types";

@@ -202,6 +202,13 @@ function notePeak(): void {
 	peakBytes = Math.max(peakBytes, wasmMemoryBytes());
 }
 
+/** A model's first output: each OCR model has exactly one. */
+export function firstOutput(out: Record<string, TensorOut>): TensorOut {
+	const t = Object.values(out)[0];
+	if (!t) throw new UnprocessableError("inference_failed", "a model returned no output");
+	return t;
+}
+
 /** Current size of the running runtime's wasm memory in bytes (0 when none runs). */
 export function wasmMemoryBytes(): number {
 	return current?.memory?.buffer.byteLength ?? 0;

@@ -1,0 +1,97 @@
+/**
+ * Text boxes of a page: the DB detector's probability map over a bounded
+ * copy, tile by tile, turned into boxes in the coordinates of the frame the
+ * page is read in (as it lies, or turned a quarter for a sideways photo).
+ */
+import { turnClockwise } from "../lib/orient";
+import type { Pixels } from "../lib/pixels";
+import { dbBoxes } from "./dbPostprocess";
+import { detInputSize, detTensor, planTiles, stitch } from "./detPreprocess";
+import { type Point, type Quad, quadSize } from "./geometry";
+import { DET_TILE_AREA, DET_TILE_OVERLAP } from "./memory";
+import type { OcrModels } from "./models";
+import { resize } from "./resample";
+import { firstOutput, run } from "./session";
+
+// A small image in which nothing was found is searched again enlarged to this
+// long side: glyphs that are large relative to the frame (a sign filling a
+// thumbnail) fit the detector's receptive field better when enlarged.
+const DET_RETRY_LONG_SIDE = 640;
+// Boxes this thin in the input are noise, not text.
+const MIN_BOX_SIDE = 3;
+
+/** The page as a detector sees it: as it lies, or turned a quarter clockwise. */
+export interface PageFrame {
+	width: number;
+	height: number;
+	quarter: boolean;
+}
+
+export function pageFrame(pixels: Pixels, quarter: boolean): PageFrame {
+	return quarter
+		? { width: pixels.height, height: pixels.width, quarter }
+		: { width: pixels.width, height: pixels.height, quarter };
+}
+
+/**
+ * A box of the frame in the pixels, corners in the same order (so a crop of
+ * it comes out as the frame shows it); the turned pixel (x, y) of a quarter
+ * frame is the pixel (y, height - 1 - x).
+ */
+export function inPixels(frame: PageFrame, q: Quad): Quad {
+	if (!frame.quarter) return q;
+	return q.map(([x, y]): Point => [y, frame.width - 1 - x]) as Quad;
+}
+
+/** Probability map of the detector over the scaled frame, tile by tile. */
+async function detect(pixels: Pixels, frame: PageFrame, limitSide: number, minLongSide: number, models: OcrModels) {
+	const size = detInputSize(frame.width, frame.height, limitSide, minLongSide);
+	// A quarter frame turns only the detector's small copy, never the page: a second read of a page
+	// lying sideways needs no more memory than the first.
+	const scaled = frame.quarter
+		? turnClockwise(resize(pixels, size.height, size.width), 90)
+		: resize(pixels, size.width, size.height);
+	const map = new Float32Array(size.width * size.height);
+	for (const tile of planTiles(size.width, size.height, DET_TILE_AREA, DET_TILE_OVERLAP)) {
+		const data = detTensor(scaled, tile);
+		const prob = firstOutput(
+			await run(models.det, { [models.inputs.det]: { data, dims: [1, 3, tile.height, tile.width] } }),
+		);
+		stitch(map, size.width, tile, prob.data);
+	}
+	return { data: map, width: size.width, height: size.height };
+}
+
+/** Text boxes in frame coordinates; a small image with none is searched again enlarged. */
+export async function findBoxes(
+	pixels: Pixels,
+	frame: PageFrame,
+	limitSide: number,
+	models: OcrModels,
+	lap: (stage: "det" | "post") => void,
+): Promise<Quad[]> {
+	let map = await detect(pixels, frame, limitSide, 0, models);
+	lap("det");
+	let boxes = dbBoxes(map);
+	lap("post");
+	if (boxes.length === 0 && Math.max(map.width, map.height) < Math.min(limitSide, DET_RETRY_LONG_SIDE)) {
+		map = await detect(pixels, frame, limitSide, DET_RETRY_LONG_SIDE, models);
+		lap("det");
+		boxes = dbBoxes(map);
+	}
+	const sx = frame.width / map.width;
+	const sy = frame.height / map.height;
+	return boxes
+		.map((b) => toInput(b.quad, sx, sy, frame.width, frame.height))
+		.filter((q) => {
+			const s = quadSize(q);
+			return s.width > MIN_BOX_SIDE && s.height > MIN_BOX_SIDE;
+		});
+}
+
+function toInput(q: Quad, sx: number, sy: number, width: number, height: number): Quad {
+	return q.map(([x, y]) => [
+		Math.min(Math.max(x * sx, 0), width - 1),
+		Math.min(Math.max(y * sy, 0), height - 1),
+	]) as Quad;
+}
