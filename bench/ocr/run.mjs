@@ -2,7 +2,8 @@
 // Worker in this folder) against @gutenye/ocr-node (the same PP-OCRv4 models on
 // native onnxruntime-node) and tesseract.js (eng + chi_sim traineddata from
 // npm), on the OCR fixtures, in one run. Engines run one after another so they
-// never compete for the CPU. Usage: node bench/ocr/run.mjs [runs]
+// never compete for the CPU. Usage: node bench/ocr/run.mjs [runs]; with
+// BENCH_OURS_ONLY=1 only our pipeline runs (no bench:setup needed).
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -10,6 +11,7 @@ import { dirname, join } from "node:path";
 import { percentile, ROOT, table } from "../lib/server.mjs";
 
 const RUNS = Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 5);
+const OURS_ONLY = process.env.BENCH_OURS_ONLY === "1";
 const PORT = 8797;
 const FIXTURES = join(ROOT, "test", "fixtures", "ocr");
 const require = createRequire(join(ROOT, "bench", "package.json"));
@@ -95,7 +97,7 @@ async function call(url, init) {
 		const body = await res.text();
 		if (res.ok) return JSON.parse(body);
 		if (attempt === 4) throw new Error(`${url}: ${res.status} ${body.slice(0, 200)}`);
-		console.log(`  (${url} answered ${res.status}; the Worker was probably reloaded, retrying)`);
+		console.log(`  (${url} answered ${res.status} ${body.slice(0, 120)}; the Worker was probably reloaded, retrying)`);
 		await new Promise((r) => setTimeout(r, 3000));
 	}
 }
@@ -148,6 +150,34 @@ async function main() {
 				`workerd: ${name} enlarged to ${big.width}x${big.height}: ${fmt(big.timings.e2e)} ms (det ${fmt(big.timings.det)}, rec ${fmt(big.timings.rec)}), CER ${pct(c.cer)}, peak wasm ${(big.wasmPeak / 2 ** 20).toFixed(1)} MiB`,
 			);
 		}
+
+		// Words and page orientation: the words stage's share of each upright read, and every fixture
+		// turned a quarter (read twice: as it lies, then turned) against the same fixture upright.
+		let wordsMs = 0;
+		let uprightMs = 0;
+		let turnedMs = 0;
+		let turnedRight = 0;
+		for (const img of images) {
+			const upright = await repeat(() => call(`${worker.url}/run`, { method: "POST", body: img.bytes }));
+			const turned = await repeat(() => call(`${worker.url}/run?turn=90`, { method: "POST", body: img.bytes }));
+			wordsMs += percentile(
+				upright.map((r) => r.out.timings.words),
+				50,
+			);
+			uprightMs += percentile(
+				upright.map((r) => r.out.timings.e2e),
+				50,
+			);
+			turnedMs += percentile(
+				turned.map((r) => r.out.timings.e2e),
+				50,
+			);
+			if (turned[0].out.orientation === 270) turnedRight++;
+		}
+		console.log(
+			`workerd: words ${wordsMs.toFixed(2)} ms of ${fmt(uprightMs)} ms over the upright fixtures (${pct(wordsMs / uprightMs)}); turned 90 degrees: ${fmt(turnedMs)} ms, ${(turnedMs / uprightMs).toFixed(2)}x upright, orientation 270 found on ${turnedRight} of ${images.length}`,
+		);
+		if (OURS_ONLY) return;
 
 		const { default: Ocr } = await import(require.resolve("@gutenye/ocr-node"));
 		for (const [key, onnxOptions] of [

@@ -2,6 +2,7 @@
 // timing each stage inside workerd; also scores a transcript with the same
 // CER function the tests use, so every engine in the table is scored alike.
 import { decodeImage, probeImage } from "../../src/codecs";
+import { turnClockwise } from "../../src/lib/orient";
 import { ensureOcrModels } from "../../src/ocr/models";
 import { recognize } from "../../src/ocr/pipeline";
 import { resize } from "../../src/ocr/resample";
@@ -39,12 +40,20 @@ export default {
 				pixels = resize(pixels, Math.round(pixels.width * scale), Math.round(pixels.height * scale));
 				scaled = performance.now() - t;
 			}
+			// ?turn=90|180|270 turns it (untimed), as a photo taken sideways with no EXIF tag would lie.
+			const turn = Number(url.searchParams.get("turn") ?? 0);
+			if (turn === 90 || turn === 180 || turn === 270) {
+				const t = performance.now();
+				pixels = turnClockwise(pixels, turn);
+				scaled += performance.now() - t;
+			}
 			const result = await recognize(pixels, {}, models);
 			const e2e = performance.now() - t0 - scaled;
 			return Response.json({
 				text: result.text,
 				width: pixels.width,
 				height: pixels.height,
+				orientation: result.orientation,
 				timings: { ...result.timings, decode, e2e },
 				wasmPeak: wasmPeakBytes(),
 			});

@@ -87,10 +87,9 @@ async function upsideDownScores(pixels: Pixels, quads: Quad[], ratios: number[],
 /**
  * Reads the page as it lies; then, when most of its text stands in tall
  * boxes (a photo taken sideways, with no EXIF tag to say so), reads it again
- * turned a quarter clockwise and keeps whichever read more text with more
- * confidence. The line classifier of the second read tells a page turned 90
- * degrees from one turned 270, so one more read covers both. A page of real
- * vertical text reads worse turned and stays as it is.
+ * turned a quarter clockwise and keeps that read unless it read clearly less
+ * (turnedReadWins). The line classifier of the second read tells a page
+ * turned 90 degrees from one turned 270, so one more read covers both.
  */
 export async function recognize(pixels: Pixels, options: OcrOptions, models: OcrModels): Promise<OcrResult> {
 	const o = resolveOcrOptions(options);
