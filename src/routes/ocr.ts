@@ -28,9 +28,10 @@ function parseOptions(raw: Record<string, string>): Required<OcrOptions> {
 }
 
 /**
- * POST /api/ocr: the text of an upload, and each line with its confidence and
- * its four corners in the coordinates of the upload as displayed (after EXIF
- * orientation), reading order top to bottom, left to right.
+ * POST /api/ocr: the text of an upload, each line and each of its words with
+ * a confidence and four corners in the coordinates of the upload as displayed
+ * (after EXIF orientation), in reading order, and the turn the page needed to
+ * be read upright: the OcrDocument of src/ocr/document.ts.
  */
 export const ocrRoutes = new Hono<AppEnv>().post("/", async (c) => {
 	const upload = await readImageUpload(c);
