@@ -35,8 +35,8 @@ export function pageFrame(pixels: Pixels, quarter: boolean): PageFrame {
 
 /**
  * A box of the frame in the pixels, corners in the same order (so a crop of
- * it comes out as the frame shows it); the turned pixel (x, y) of a quarter
- * frame is the pixel (y, height - 1 - x).
+ * it comes out as the frame shows it): pixel (x, y) of a quarter frame is
+ * pixel (y, H - 1 - x) of the H rows of the pixels.
  */
 export function inPixels(frame: PageFrame, q: Quad): Quad {
 	if (!frame.quarter) return q;

@@ -1,14 +1,14 @@
 /**
- * Which way the page and its lines lie. Which lines to turn half a turn before reading, from the 0/180 degree line
- * classifier. A line alone is turned only when the classifier is sure
- * (PaddleOCR's 0.9). When most of the page's text (by line length) is
+ * Which way the page and its lines lie. From the 0/180 degree line
+ * classifier: a line alone is turned half a turn only when the classifier is
+ * sure (PaddleOCR's 0.9). When most of the page's text (by line length) is
  * confidently upside down, the page itself is upside down: then a line needs
  * only a majority vote to be turned, and the page is read from its far
  * corner, so its last row in the image comes first.
  *
  * A page turned a quarter (a phone held sideways, with no EXIF tag) shows as
- * text standing in tall boxes; it is read again turned, and the read with the
- * more confident text wins (pipeline.ts).
+ * text standing in tall boxes; pipeline.ts then reads it again turned, and
+ * turnedReadWins decides which read to keep.
  */
 import { VERTICAL_RATIO } from "./crop";
 import type { PageOrientation } from "./document";
@@ -57,10 +57,10 @@ export function likelyTurnedQuarter(share: number): boolean {
 	return share > QUARTER_TURN_SHARE;
 }
 
-// The read as it lies of a sideways page reads most lines well too (each tall box is turned a quarter,
-// and the classifier turns it the rest of the way), only in the wrong order, across the columns: its
-// score comes close to the turned read's (on most turned fixtures it was as high or higher). So the turned read wins
-// unless it read clearly less.
+// The read as it lies of a sideways page reads most lines well too (each tall box is turned a
+// quarter, and the classifier turns it the rest of the way), only in the wrong order, across the
+// columns: its score comes close to the turned read's (on most turned fixtures it was as high or
+// higher). So the turned read wins unless it read clearly less.
 const TURNED_READ_MARGIN = 0.9;
 
 /** Characters read, each counted by its line's confidence: what a read of the page is worth. */
