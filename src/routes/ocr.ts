@@ -1,10 +1,11 @@
 import { Hono } from "hono";
 import { resultKey } from "../cache";
-import { planDecode } from "../codecs";
+import { decodeToFit, planDecode } from "../codecs";
 import { UnprocessableError } from "../lib/errors";
 import { md5Hex } from "../lib/md5";
 import { admission, admitImage, ocrReservation } from "../memory";
 import { modelFiles, modelRegistry } from "../models";
+import { parseOcrOutput, renderOcr } from "../ocr/formats";
 import { OCR_VIEW_SIDE } from "../ocr/memory";
 import { type OcrOptions, resolveOcrOptions } from "../ocr/options";
 import { ocrVersion, readUpload } from "../ocr/readUpload";
@@ -36,17 +37,18 @@ function parseOptions(raw: Record<string, string>): Required<OcrOptions> {
 export const ocrRoutes = new Hono<AppEnv>().post("/", async (c) => {
 	const upload = await readImageUpload(c);
 	const options = parseOptions(optionsOf(c, upload));
+	const choice = parseOcrOutput(c.req.query());
 	const source = { models: modelRegistry(c.env), readFile: modelFiles(c.env) };
 	const key = await resultKey({
 		inputMd5: await md5Hex(upload.bytes),
 		operation: "ocr",
-		options: { ...options },
+		options: { ...options, ...choice },
 		version: await ocrVersion(source),
 	});
 	return serveCached(c, {
 		key,
 		negotiated: false,
-		json: true,
+		json: choice.output === "json",
 		compute: async () => {
 			const gate = admission(c.env);
 			// The view shrinks (not below 960) when the runtime and its pixels would not fit the budget.
@@ -60,6 +62,13 @@ export const ocrRoutes = new Hono<AppEnv>().post("/", async (c) => {
 			);
 			try {
 				const doc = await readUpload(source, { bytes: upload.bytes, plan }, options);
+				const output = choice.output;
+				if (output !== "json") {
+					// The PDF of a non-JPEG upload shows the view that was read, decoded again under the same ticket.
+					const view = async () => (await decodeToFit(upload.bytes, plan)).pixels;
+					const rendered = await renderOcr({ ...choice, output }, doc, { upload: upload.bytes, info: plan.info, view });
+					return { ...rendered, headers: { "server-timing": serverTiming(doc.timings) } };
+				}
 				return {
 					body: new TextEncoder().encode(JSON.stringify(doc)),
 					contentType: "application/json; charset=utf-8",
