@@ -9,7 +9,7 @@
  * extracting the text gives back the answer's text with its spacing.
  */
 import { PDFDocument } from "pdf-lib";
-import type { OcrDocument, PageOrientation, Point, Quad } from "../document";
+import type { OcrDocument, OcrWord, PageOrientation, Point, Quad } from "../document";
 import { DESCENT, UNITS_PER_EM } from "./glyphlessFont";
 import { joinersOf, wordsOf } from "./layout";
 import { embedTextFont, TEXT_FONT, TEXT_FONT_KEY, type TextFont } from "./pdfTextFont";
@@ -51,72 +51,138 @@ function textCorners(q: Quad, orientation: PageOrientation): Quad {
 }
 
 /**
+ * A slanted baseline is set level (or upright, on a page read turned) when
+ * its ends rise by at most this share of the line's height across it: the
+ * level em box still covers the text, and text extractors (pdf.js among
+ * them) compare the positions of rotated glyphs in a frame that is scaled
+ * by each word's own Tz, so on a rotated baseline they read every word of
+ * a line as a line of its own.
+ */
+const LEVEL_RISE = 0.5;
+
+/** The direction snapped to the nearest axis when the slant is small enough to leave unrotated. */
+function levelled(dir: Point, width: number, height: number): Point {
+	const axis: Point = Math.abs(dir[0]) >= Math.abs(dir[1]) ? [Math.sign(dir[0]), 0] : [0, Math.sign(dir[1])];
+	const sine = Math.abs(dir[0] * axis[1] - dir[1] * axis[0]);
+	return sine * width <= LEVEL_RISE * height ? axis : dir;
+}
+
+/**
  * The quad in page space (y up, points): the baseline runs along the mean of
- * its top and bottom edges, and sits the font's descent above the bottom
- * edge so the em box (ascent + descent) covers the box from bottom to top.
+ * its top and bottom edges through the middle of the bottom edge, and sits
+ * the font's descent above it so the em box (ascent + descent) covers the
+ * box from bottom to top.
  */
 function runOf(box: Quad, doc: OcrDocument, scale: number): Run | null {
 	const q = textCorners(box, doc.orientation);
 	const [tl, tr, br, bl] = q.map(([x, y]) => [x * scale, (doc.height - y) * scale] as Point) as Quad;
-	const along = sub(tr, tl);
-	const along2 = sub(br, bl);
-	const dirRaw: Point = [along[0] + along2[0], along[1] + along2[1]];
+	const top = sub(tr, tl);
+	const bottom = sub(br, bl);
+	const sum: Point = [top[0] + bottom[0], top[1] + bottom[1]];
 	const height = (len(sub(tl, bl)) + len(sub(tr, br))) / 2;
-	const width = (len(along) + len(along2)) / 2;
-	const d = len(dirRaw);
+	const width = (len(top) + len(bottom)) / 2;
+	const d = len(sum);
 	if (!(height > 0) || !(width > 0) || d === 0) return null;
-	const dir: Point = [dirRaw[0] / d, dirRaw[1] / d];
+	const dir = levelled([sum[0] / d, sum[1] / d], width, height);
 	const up: Point = [-dir[1], dir[0]];
 	const lift = (-DESCENT / UNITS_PER_EM) * height;
-	return { origin: [bl[0] + up[0] * lift, bl[1] + up[1] * lift], dir, height, width };
+	const mid: Point = [(bl[0] + br[0]) / 2 + up[0] * lift, (bl[1] + br[1]) / 2 + up[1] * lift];
+	return { origin: [mid[0] - (dir[0] * width) / 2, mid[1] - (dir[1] * width) / 2], dir, height, width };
 }
 
-/** Operators that set `text` on the run, stretched to its width. */
-function show(font: TextFont, text: string, run: Run, width = run.width): string {
+/** Operators that set `text` at `at` along the run's baseline, stretched to `width`. */
+function show(font: TextFont, text: string, run: Run, at: number, width: number): string {
 	const glyphs = [...text].length;
 	if (glyphs === 0) return "";
 	const [a, b] = run.dir;
+	const x = run.origin[0] + a * at;
+	const y = run.origin[1] + b * at;
 	const size = run.height;
 	const stretch = (100 * width) / (glyphs * size);
-	return `/${TEXT_FONT} ${num(size)} Tf ${num(stretch)} Tz ${num(a)} ${num(b)} ${num(-b)} ${num(a)} ${num(run.origin[0])} ${num(run.origin[1])} Tm ${font.encode(text)} Tj\n`;
+	return `/${TEXT_FONT} ${num(size)} Tf ${num(stretch)} Tz ${num(a)} ${num(b)} ${num(-b)} ${num(a)} ${num(x)} ${num(y)} Tm ${font.encode(text)} Tj\n`;
+}
+
+/** How far along the run's baseline a point lies. */
+const along = (run: Run, p: Point) => (p[0] - run.origin[0]) * run.dir[0] + (p[1] - run.origin[1]) * run.dir[1];
+
+// Text extractors (pdf.js among them) read a space where the pen jumps by more than a few hundredths
+// of the font size, and none where it moves less: a space needs a gap of its own, no separator needs none.
+const SPACE_GAP = 0.15;
+const MIN_GLYPH = 0.1;
+
+interface Span {
+	text: string;
+	start: number;
+	end: number;
 }
 
 /**
- * `text` from the end of one run to the start of the next, on the first
- * run's baseline; a gap that is not there (touching or overlapping boxes) is
- * given a tenth of the height so the separator still has a place.
+ * Each word's extent along its line's baseline, from its box, then evened
+ * out with its neighbour: words with no separator (runs of Chinese
+ * characters) are made to meet, words with one are kept at least a space
+ * apart, so extraction reads the separators the line's text has.
  */
-function bridge(font: TextFont, text: string, from: Run, to: Run): string {
-	if (text === "") return "";
-	const end: Point = [from.origin[0] + from.dir[0] * from.width, from.origin[1] + from.dir[1] * from.width];
-	const gap = (to.origin[0] - end[0]) * from.dir[0] + (to.origin[1] - end[1]) * from.dir[1];
-	return show(font, text, { ...from, origin: end }, Math.max(gap, from.height / 10));
+function spansOf(run: Run, words: readonly OcrWord[], joiners: readonly string[], toPage: (p: Point) => Point): Span[] {
+	const h = run.height;
+	const spans = words.map((w) => {
+		const t = w.box.map((p) => along(run, toPage(p)));
+		return { text: w.text, start: Math.min(...t), end: Math.max(...t) };
+	});
+	for (let j = 0; j + 1 < spans.length; j++) {
+		const cur = spans[j]!;
+		const next = spans[j + 1]!;
+		const minWidth = (s: Span) => MIN_GLYPH * h * [...s.text].length;
+		if (joiners[j] === "") {
+			cur.end = Math.max(next.start, cur.start + minWidth(cur));
+			next.start = cur.end;
+		} else {
+			cur.end = Math.max(Math.min(cur.end, next.start - SPACE_GAP * h), cur.start + minWidth(cur));
+			next.start = Math.max(next.start, cur.end + SPACE_GAP * h);
+		}
+		next.end = Math.max(next.end, next.start + minWidth(next));
+	}
+	return spans;
 }
 
 function textLayer(doc: OcrDocument, font: TextFont, scale: number): string {
-	const lines = doc.lines.map((line) => {
-		const words = wordsOf(line);
-		return { words, runs: words.map((w) => runOf(w.box, doc, scale)), joiners: joinersOf(line.text, words) };
-	});
+	const toPage = ([x, y]: Point): Point => [x * scale, (doc.height - y) * scale];
 	// What separates lines in the page text: a space between lines of one row, a newline between rows.
 	const rowJoiners = joinersOf(
 		doc.text,
 		doc.lines.map((l) => ({ text: l.text, confidence: l.confidence, box: l.box })),
 	);
 	let ops = "";
-	lines.forEach((line, i) => {
-		line.words.forEach((word, j) => {
-			const run = line.runs[j];
-			if (!run) return;
-			ops += show(font, word.text, run);
-			const next = line.runs[j + 1];
-			if (next) ops += bridge(font, line.joiners[j] ?? "", run, next);
+	let previous: { run: Run; end: number } | null = null;
+	for (const [i, line] of doc.lines.entries()) {
+		// Every word of a line sits on the line's baseline at the line's size, as its text is one line.
+		const run = runOf(line.box, doc, scale);
+		if (!run) continue;
+		const words = wordsOf(line);
+		const joiners = joinersOf(line.text, words);
+		const spans = spansOf(run, words, joiners, toPage);
+		const rowJoiner = i > 0 ? (rowJoiners[i - 1] ?? "") : "\n";
+		if (previous && spans[0] && !rowJoiner.includes("\n")) {
+			// A space from the end of the row's previous line to the start of this one, on the previous baseline.
+			const start = along(previous.run, [
+				run.origin[0] + run.dir[0] * spans[0].start,
+				run.origin[1] + run.dir[1] * spans[0].start,
+			]);
+			ops += show(
+				font,
+				rowJoiner,
+				previous.run,
+				previous.end,
+				Math.max(start - previous.end, SPACE_GAP * previous.run.height),
+			);
+		}
+		spans.forEach((span, j) => {
+			ops += show(font, span.text, run, span.start, span.end - span.start);
+			const next = spans[j + 1];
+			if (next) ops += show(font, joiners[j] ?? "", run, span.end, next.start - span.end);
 		});
-		const last = line.runs.at(-1);
-		const following = lines[i + 1]?.runs[0];
-		const joiner = rowJoiners[i] ?? "";
-		if (last && following && !joiner.includes("\n")) ops += bridge(font, joiner, last, following);
-	});
+		const last = spans.at(-1);
+		previous = last ? { run, end: last.end } : null;
+	}
 	return `q BT 3 Tr\n${ops}ET Q\n`;
 }
 
