@@ -15,8 +15,8 @@ const SCHEMA = "http://www.loc.gov/standards/alto/v4/alto-4-4.xsd";
 
 const position = (r: Rect) => `HPOS="${r[0]}" VPOS="${r[1]}" WIDTH="${r[2] - r[0]}" HEIGHT="${r[3] - r[1]}"`;
 
-/** WC is a decimal from 0 to 1; three places is finer than any reader of it needs. */
-const wc = (confidence: number) => String(Math.round(Math.min(Math.max(confidence, 0), 1) * 1000) / 1000);
+/** WC is a decimal from 0 to 1, given to the JSON answer's four places. */
+const wc = (confidence: number) => String(Math.round(Math.min(Math.max(confidence, 0), 1) * 10000) / 10000);
 
 export function toAlto(doc: OcrDocument): string {
 	const lines = layoutOf(doc);
