@@ -37,7 +37,7 @@ function parseOptions(raw: Record<string, string>): Required<OcrOptions> {
 export const ocrRoutes = new Hono<AppEnv>().post("/", async (c) => {
 	const upload = await readImageUpload(c);
 	const options = parseOptions(optionsOf(c, upload));
-	const choice = parseOcrOutput(c.req.query());
+	const choice = parseOcrOutput(optionsOf(c, upload));
 	const source = { models: modelRegistry(c.env), readFile: modelFiles(c.env) };
 	const key = await resultKey({
 		inputMd5: await md5Hex(upload.bytes),

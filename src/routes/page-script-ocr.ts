@@ -52,7 +52,33 @@ function renderText(data) {
 	state.textUrl = URL.createObjectURL(new Blob([data.text], { type: "text/plain;charset=utf-8" }));
 	$("text-download").href = state.textUrl;
 	$("text-download").hidden = !data.text;
+	$("pdf-download").hidden = !data.lines.length;
 }
+
+// The PDF is asked for only when wanted: it is a second OCR request (output=pdf), answered from the
+// cache after the first time, and saved through a blob URL so the API key can go in a header.
+$("pdf-download").addEventListener("click", async function () {
+	var btn = $("pdf-download"), file = state.file;
+	if (!file || btn.disabled) return;
+	btn.disabled = true;
+	btn.textContent = "Making the PDF…";
+	try {
+		var res = await post("/api/ocr?output=pdf", file);
+		var url = URL.createObjectURL(await res.blob());
+		var a = el("a");
+		a.href = url;
+		a.download = "inkstone-" + (file.name ? file.name.replace(/.[^.]*$/, "") : "ocr") + ".pdf";
+		document.body.append(a);
+		a.click();
+		a.remove();
+		setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+	} catch (e) {
+		showErrors([e.message]);
+	} finally {
+		btn.disabled = false;
+		btn.textContent = "Download searchable PDF";
+	}
+});
 
 async function runOcr(file, signal) {
 	var stage = document.querySelector(".stage");
@@ -79,7 +105,7 @@ function resetCards() {
 
 function resetText(file) {
 	linesEl.textContent = ""; boxesEl.textContent = ""; $("ocr-meta").textContent = "";
-	$("ocr-note").hidden = true; $("text-download").hidden = true;
+	$("ocr-note").hidden = true; $("text-download").hidden = true; $("pdf-download").hidden = true;
 	if (state.sourceUrl) URL.revokeObjectURL(state.sourceUrl);
 	state.sourceUrl = URL.createObjectURL(file);
 	var src = $("source");

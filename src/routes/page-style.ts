@@ -117,6 +117,8 @@ button.button:disabled { cursor: not-allowed; opacity: 0.5; border-color: var(--
 .by-url input { font: inherit; padding: 6px 10px; border-radius: 8px; border: 1px solid var(--line); background: var(--paper); color: var(--ink); }
 .by-url .note { margin: 0; font-size: 0.84rem; }
 .lines-col .button { margin-top: 10px; }
+button.button { font-family: inherit; cursor: pointer; margin-right: 6px; }
+button.button:disabled { opacity: 0.6; cursor: progress; }
 
 .busy {
 	position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; gap: 10px;

@@ -86,6 +86,9 @@ function TextPanel() {
 					<a id="text-download" class="button" href="#text-h" download="inkstone-text.txt" hidden>
 						Download text
 					</a>
+					<button id="pdf-download" class="button" type="button" hidden>
+						Download searchable PDF
+					</button>
 				</div>
 			</div>
 		</section>
@@ -165,6 +168,9 @@ function HowTo(props: { origin: string }) {
 				<code>
 					{`# text, with a 4-point box and a confidence per line
 curl -F file=@photo.jpg '${o}/api/ocr'
+
+# the same text as a searchable PDF (or output=text, hocr, alto, tsv)
+curl -F file=@photo.jpg -o photo.pdf '${o}/api/ocr?output=pdf'
 
 # four styled previews as data URLs, one decode
 curl -F file=@photo.jpg '${o}/api/styles?names=sketch,color_sketch,oil,watercolor&max_side=1024'

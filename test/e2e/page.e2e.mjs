@@ -1,11 +1,12 @@
 // The page at GET / in Debian's chromium against `wrangler dev`: upload a
 // label photo, read its text and boxes, see four styled previews, move a
-// slider, download a result, and be told why a text file is refused.
+// slider, download a result and the searchable PDF, and be told why a text file is refused.
 // Run with `npm run test:e2e`; prints one line per check and "N passed, M failed".
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { extractText } from "unpdf";
 import { assert, jpegSize, launchBrowser, ledger, startOrigin, startWrangler } from "./harness.mjs";
 import { overlayGeometry, previewStats } from "./probes.mjs";
 
@@ -191,6 +192,23 @@ async function main() {
 			await page.mouse.move(2, 2);
 			a = await active();
 			assert(a.boxes.length === 0 && a.lines.length === 0, "highlight stayed after the pointer left");
+		});
+
+		await t.check("the searchable PDF downloads, with the OCR text as its text layer", async () => {
+			const button = page.locator("#pdf-download");
+			assert(await button.isVisible(), "no PDF button after OCR");
+			const [download] = await Promise.all([page.waitForEvent("download", { timeout: LIMITS.ocr }), button.click()]);
+			const path = join(ARTIFACTS, download.suggestedFilename());
+			await download.saveAs(path);
+			assert(download.suggestedFilename() === "inkstone-dev_en_label_01.pdf", `named ${download.suggestedFilename()}`);
+			const bytes = new Uint8Array(readFileSync(path));
+			assert(new TextDecoder().decode(bytes.subarray(0, 5)) === "%PDF-", "not a PDF");
+			// pdf.js takes over the buffer it is given: hand it a copy.
+			const { text } = await extractText(bytes.slice(), { mergePages: true });
+			const flat = (s) => s.replace(/\s+/g, " ").trim();
+			const shown = flat(await page.$$eval("#lines .t", (els) => els.map((e) => e.textContent).join(" ")));
+			assert(flat(text) === shown, `the PDF reads "${flat(text)}", the page shows "${shown}"`);
+			return `${bytes.length} bytes, ${text.length} characters of text`;
 		});
 	}
 
