@@ -1,10 +1,11 @@
 // The output formats as stages, on documents made to hold what recognised text rarely does:
 // characters XML must escape or cannot carry, astral characters, a page read turned.
-import { decodePDFRawStream, type PDFArray, PDFDocument, type PDFRawStream } from "pdf-lib";
+import { decodePDFRawStream, type PDFArray, PDFDict, PDFDocument, PDFName, type PDFRawStream } from "pdf-lib";
 import { extractText } from "unpdf";
 import { describe, expect, it } from "vitest";
-import { encodeImage } from "../src/codecs";
+import { encodeHeapBytes, encodeImage, planDecode, probeImage } from "../src/codecs";
 import type { OcrDocument, Quad } from "../src/ocr/document";
+import { outputBytes } from "../src/ocr/formats";
 import { toAlto } from "../src/ocr/formats/alto";
 import { glyphlessFont } from "../src/ocr/formats/glyphlessFont";
 import { toHocr } from "../src/ocr/formats/hocr";
@@ -110,6 +111,16 @@ describe("the glyphless font", () => {
 });
 
 describe("the searchable PDF", () => {
+	it("is the image alone when no text was found", async () => {
+		const doc = docOf([]);
+		const image = await pageJpeg(doc);
+		const bytes = await toPdf(doc, image, { dpi: 72 });
+		const pdf = await PDFDocument.load(bytes);
+		const fonts = pdf.getPage(0).node.Resources()!.lookup(PDFName.of("Font"), PDFDict);
+		expect(fonts.keys()).toEqual([]);
+		expect((await extractText(bytes, { mergePages: true })).text).toBe("");
+	});
+
 	it("gives back astral characters through ToUnicode", async () => {
 		const doc = docOf([["𠀀𠀁", "ok"], ["中文"]]);
 		const pdf = await toPdf(doc, await pageJpeg(doc), { dpi: 72 });
@@ -127,5 +138,21 @@ describe("the searchable PDF", () => {
 			.join("\n");
 		// The text matrix points the baseline straight up the page: [0 1 -1 0 x y].
 		expect(text).toMatch(/ 0 1 -1 0 [\d.]+ [\d.]+ Tm /);
+	});
+});
+
+describe("admission for an output", () => {
+	it("reserves the upload for a JPEG embedded as is, the view and its encode otherwise, nothing for text", async () => {
+		const doc = docOf([["x"]]);
+		const jpeg = (await pageJpeg(doc)).jpeg;
+		const info = probeImage(jpeg);
+		const plan = planDecode(jpeg, info, 2048);
+		expect(outputBytes({ output: "pdf", dpi: 72 }, info, plan, jpeg.length)).toBe(jpeg.length);
+		expect(outputBytes({ output: "hocr" }, info, plan, jpeg.length)).toBe(0);
+		const turned = { ...info, orientation: 6 };
+		const pixels = plan.width * plan.height;
+		expect(outputBytes({ output: "pdf", dpi: 72 }, turned, plan, jpeg.length)).toBe(
+			plan.decoderBytes + 8 * pixels + encodeHeapBytes("jpeg", plan.width, plan.height),
+		);
 	});
 });

@@ -5,7 +5,7 @@ import { UnprocessableError } from "../lib/errors";
 import { md5Hex } from "../lib/md5";
 import { admission, admitImage, ocrReservation } from "../memory";
 import { modelFiles, modelRegistry } from "../models";
-import { parseOcrOutput, renderOcr } from "../ocr/formats";
+import { outputBytes, parseOcrOutput, renderOcr } from "../ocr/formats";
 import { OCR_VIEW_SIDE } from "../ocr/memory";
 import { type OcrOptions, resolveOcrOptions } from "../ocr/options";
 import { ocrVersion, readUpload } from "../ocr/readUpload";
@@ -52,14 +52,15 @@ export const ocrRoutes = new Hono<AppEnv>().post("/", async (c) => {
 		compute: async () => {
 			const gate = admission(c.env);
 			// The view shrinks (not below 960) when the runtime and its pixels would not fit the budget.
-			const { plan, ticket } = await admitImage(gate, "ocr", upload.bytes, c.get("config").limits, (info) =>
-				ocrReservation(
+			const { plan, ticket } = await admitImage(gate, "ocr", upload.bytes, c.get("config").limits, (info) => {
+				const r = ocrReservation(
 					(side) => planDecode(upload.bytes, info, side),
 					options.det_limit_side,
 					OCR_VIEW_SIDE,
 					gate.budgetBytes,
-				),
-			);
+				);
+				return { ...r, bytes: r.bytes + outputBytes(choice, info, r.plan, upload.bytes.length) };
+			});
 			try {
 				const doc = await readUpload(source, { bytes: upload.bytes, plan }, options);
 				const output = choice.output;

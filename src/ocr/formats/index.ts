@@ -7,14 +7,14 @@
  * show the words. ALTO has no media type of its own and is plain
  * application/xml; TSV is text/tab-separated-values.
  */
-import type { ImageInfo } from "../../codecs";
+import { type DecodePlan, encodeHeapBytes, type ImageInfo } from "../../codecs";
 import { UnprocessableError } from "../../lib/errors";
 import type { Pixels } from "../../lib/pixels";
 import type { OcrDocument } from "../document";
 import { toAlto } from "./alto";
 import { toHocr } from "./hocr";
 import { toPdf } from "./pdf";
-import { pdfImageOf } from "./pdfImage";
+import { embedsAsIs, pdfImageOf } from "./pdfImage";
 import { toText } from "./text";
 import { toTsv } from "./tsv";
 
@@ -54,6 +54,22 @@ export function parseOcrOutput(raw: Record<string, string | undefined>): OutputC
 		}
 	}
 	return output === "pdf" ? { output, dpi } : { output };
+}
+
+/**
+ * Memory an output takes beyond the OCR's own reservation, for admission.
+ * The text formats are a few kilobytes. A PDF holds its image twice at the
+ * end (the JPEG and the saved file's copy of it): the upload itself when it
+ * goes in as it is, else the view decoded again (the first one is garbage
+ * by then, but not necessarily collected), its encoder's heap, and at most
+ * 2 bytes a pixel for each of the JPEG and its copy (quality 85 with 4:2:0
+ * stays well under that even on noise).
+ */
+export function outputBytes(choice: OutputChoice, info: ImageInfo, plan: DecodePlan, uploadBytes: number): number {
+	if (choice.output !== "pdf") return 0;
+	if (embedsAsIs(info)) return uploadBytes;
+	const pixels = plan.width * plan.height;
+	return plan.decoderBytes + 4 * pixels + encodeHeapBytes("jpeg", plan.width, plan.height) + 4 * pixels;
 }
 
 /** What the PDF needs beyond the document: the upload, its header and the view it was read from. */
