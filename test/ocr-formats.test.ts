@@ -2,9 +2,10 @@
 import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, type PDFRawStream, PDFRef } from "pdf-lib";
 import { extractText } from "unpdf";
 import { describe, expect, it } from "vitest";
-import { decodeImage, probeImage } from "../src/codecs";
+import { decodeImage, encodeImage, probeImage } from "../src/codecs";
+import { turnClockwise } from "../src/lib/orient";
 import { expectError, expectOk, postImage } from "./helpers/api";
-import { fixture } from "./helpers/ocrFixtures";
+import { decodeFixture, fixture } from "./helpers/ocrFixtures";
 import { childElements, findAll, parseXml, textContent, type XmlElement } from "./helpers/xml";
 
 type Quad = [number, number][];
@@ -308,6 +309,32 @@ describe("POST /api/ocr?output=pdf", () => {
 		expect([info.format, info.width, info.height]).toEqual(["jpeg", data.width, data.height]);
 		const pixels = await decodeImage(jpeg, info);
 		expect([pixels.width, pixels.height]).toEqual([data.width, data.height]);
+	});
+
+	it("sets the text of a page lying sideways along its lines, and still extracts to the JSON text", async () => {
+		// The label turned a quarter clockwise with no EXIF tag: read at orientation 270, its text running down the image.
+		const f = fixture("dev_en_label_01");
+		const png = await encodeImage(turnClockwise(await decodeFixture(f), 90), { format: "png", quality: 100 });
+		const sideways = { bytes: png.bytes, type: MIME.png! };
+		const data = (await expectOk(await postImage("/api/ocr", sideways.bytes, sideways.type))) as unknown as OcrJson & {
+			orientation: number;
+		};
+		expect(data.orientation).toBe(270);
+		const hocr = parseXml(await (await postImage("/api/ocr?output=hocr", sideways.bytes, sideways.type)).text());
+		const lines = findAll(hocr, classOf("ocr_line"));
+		expect(lines.map((l) => hocrProps(l).textangle)).toEqual(lines.map(() => ["270"]));
+		const res = await postImage("/api/ocr?output=pdf", sideways.bytes, sideways.type);
+		const bytes = new Uint8Array(await res.arrayBuffer());
+		const { content } = await pdfParts(bytes);
+		// Every word runs down the page (text matrix [0 -1 1 0 x y]), a slanted line within a few degrees of it.
+		const matrices = [...content.matchAll(/ Tz (\S+) (\S+) \S+ \S+ \S+ \S+ Tm /g)].map((m) => [
+			Number(m[1]),
+			Number(m[2]),
+		]);
+		expect(matrices.length).toBeGreaterThan(0);
+		for (const [a, b] of matrices) expect(Math.abs(a!) < 0.1 && Math.abs(b! + 1) < 0.01).toBe(true);
+		expect(matrices.filter(([a, b]) => a === 0 && b === -1).length).toBeGreaterThan(matrices.length / 2);
+		expect((await extractText(bytes, { mergePages: true })).text).toBe(data.text);
 	});
 
 	it("refuses an unknown output and a dpi out of range with 422, naming the values", async () => {
