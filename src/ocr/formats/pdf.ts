@@ -1,9 +1,9 @@
 /**
  * A searchable PDF: one page the size of the image at the given resolution,
  * the image drawn over the whole page, and over it every word as invisible
- * text (render mode 3) set along the word's box: the font size is the box's
- * height, the text matrix turns it to the box's slant, and horizontal
- * scaling (Tz) stretches it to the box's width. Between two words the line's
+ * text (render mode 3). Each line's words sit on the line's baseline at the
+ * line's height (the font size), each from its own box's start to its end,
+ * stretched there by horizontal scaling (Tz). Between two words the line's
  * own separator (a space, or nothing between Chinese runs) is set across the
  * gap, and between two lines of one row a space, so that selecting or
  * extracting the text gives back the answer's text with its spacing.
