@@ -2,16 +2,17 @@ import { TooLargeError, UnprocessableError } from "../lib/errors";
 import { isWellFormed, type Pixels } from "../lib/pixels";
 import { KernelError } from "./errors";
 import { dropKernel, Kind, kernel, kernelMemoryBytes, type NprKernel } from "./kernels";
+import { type LayoutKind, layoutBytes } from "./layout";
 import { type FilterName, type FilterParams, filterSpec, resolveFilterParams } from "./params";
 
-interface Plan {
-	kind: number;
+export interface Plan {
+	kind: LayoutKind;
 	/** Extra layout input: the oil window half-size. */
 	param: number;
 	run(k: NprKernel, w: number, h: number, p: FilterParams): void;
 }
 
-function planOf(name: FilterName, p: FilterParams): Plan {
+export function planOf(name: FilterName, p: FilterParams): Plan {
 	switch (name) {
 		case "sketch":
 		case "color_sketch": {
@@ -37,13 +38,14 @@ function planOf(name: FilterName, p: FilterParams): Plan {
 	}
 }
 
-function checkPixels(px: Pixels): void {
+export function checkPixels(px: Pixels): void {
 	if (!isWellFormed(px)) {
 		throw new UnprocessableError("invalid_image", "the image has no pixels or a buffer that does not match its size");
 	}
 }
 
-/** Kernel memory (bytes) the filter needs for a w x h image, for admission. */
+/** Kernel memory (bytes) the filter needs for a whole w x h image, for
+ * admission; computed from the geometry, so no kernel is created to ask. */
 export function filterWorkingSetBytes(
 	name: string,
 	width: number,
@@ -52,7 +54,52 @@ export function filterWorkingSetBytes(
 ): number {
 	const spec = filterSpec(name);
 	const plan = planOf(spec.name, resolveFilterParams(spec.name, params));
-	return kernel().workingSet(plan.kind, width, height, plan.param);
+	return layoutBytes(plan.kind, width, height, plan.param);
+}
+
+/**
+ * Runs `plan` once on a w x h RGBA image: `fill` writes the pixels into the
+ * kernel's buffer, `take` reads the result from it (both views die with the
+ * call: growing memory detaches them). Raises the 413 and 500 of applyFilter.
+ */
+export function runInKernel<T>(
+	name: FilterName,
+	plan: Plan,
+	p: FilterParams,
+	w: number,
+	h: number,
+	fill: (buf: Uint8Array) => void,
+	take: (buf: Uint8Array) => T,
+): T {
+	const bytes = w * h * 4;
+	try {
+		const k = kernel();
+		const ptr = k.reserve(plan.kind, w, h, plan.param);
+		if (ptr === 0) {
+			throw new TooLargeError("image_too_large", `a ${w}x${h} image is too large for the ${name} filter`, {
+				width: w,
+				height: h,
+			});
+		}
+		// Read the buffer only after reserve: growing memory detaches the old one.
+		fill(new Uint8Array(k.memory.buffer, ptr, bytes));
+		plan.run(k, w, h, p);
+		kernelMemoryBytes();
+		return take(new Uint8Array(k.memory.buffer, ptr, bytes));
+	} catch (err) {
+		if (err instanceof WebAssembly.RuntimeError) {
+			dropKernel();
+			throw new KernelError(name);
+		}
+		throw err;
+	}
+}
+
+/** A JS-owned copy of kernel bytes (set is a memcpy, unlike a typed-array constructor). */
+export function copyOut(src: Uint8Array): Uint8ClampedArray {
+	const out = new Uint8ClampedArray(src.length);
+	out.set(src);
+	return out;
 }
 
 /**
@@ -68,31 +115,16 @@ export function applyFilter(name: string, pixels: Pixels, params: Partial<Filter
 	const full = resolveFilterParams(spec.name, params);
 	checkPixels(pixels);
 	const { width: w, height: h } = pixels;
-	const plan = planOf(spec.name, full);
-	const bytes = w * h * 4;
-	try {
-		const k = kernel();
-		const ptr = k.reserve(plan.kind, w, h, plan.param);
-		if (ptr === 0) {
-			throw new TooLargeError("image_too_large", `a ${w}x${h} image is too large for the ${spec.name} filter`, {
-				width: w,
-				height: h,
-			});
-		}
-		// Read the buffer only after reserve: growing memory detaches the old one.
-		new Uint8Array(k.memory.buffer, ptr, bytes).set(pixels.data);
-		plan.run(k, w, h, full);
-		kernelMemoryBytes();
-		const out = new Uint8ClampedArray(bytes);
-		out.set(new Uint8Array(k.memory.buffer, ptr, bytes));
-		return { data: out, width: w, height: h };
-	} catch (err) {
-		if (err instanceof WebAssembly.RuntimeError) {
-			dropKernel();
-			throw new KernelError(spec.name);
-		}
-		throw err;
-	}
+	const data = runInKernel(
+		spec.name,
+		planOf(spec.name, full),
+		full,
+		w,
+		h,
+		(buf) => buf.set(pixels.data),
+		copyOut,
+	);
+	return { data, width: w, height: h };
 }
 
 /** Test hook: makes the live kernel trap, through the same recovery path. */

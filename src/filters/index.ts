@@ -3,6 +3,17 @@
 
 export { applyFilter, filterWorkingSetBytes, trapKernelForTest } from "./apply";
 export { KernelError } from "./errors";
+export {
+	haloRows,
+	MIN_BAND,
+	RF_HALO_SIGMAS,
+	STRIP_BUDGET_BYTES,
+	type StripGeometry,
+	stripGeometry,
+	stripWorkingSetBytes,
+} from "./geometry";
+export { KERNEL_STATIC_BYTES, kernelMemoryFor, layoutBytes } from "./layout";
+export { filterStrips, pixelRows, pixelsSink, type RowSink, type RowSource, type StripRun } from "./strips";
 export { dropKernel as releaseKernel, KERNEL_VERSION, kernelMemoryBytes, kernelPeakBytes } from "./kernels";
 export {
 	FILTER_NAMES,

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// Full-size filters in strips: every filter on a 12 MP frame, ours (Node, the
+// built kernel, one process per filter) beside OpenCV 4.6 single-threaded
+// (Debian python3-opencv) on the same frame, with SSIM against OpenCV's full-
+// size output, working set and time ratio.
+// Usage: node bench/strips/run.mjs [W H] [filter ...]   (default 4000 3000, all)
+// BUDGET=bytes overrides the strip budget; REPS=n OpenCV runs (median).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const out = join(root, "bench", "out");
+mkdirSync(out, { recursive: true });
+const args = process.argv.slice(2);
+const W = Number(args[0] ?? 4000);
+const H = Number(args[1] ?? 3000);
+const CASES = [
+	["sketch", "sketch", ""],
+	["color_sketch", "color_sketch", ""],
+	["watercolor", "watercolor", ""],
+	["oil", "oil", ""],
+	["edge_preserving_rf", "edge_preserving", "flags=1"],
+	["edge_preserving_nc", "edge_preserving", "flags=2"],
+	["detail_enhance", "detail_enhance", ""],
+].filter(([label]) => args.length <= 2 || args.slice(2).includes(label));
+
+const bundle = join(out, "strips.bundle.mjs");
+await build({
+	entryPoints: [join(root, "bench/strips/entry.mjs")],
+	bundle: true,
+	platform: "node",
+	format: "esm",
+	outfile: bundle,
+	logLevel: "warning",
+	plugins: [
+		{
+			// The Worker imports compiled modules; Node compiles the same bytes.
+			name: "wasm-module",
+			setup(b) {
+				b.onResolve({ filter: /\.wasm$/ }, (a) => ({ path: join(a.resolveDir, a.path), namespace: "wasm" }));
+				b.onLoad({ filter: /.*/, namespace: "wasm" }, (a) => ({
+					contents: `import { readFileSync } from "node:fs"; export default new WebAssembly.Module(readFileSync(${JSON.stringify(a.path)}));`,
+					loader: "js",
+				}));
+			},
+		},
+	],
+});
+
+// The frame: tools.input.png upscaled (bicubic) to W x H, raw RGBA.
+const frame = join(out, `tools.${W}x${H}.rgba`);
+if (!existsSync(frame)) {
+	const mk = spawnSync("/usr/bin/python3", [
+		"-c",
+		`import cv2,numpy as np,sys
+I=cv2.imread(sys.argv[1]); w,h=int(sys.argv[3]),int(sys.argv[4])
+J=cv2.resize(I,(w,h),interpolation=cv2.INTER_CUBIC)
+np.dstack([J[:,:,::-1],np.full((h,w),255,np.uint8)]).tofile(sys.argv[2])`,
+		join(root, "test/fixtures/tools.input.png"),
+		frame,
+		String(W),
+		String(H),
+	]);
+	if (mk.status !== 0) throw new Error(`frame generation failed: ${mk.stderr}`);
+}
+
+const ours = {};
+for (const [label, name, query] of CASES) {
+	const dst = join(out, `strips.${label}.${W}x${H}.rgba`);
+	const r = spawnSync(
+		process.execPath,
+		[bundle, frame, String(W), String(H), name, query, dst, process.env.BUDGET ?? ""],
+		{ encoding: "utf8", maxBuffer: 1 << 20 },
+	);
+	if (r.status !== 0) throw new Error(`${label}: ${r.stderr}`);
+	ours[label] = { ...JSON.parse(r.stdout.trim().split("\n").pop()), dst };
+	console.error(`${label}: ${ours[label].ms.toFixed(0)} ms`);
+}
+
+const cv = spawnSync(
+	"/usr/bin/python3",
+	[
+		join(root, "bench/strips/opencv.py"),
+		frame,
+		String(W),
+		String(H),
+		process.env.REPS ?? "1",
+		...CASES.map(([label]) => `${label}=${ours[label].dst}`),
+	],
+	{ encoding: "utf8", maxBuffer: 1 << 20 },
+);
+if (cv.status !== 0) throw new Error(`opencv failed: ${cv.stderr}`);
+const opencv = JSON.parse(cv.stdout);
+
+const MB = 1e6;
+const cols = [
+	["filter", 20],
+	["band", 6],
+	["halo", 6],
+	["strips", 7],
+	["ours ms", 9],
+	["kernel ms", 10],
+	["opencv ms", 10],
+	["ratio", 7],
+	["SSIM", 8],
+	["kernel MB", 10],
+	["JS MB", 7],
+	["peak MB", 8],
+	["estimate MB", 12],
+];
+console.log(`\n${W}x${H} (tools photo upscaled, bicubic); ours = Node ${process.version} on build/kernels/npr.wasm, OpenCV 4.6 1 thread`);
+console.log(cols.map(([c, n], i) => (i === 0 ? c.padEnd(n) : c.padStart(n))).join(""));
+for (const [label] of CASES) {
+	const o = ours[label];
+	const c = opencv[label];
+	const js = (4 * W * (o.rows + 2 * o.band)) / MB;
+	const row = [
+		label,
+		o.band,
+		o.halo,
+		o.strips,
+		o.ms.toFixed(0),
+		o.kernelMs.toFixed(0),
+		c.ms.toFixed(0),
+		(o.ms / c.ms).toFixed(2),
+		c.ssim.toFixed(4),
+		(o.kernelBytes / MB).toFixed(1),
+		js.toFixed(1),
+		(o.kernelBytes / MB + js).toFixed(1),
+		(o.bytes / MB).toFixed(1),
+	];
+	console.log(row.map((v, i) => (i === 0 ? String(v).padEnd(cols[i][1]) : String(v).padStart(cols[i][1]))).join(""));
+}

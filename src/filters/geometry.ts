@@ -1,0 +1,125 @@
+// How a filter is cut into horizontal strips: full-width bands of output rows,
+// each filtered together with `halo` input rows above and below so that the
+// band's pixels do not see the strip's cut edges. Full width because the
+// decoders and encoders work in rows, and because every row pass of the
+// domain-transform filters then sees its whole row (only columns are cut).
+//
+// Halo per filter, from the reach of each filter's dependencies along a column:
+// - oil: the window half-size. Exact: the output is bit for bit the whole-frame one.
+// - sketch, color_sketch: one counting pass whose window in the transformed
+//   domain has radius r = sqrt(3) * sigma_H0; the domain advances at least 1
+//   per pixel, so the window spans at most r rows. Exact up to f32 rounding
+//   of the domain's running sum (which starts at the strip's top).
+// - watercolor, edge_preserving flags 2 (normalized convolution): three
+//   row-then-column box passes of radii r, r/2, r/4, so reach 1.75 r (+1 for
+//   stylization's Sobel). Exact in the same sense.
+// - edge_preserving flags 1, detail_enhance (recursive filter): every column
+//   is one IIR sweep down and up, so nothing is exactly local; the error left
+//   at the band decays at best as exp(-sqrt(2) / sigma_H0) per row (flat
+//   regions), sigma_H0 = 0.873 sigma_s. RF_HALO_SIGMAS sigma_s rows were
+//   measured on a 12 MP photo (bench/README.md, "Full size in strips").
+
+import { type Plan, planOf } from "./apply";
+import { Kind } from "./kernels";
+import { kernelMemoryFor } from "./layout";
+import { type FilterParams, filterSpec, resolveFilterParams } from "./params";
+
+/** Halo of the recursive filters, in units of sigma_s (see above). */
+export const RF_HALO_SIGMAS = 3;
+
+/** Working set (kernel memory plus the runner's JS buffers) a strip plan
+ * aims under by default: 40 MiB, which leaves the 48 MB target room for the
+ * source's and sink's own row buffers. */
+export const STRIP_BUDGET_BYTES = 40 * 1024 * 1024;
+
+/** The fewest output rows a strip carries, whatever the budget says. */
+export const MIN_BAND = 16;
+
+export interface StripGeometry {
+	width: number;
+	height: number;
+	/** Output rows per strip (the last may be shorter); equals height for one strip. */
+	band: number;
+	/** Extra input rows above and below each band (0 for a single strip). */
+	halo: number;
+	/** The most input rows any kernel call gets: min(height, band + 2 halo). */
+	rows: number;
+	/** Kernel memory plus runner buffers, bytes (see stripWorkingSetBytes). */
+	bytes: number;
+}
+
+function domainRadius(sigmaS: number, i: number): number {
+	const f = Math.fround;
+	return f(f(Math.sqrt(3)) * f((sigmaS * Math.sqrt(3) * 2 ** (2 - i)) / Math.sqrt(63)));
+}
+
+/** Input rows each side of a band that the band's output depends on. */
+export function haloRows(plan: Plan, p: FilterParams): number {
+	const s = p.sigma_s ?? 0;
+	switch (plan.kind) {
+		case Kind.oil:
+			return plan.param;
+		case Kind.pencil:
+			return Math.ceil(domainRadius(s, 0)) + 2;
+		case Kind.stylize:
+		case Kind.edgeNC:
+			return Math.ceil(domainRadius(s, 0) + domainRadius(s, 1) + domainRadius(s, 2)) + 3;
+		case Kind.edgeRF:
+		case Kind.detail:
+			return Math.ceil(RF_HALO_SIGMAS * s) + 2;
+	}
+}
+
+/** Bytes held while one strip of `rows` input rows and `band` output rows
+ * runs: the kernel's memory, the runner's window of input rows, the band's
+ * output copy handed to the sink, and one read of up to `band` rows. */
+function bytesFor(plan: Plan, w: number, rows: number, band: number): number {
+	return kernelMemoryFor(plan.kind, w, rows, plan.param) + w * 4 * (rows + 2 * band);
+}
+
+function geometry(plan: Plan, p: FilterParams, w: number, h: number, budget: number): StripGeometry {
+	const whole = bytesFor(plan, w, h, h);
+	const halo = haloRows(plan, p);
+	const fits = (band: number) => bytesFor(plan, w, Math.min(h, band + 2 * halo), band) <= budget;
+	if (whole <= budget || h <= MIN_BAND + 2 * halo) return { width: w, height: h, band: h, halo: 0, rows: h, bytes: whole };
+	// Largest band that fits: bytes grow with the band, so bisect.
+	let lo = MIN_BAND;
+	let hi = h;
+	while (lo < hi) {
+		const mid = Math.ceil((lo + hi) / 2);
+		if (fits(mid)) lo = mid;
+		else hi = mid - 1;
+	}
+	const rows = Math.min(h, lo + 2 * halo);
+	if (rows >= h) return { width: w, height: h, band: h, halo: 0, rows: h, bytes: whole };
+	return { width: w, height: h, band: lo, halo, rows, bytes: bytesFor(plan, w, rows, lo) };
+}
+
+/** The strip plan of one filter on a width x height image under `budget`. */
+export function stripGeometry(
+	name: string,
+	width: number,
+	height: number,
+	params: Partial<FilterParams> = {},
+	budget = STRIP_BUDGET_BYTES,
+): StripGeometry {
+	const spec = filterSpec(name);
+	const full = resolveFilterParams(spec.name, params);
+	return geometry(planOf(spec.name, full), full, width, height, budget);
+}
+
+/**
+ * Working set, in bytes, of filtering a whole width x height image in strips
+ * with filterStrips (same budget): kernel memory plus the runner's buffers,
+ * the source's and sink's own aside. Pure arithmetic: no kernel is created,
+ * so admission can reserve this before any memory is taken.
+ */
+export function stripWorkingSetBytes(
+	name: string,
+	width: number,
+	height: number,
+	params: Partial<FilterParams> = {},
+	budget = STRIP_BUDGET_BYTES,
+): number {
+	return stripGeometry(name, width, height, params, budget).bytes;
+}
