@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { filterStrips, kernelMemoryBytes, pixelRows, pixelsSink, releaseKernel } from "../../src/filters";
 
-const [path, ws, hs, name, query, outPath, budgetS] = process.argv.slice(2);
+const [path, ws, hs, name, query, outPath, budgetS, haloS] = process.argv.slice(2);
 const w = Number(ws);
 const h = Number(hs);
 const params = {};
@@ -15,9 +15,9 @@ const crop = { data: data.subarray(0, w * 4 * 256), width: w, height: 256 };
 await filterStrips(name, pixelRows(crop), pixelsSink(w, 256), params);
 releaseKernel();
 const sink = pixelsSink(w, h);
-const budget = budgetS ? Number(budgetS) : undefined;
+const options = { budget: budgetS ? Number(budgetS) : undefined, halo: haloS ? Number(haloS) : undefined };
 const t0 = performance.now();
-const run = await filterStrips(name, pixelRows(frame), sink, params, budget);
+const run = await filterStrips(name, pixelRows(frame), sink, params, options);
 const ms = performance.now() - t0;
 writeFileSync(outPath, sink.pixels.data);
 console.log(JSON.stringify({ ms, kernelBytes: kernelMemoryBytes(), ...run }));

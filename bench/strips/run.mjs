@@ -4,7 +4,7 @@
 // (Debian python3-opencv) on the same frame, with SSIM against OpenCV's full-
 // size output, working set and time ratio.
 // Usage: node bench/strips/run.mjs [W H] [filter ...]   (default 4000 3000, all)
-// BUDGET=bytes overrides the strip budget; REPS=n OpenCV runs (median).
+// BUDGET=bytes overrides the strip budget, HALO=rows the halo; REPS=n OpenCV runs (median).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -72,7 +72,7 @@ for (const [label, name, query] of CASES) {
 	const dst = join(out, `strips.${label}.${W}x${H}.rgba`);
 	const r = spawnSync(
 		process.execPath,
-		[bundle, frame, String(W), String(H), name, query, dst, process.env.BUDGET ?? ""],
+		[bundle, frame, String(W), String(H), name, query, dst, process.env.BUDGET ?? "", process.env.HALO ?? ""],
 		{ encoding: "utf8", maxBuffer: 1 << 20 },
 	);
 	if (r.status !== 0) throw new Error(`${label}: ${r.stderr}`);

@@ -77,9 +77,8 @@ function bytesFor(plan: Plan, w: number, rows: number, band: number): number {
 	return kernelMemoryFor(plan.kind, w, rows, plan.param) + w * 4 * (rows + 2 * band);
 }
 
-function geometry(plan: Plan, p: FilterParams, w: number, h: number, budget: number): StripGeometry {
+function geometry(plan: Plan, w: number, h: number, budget: number, halo: number): StripGeometry {
 	const whole = bytesFor(plan, w, h, h);
-	const halo = haloRows(plan, p);
 	const fits = (band: number) => bytesFor(plan, w, Math.min(h, band + 2 * halo), band) <= budget;
 	if (whole <= budget || h <= MIN_BAND + 2 * halo) return { width: w, height: h, band: h, halo: 0, rows: h, bytes: whole };
 	// Largest band that fits: bytes grow with the band, so bisect.
@@ -95,17 +94,20 @@ function geometry(plan: Plan, p: FilterParams, w: number, h: number, budget: num
 	return { width: w, height: h, band: lo, halo, rows, bytes: bytesFor(plan, w, rows, lo) };
 }
 
-/** The strip plan of one filter on a width x height image under `budget`. */
+/** The strip plan of one filter on a width x height image under `budget`
+ * (`halo` overrides the filter's own, as in filterStrips' options). */
 export function stripGeometry(
 	name: string,
 	width: number,
 	height: number,
 	params: Partial<FilterParams> = {},
 	budget = STRIP_BUDGET_BYTES,
+	halo?: number,
 ): StripGeometry {
 	const spec = filterSpec(name);
 	const full = resolveFilterParams(spec.name, params);
-	return geometry(planOf(spec.name, full), full, width, height, budget);
+	const plan = planOf(spec.name, full);
+	return geometry(plan, width, height, budget, halo ?? haloRows(plan, full));
 }
 
 /**

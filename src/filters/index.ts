@@ -13,7 +13,7 @@ export {
 	stripWorkingSetBytes,
 } from "./geometry";
 export { KERNEL_STATIC_BYTES, kernelMemoryFor, layoutBytes } from "./layout";
-export { filterStrips, pixelRows, pixelsSink, type RowSink, type RowSource, type StripRun } from "./strips";
+export { filterStrips, pixelRows, pixelsSink, type RowSink, type RowSource, type StripOptions, type StripRun } from "./strips";
 export { dropKernel as releaseKernel, KERNEL_VERSION, kernelMemoryBytes, kernelPeakBytes } from "./kernels";
 export {
 	FILTER_NAMES,

@@ -7,7 +7,7 @@
 import { UnprocessableError } from "../lib/errors";
 import type { Pixels } from "../lib/pixels";
 import { copyOut, planOf, runInKernel } from "./apply";
-import { STRIP_BUDGET_BYTES, type StripGeometry, stripGeometry } from "./geometry";
+import { type StripGeometry, stripGeometry } from "./geometry";
 import { type FilterParams, filterSpec, resolveFilterParams } from "./params";
 
 /** RGBA rows of one image, handed out top to bottom. */
@@ -31,6 +31,14 @@ export interface StripRun extends StripGeometry {
 	kernelMs: number;
 }
 
+export interface StripOptions {
+	/** Working set to plan under (STRIP_BUDGET_BYTES by default). */
+	budget?: number;
+	/** Halo rows instead of the filter's own (haloRows): for measuring how much
+	 * a recursive filter needs; a smaller one than haloRows is not exact. */
+	halo?: number;
+}
+
 function cut(msg: string): UnprocessableError {
 	return new UnprocessableError("truncated_image", msg);
 }
@@ -38,7 +46,7 @@ function cut(msg: string): UnprocessableError {
 /**
  * Filters the image `source` yields into `sink`, in strips. The result equals
  * applyFilter on the whole image when that fits `budget` (one strip); else
- * see geometry.ts for how close each filter stays. Errors as applyFilter's,
+ * see geometry.ts for how close each filter stays (`options`: budget, halo). Errors as applyFilter's,
  * plus a 422 `truncated_image` when the source ends early or breaks its
  * contract (wrong width, more rows than asked).
  */
@@ -47,7 +55,7 @@ export async function filterStrips(
 	source: RowSource,
 	sink: RowSink,
 	params: Partial<FilterParams> = {},
-	budget = STRIP_BUDGET_BYTES,
+	options: StripOptions = {},
 ): Promise<StripRun> {
 	const spec = filterSpec(name);
 	const full = resolveFilterParams(spec.name, params);
@@ -56,7 +64,7 @@ export async function filterStrips(
 		throw new UnprocessableError("empty_image", "the image has no pixels");
 	}
 	const plan = planOf(spec.name, full);
-	const g = stripGeometry(spec.name, w, h, full, budget);
+	const g = stripGeometry(spec.name, w, h, full, options.budget, options.halo);
 	const rowB = w * 4;
 	// Input rows [top, got) of the current strip; the next strip's top rows
 	// are the tail of this one's, so they move down instead of being re-read.
