@@ -1,10 +1,10 @@
 # OpenCV's filters on the full frame, single-threaded: median time of REPS
-# runs, and the SSIM of our strip output against OpenCV's (BT.601 luma,
-# 11x11 Gaussian window, sigma 1.5, mirrored borders: test/helpers/metrics.ts).
+# runs, and the SSIM (ssim.py) of our strip output against OpenCV's.
 # Prints {"label": {"ms": ..., "ssim": ...}}.
 import json, sys, time
 import cv2
 import numpy as np
+from ssim import luma, ssim
 
 cv2.setNumThreads(1)
 CALLS = {
@@ -16,22 +16,6 @@ CALLS = {
     "edge_preserving_nc": lambda im: cv2.edgePreservingFilter(im, flags=2, sigma_s=60, sigma_r=0.4),
     "detail_enhance": lambda im: cv2.detailEnhance(im, sigma_s=10, sigma_r=0.15),
 }
-
-
-def luma(bgr):
-    if bgr.ndim == 2:
-        return bgr.astype(np.float64)
-    b, g, r = [bgr[:, :, i].astype(np.float64) for i in range(3)]
-    return 0.299 * r + 0.587 * g + 0.114 * b
-
-
-def ssim(x, y):
-    blur = lambda a: cv2.GaussianBlur(a, (11, 11), 1.5, borderType=cv2.BORDER_REFLECT)
-    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
-    mx, my = blur(x), blur(y)
-    vx, vy, cxy = blur(x * x) - mx * mx, blur(y * y) - my * my, blur(x * y) - mx * my
-    s = ((2 * mx * my + c1) * (2 * cxy + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2))
-    return float(s.mean())
 
 
 path, w, h, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])

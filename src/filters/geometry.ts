@@ -25,7 +25,7 @@ import { kernelMemoryFor } from "./layout";
 import { type FilterParams, filterSpec, resolveFilterParams } from "./params";
 
 /** Halo of the recursive filters, in units of sigma_s (see above). */
-export const RF_HALO_SIGMAS = 3;
+export const RF_HALO_SIGMAS = 1;
 
 /** Working set (kernel memory plus the runner's JS buffers) a strip plan
  * aims under by default: 40 MiB, which leaves the 48 MB target room for the
