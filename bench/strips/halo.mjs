@@ -43,8 +43,12 @@ w, h = int(sys.argv[1]), int(sys.argv[2])
 a, b = (np.fromfile(p, np.uint8).reshape(h, w, 4)[:, :, 2::-1] for p in sys.argv[3:5])
 print(ssim(luma(a), luma(b)), int(np.abs(a.astype(int) - b.astype(int)).max()), float((a != b).any(axis=2).mean()))`;
 
-console.log(`${W}x${H}: strips (budget ${process.env.BUDGET ?? 8 * 2 ** 20} B) against one whole-frame call, same kernel`);
-console.log(`${"filter".padEnd(20)}${"band".padStart(6)}${"halo".padStart(6)}${"strips".padStart(8)}${"SSIM".padStart(9)}${"max diff".padStart(10)}${"px differ".padStart(11)}`);
+console.log(
+	`${W}x${H}: strips (budget ${process.env.BUDGET ?? 8 * 2 ** 20} B) against one whole-frame call, same kernel`,
+);
+console.log(
+	`${"filter".padEnd(20)}${"band".padStart(6)}${"halo".padStart(6)}${"strips".padStart(8)}${"SSIM".padStart(9)}${"max diff".padStart(10)}${"px differ".padStart(11)}`,
+);
 for (const [label, name, query] of CASES) {
 	const whole = join(out, `halo.${label}.whole.rgba`);
 	const cut = join(out, `halo.${label}.strips.rgba`);

@@ -111,7 +111,9 @@ const cols = [
 	["peak MB", 8],
 	["estimate MB", 12],
 ];
-console.log(`\n${W}x${H} (tools photo upscaled, bicubic); ours = Node ${process.version} on build/kernels/npr.wasm, OpenCV 4.6 1 thread`);
+console.log(
+	`\n${W}x${H} (tools photo upscaled, bicubic); ours = Node ${process.version} on build/kernels/npr.wasm, OpenCV 4.6 1 thread`,
+);
 console.log(cols.map(([c, n], i) => (i === 0 ? c.padEnd(n) : c.padStart(n))).join(""));
 for (const [label] of CASES) {
 	const o = ours[label];

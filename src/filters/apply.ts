@@ -115,15 +115,7 @@ export function applyFilter(name: string, pixels: Pixels, params: Partial<Filter
 	const full = resolveFilterParams(spec.name, params);
 	checkPixels(pixels);
 	const { width: w, height: h } = pixels;
-	const data = runInKernel(
-		spec.name,
-		planOf(spec.name, full),
-		full,
-		w,
-		h,
-		(buf) => buf.set(pixels.data),
-		copyOut,
-	);
+	const data = runInKernel(spec.name, planOf(spec.name, full), full, w, h, (buf) => buf.set(pixels.data), copyOut);
 	return { data, width: w, height: h };
 }
 

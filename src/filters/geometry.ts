@@ -29,7 +29,8 @@ export const RF_HALO_SIGMAS = 1;
 
 /** Working set (kernel memory plus the runner's JS buffers) a strip plan
  * aims under by default: 40 MiB, which leaves the 48 MB target room for the
- * source's and sink's own row buffers. */
+ * source's and the sink's own buffers when those are small (a baseline
+ * JPEG in, JPEG out); the route passes what its admission has left instead. */
 export const STRIP_BUDGET_BYTES = 40 * 1024 * 1024;
 
 /** The fewest output rows a strip carries, whatever the budget says. */
@@ -71,16 +72,18 @@ export function haloRows(plan: Plan, p: FilterParams): number {
 }
 
 /** Bytes held while one strip of `rows` input rows and `band` output rows
- * runs: the kernel's memory, the runner's window of input rows, the band's
- * output copy handed to the sink, and one read of up to `band` rows. */
+ * runs: the kernel's memory, the runner's window of input rows and the
+ * band's output copy handed to the sink. The source's reads (READ_ROWS rows)
+ * are the source's own (rowSourceBytes in src/codecs/rows.ts). */
 function bytesFor(plan: Plan, w: number, rows: number, band: number): number {
-	return kernelMemoryFor(plan.kind, w, rows, plan.param) + w * 4 * (rows + 2 * band);
+	return kernelMemoryFor(plan.kind, w, rows, plan.param) + w * 4 * (rows + band);
 }
 
 function geometry(plan: Plan, w: number, h: number, budget: number, halo: number): StripGeometry {
 	const whole = bytesFor(plan, w, h, h);
 	const fits = (band: number) => bytesFor(plan, w, Math.min(h, band + 2 * halo), band) <= budget;
-	if (whole <= budget || h <= MIN_BAND + 2 * halo) return { width: w, height: h, band: h, halo: 0, rows: h, bytes: whole };
+	if (whole <= budget || h <= MIN_BAND + 2 * halo)
+		return { width: w, height: h, band: h, halo: 0, rows: h, bytes: whole };
 	// Largest band that fits: bytes grow with the band, so bisect.
 	let lo = MIN_BAND;
 	let hi = h;

@@ -12,9 +12,8 @@ export {
 	stripGeometry,
 	stripWorkingSetBytes,
 } from "./geometry";
-export { KERNEL_STATIC_BYTES, kernelMemoryFor, layoutBytes } from "./layout";
-export { filterStrips, pixelRows, pixelsSink, type RowSink, type RowSource, type StripOptions, type StripRun } from "./strips";
 export { dropKernel as releaseKernel, KERNEL_VERSION, kernelMemoryBytes, kernelPeakBytes } from "./kernels";
+export { KERNEL_STATIC_BYTES, kernelMemoryFor, layoutBytes } from "./layout";
 export {
 	FILTER_NAMES,
 	FILTERS,
@@ -28,3 +27,4 @@ export {
 	resolveFilterParams,
 	toFilterName,
 } from "./params";
+export { filterStrips, pixelRows, pixelsSink, READ_ROWS, type StripOptions, type StripRun } from "./strips";
