@@ -1,6 +1,13 @@
 // Bench-only Worker: holds one RGBA image posted by run.mjs and runs a filter
 // on it per request, so the driver can time the filter inside workerd.
-import { applyFilter, filterWorkingSetBytes, kernelMemoryBytes, releaseKernel } from "../../src/filters";
+import {
+	applyFilter,
+	filterStrips,
+	filterWorkingSetBytes,
+	kernelMemoryBytes,
+	pixelRows,
+	releaseKernel,
+} from "../../src/filters";
 import type { Pixels } from "../../src/lib/pixels";
 
 let image: Pixels | null = null;
@@ -24,6 +31,32 @@ export default {
 		if (url.pathname === "/reset") {
 			releaseKernel();
 			return new Response("ok");
+		}
+		if (url.pathname === "/strips" && image) {
+			// The frame (or its first `rows` rows, to warm up) in strips, for
+			// full.mjs: a fresh kernel, so its memory is this run's; the rows
+			// go to a sink that drops them, so no second frame is held.
+			releaseKernel();
+			const params = paramsOf(url);
+			const h = Number(url.searchParams.get("rows") ?? image.height);
+			delete params.rows;
+			const part = { data: image.data.subarray(0, image.width * 4 * h), width: image.width, height: h };
+			const sink = {
+				width: part.width,
+				height: h,
+				heldBytes: 0,
+				write: async () => {},
+				end: async () => new Uint8Array(0),
+				abort() {},
+			};
+			const t = performance.now();
+			const run = await filterStrips(url.searchParams.get("name") ?? "", pixelRows(part), sink, params);
+			return Response.json({
+				ms: performance.now() - t,
+				kernelMs: run.kernelMs,
+				kernelBytes: kernelMemoryBytes(),
+				strips: run.strips,
+			});
 		}
 		if (url.pathname === "/run" && image) {
 			const name = url.searchParams.get("name") ?? "";

@@ -3,10 +3,11 @@
 // built kernel, one process per filter) beside OpenCV 4.6 single-threaded
 // (Debian python3-opencv) on the same frame, with SSIM against OpenCV's full-
 // size output, working set and time ratio.
-// Usage: node bench/strips/run.mjs [W H] [filter ...]   (default 4000 3000, all)
-// BUDGET=bytes overrides the strip budget, HALO=rows the halo; REPS=n OpenCV runs (median).
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+// Usage: node bench/filters/full.mjs [W H] [filter ...]   (default 4000 3000, all)
+// BUDGET=bytes overrides the strip budget (Node runs only), HALO=rows the halo,
+// WORKERD=0 skips the workerd runs; REPS=n OpenCV runs (median).
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -29,7 +30,7 @@ const CASES = [
 
 const bundle = join(out, "strips.bundle.mjs");
 await build({
-	entryPoints: [join(root, "bench/strips/entry.mjs")],
+	entryPoints: [join(root, "bench/filters/full-entry.mjs")],
 	bundle: true,
 	platform: "node",
 	format: "esm",
@@ -80,10 +81,49 @@ for (const [label, name, query] of CASES) {
 	console.error(`${label}: ${ours[label].ms.toFixed(0)} ms`);
 }
 
+// The same runs inside workerd (wrangler dev, the bench Worker's /strips), where
+// wasm memory accesses are bounds-checked (bench/README.md, OCR section).
+const workerd = {};
+if (process.env.WORKERD !== "0") {
+	const PORT = 8798;
+	const base = `http://127.0.0.1:${PORT}`;
+	const dev = spawn(
+		"npx",
+		["wrangler", "dev", "-c", "bench/filters/wrangler.toml", "--port", String(PORT), "--ip", "127.0.0.1"],
+		{ cwd: root, stdio: ["ignore", "pipe", "pipe"], detached: true },
+	);
+	const stop = () => {
+		try {
+			process.kill(-dev.pid, "SIGTERM");
+		} catch {}
+	};
+	process.on("exit", stop);
+	let up = false;
+	for (let i = 0; i < 120 && !up; i++) {
+		try {
+			up = (await fetch(`${base}/noop`)).ok;
+		} catch {
+			await new Promise((r) => setTimeout(r, 500));
+		}
+	}
+	if (!up) throw new Error("wrangler dev did not start");
+	const posted = await fetch(`${base}/image?w=${W}&h=${H}`, { method: "POST", body: readFileSync(frame) });
+	if (!posted.ok) throw new Error(`posting the frame: ${posted.status}`);
+	for (const [label, name, query] of CASES) {
+		const url = `${base}/strips?name=${name}${query ? `&${query}` : ""}`;
+		await (await fetch(`${url}&rows=256`)).text();
+		const r = await fetch(url);
+		if (!r.ok) throw new Error(`${label} in workerd: ${r.status} ${await r.text()}`);
+		workerd[label] = await r.json();
+		console.error(`${label} in workerd: ${workerd[label].ms.toFixed(0)} ms`);
+	}
+	stop();
+}
+
 const cv = spawnSync(
 	"/usr/bin/python3",
 	[
-		join(root, "bench/strips/opencv.py"),
+		join(root, "bench/filters/opencv_full.py"),
 		frame,
 		String(W),
 		String(H),
@@ -105,6 +145,8 @@ const cols = [
 	["kernel ms", 10],
 	["opencv ms", 10],
 	["ratio", 7],
+	["workerd ms", 11],
+	["wd ratio", 9],
 	["SSIM", 8],
 	["kernel MB", 10],
 	["JS MB", 7],
@@ -128,6 +170,8 @@ for (const [label] of CASES) {
 		o.kernelMs.toFixed(0),
 		c.ms.toFixed(0),
 		(o.ms / c.ms).toFixed(2),
+		workerd[label] ? workerd[label].ms.toFixed(0) : "-",
+		workerd[label] ? (workerd[label].ms / c.ms).toFixed(2) : "-",
 		c.ssim.toFixed(4),
 		(o.kernelBytes / MB).toFixed(1),
 		js.toFixed(1),

@@ -3,8 +3,8 @@
 // enough for one kernel call (default 2000x1500), each filter runs whole and
 // in strips under a small budget (default 8 MiB: many strips, so many cuts),
 // and the SSIM and largest byte difference between the two are printed.
-// Needs bench/out/strips.bundle.mjs from a run of bench/strips/run.mjs.
-// Usage: node bench/strips/halo.mjs [W H] [filter ...]; HALO=rows, BUDGET=bytes.
+// Needs bench/out/strips.bundle.mjs from a run of bench/filters/full.mjs.
+// Usage: node bench/filters/halo.mjs [W H] [filter ...]; HALO=rows, BUDGET=bytes.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -26,7 +26,7 @@ const CASES = [
 ].filter(([label]) => args.length <= 2 || args.slice(2).includes(label));
 const bundle = join(out, "strips.bundle.mjs");
 const frame = join(out, `tools.${W}x${H}.rgba`);
-if (!existsSync(bundle) || !existsSync(frame)) throw new Error(`run node bench/strips/run.mjs ${W} ${H} first`);
+if (!existsSync(bundle) || !existsSync(frame)) throw new Error(`run node bench/filters/full.mjs ${W} ${H} first`);
 
 function run(name, query, dst, budget, halo) {
 	const r = spawnSync(process.execPath, [bundle, frame, String(W), String(H), name, query, dst, budget, halo], {
@@ -37,7 +37,7 @@ function run(name, query, dst, budget, halo) {
 }
 
 const compare = `import numpy as np, sys
-sys.path.insert(0, ${JSON.stringify(join(root, "bench/strips"))})
+sys.path.insert(0, ${JSON.stringify(join(root, "bench/filters"))})
 from ssim import luma, ssim
 w, h = int(sys.argv[1]), int(sys.argv[2])
 a, b = (np.fromfile(p, np.uint8).reshape(h, w, 4)[:, :, 2::-1] for p in sys.argv[3:5])
