@@ -20,4 +20,5 @@ const t0 = performance.now();
 const run = await filterStrips(name, pixelRows(frame), sink, params, options);
 const ms = performance.now() - t0;
 writeFileSync(outPath, sink.pixels.data);
-console.log(JSON.stringify({ ms, kernelBytes: kernelMemoryBytes(), ...run }));
+const { output, ...stats } = run;
+console.log(JSON.stringify({ ms, kernelBytes: kernelMemoryBytes(), ...stats }));

@@ -160,7 +160,7 @@ console.log(cols.map(([c, n], i) => (i === 0 ? c.padEnd(n) : c.padStart(n))).joi
 for (const [label] of CASES) {
 	const o = ours[label];
 	const c = opencv[label];
-	const js = (4 * W * (o.rows + 2 * o.band)) / MB;
+	const js = (4 * W * (o.rows + o.band)) / MB;
 	const row = [
 		label,
 		o.band,
