@@ -6,6 +6,7 @@ export { KernelError } from "./errors";
 export {
 	haloRows,
 	MIN_BAND,
+	nearHaloRows,
 	RF_HALO_SIGMAS,
 	STRIP_BUDGET_BYTES,
 	type StripGeometry,
