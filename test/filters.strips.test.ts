@@ -122,6 +122,20 @@ describe("filters in strips", () => {
 		});
 	}
 
+	it("a budget too tight for the exact halo takes the shorter one, still close to the whole frame", async () => {
+		const src = await apple();
+		const p = { sigma_s: 12 };
+		const exact = stripGeometry("watercolor", 540, 420, p, 1.5 * MiB);
+		const tight = stripGeometry("watercolor", 540, 420, p, 1 * MiB);
+		expect(exact.band).toBeGreaterThanOrEqual(exact.halo);
+		expect(tight.halo).toBeLessThan(exact.halo);
+		expect(tight.band).toBeGreaterThan(stripGeometry("watercolor", 540, 420, p, 1 * MiB, exact.halo).band);
+		const sink = pixelsSink(540, 420);
+		const run = await filterStrips("watercolor", pixelRows(src), sink, p, { budget: 1 * MiB });
+		expect(run.halo).toBe(tight.halo);
+		expect(ssimGray(sink.pixels, applyFilter("watercolor", src, p))).toBeGreaterThanOrEqual(0.999);
+	});
+
 	it("is the whole-frame filter when the image fits one strip", async () => {
 		const src = await apple();
 		const sink = pixelsSink(src.width, src.height);

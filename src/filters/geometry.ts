@@ -131,7 +131,7 @@ export function stripGeometry(
 	const exact = geometry(plan, width, height, budget, haloRows(plan, full));
 	if (exact.halo === 0 || exact.band >= exact.halo) return exact;
 	const near = geometry(plan, width, height, budget, nearHaloRows(plan, full));
-	return near.band > exact.band ? near : exact;
+	return near.band > exact.band || near.bytes < exact.bytes ? near : exact;
 }
 
 /**
