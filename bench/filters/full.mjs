@@ -5,7 +5,7 @@
 // size output, working set and time ratio.
 // Usage: node bench/filters/full.mjs [W H] [filter ...]   (default 4000 3000, all)
 // BUDGET=bytes overrides the strip budget (Node runs only), HALO=rows the halo,
-// WORKERD=0 skips the workerd runs; REPS=n OpenCV runs (median).
+// WORKERD=0 skips the workerd runs; REPS=n runs of each side (median).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -68,31 +68,20 @@ np.dstack([J[:,:,::-1],np.full((h,w),255,np.uint8)]).tofile(sys.argv[2])`,
 	if (mk.status !== 0) throw new Error(`frame generation failed: ${mk.stderr}`);
 }
 
-const ours = {};
-for (const [label, name, query] of CASES) {
-	const dst = join(out, `strips.${label}.${W}x${H}.rgba`);
-	const r = spawnSync(
-		process.execPath,
-		[bundle, frame, String(W), String(H), name, query, dst, process.env.BUDGET ?? "", process.env.HALO ?? ""],
-		{ encoding: "utf8", maxBuffer: 1 << 20 },
-	);
-	if (r.status !== 0) throw new Error(`${label}: ${r.stderr}`);
-	ours[label] = { ...JSON.parse(r.stdout.trim().split("\n").pop()), dst };
-	console.error(`${label}: ${ours[label].ms.toFixed(0)} ms`);
-}
-
-// The same runs inside workerd (wrangler dev, the bench Worker's /strips), where
-// wasm memory accesses are bounds-checked (bench/README.md, OCR section).
-const workerd = {};
+// workerd: wrangler dev with the bench Worker, whose /strips runs the same
+// strips on a posted frame; there wasm memory accesses are bounds-checked
+// (bench/README.md, OCR section). WORKERD=0 skips it.
+let base = null;
+let stop = () => {};
 if (process.env.WORKERD !== "0") {
 	const PORT = 8798;
-	const base = `http://127.0.0.1:${PORT}`;
+	base = `http://127.0.0.1:${PORT}`;
 	const dev = spawn(
 		"npx",
 		["wrangler", "dev", "-c", "bench/filters/wrangler.toml", "--port", String(PORT), "--ip", "127.0.0.1"],
 		{ cwd: root, stdio: ["ignore", "pipe", "pipe"], detached: true },
 	);
-	const stop = () => {
+	stop = () => {
 		try {
 			process.kill(-dev.pid, "SIGTERM");
 		} catch {}
@@ -109,31 +98,52 @@ if (process.env.WORKERD !== "0") {
 	if (!up) throw new Error("wrangler dev did not start");
 	const posted = await fetch(`${base}/image?w=${W}&h=${H}`, { method: "POST", body: readFileSync(frame) });
 	if (!posted.ok) throw new Error(`posting the frame: ${posted.status}`);
-	for (const [label, name, query] of CASES) {
-		const url = `${base}/strips?name=${name}${query ? `&${query}` : ""}`;
-		await (await fetch(`${url}&rows=256`)).text();
-		const r = await fetch(url);
-		if (!r.ok) throw new Error(`${label} in workerd: ${r.status} ${await r.text()}`);
-		workerd[label] = await r.json();
-		console.error(`${label} in workerd: ${workerd[label].ms.toFixed(0)} ms`);
-	}
-	stop();
 }
 
-const cv = spawnSync(
-	"/usr/bin/python3",
-	[
-		join(root, "bench/filters/opencv_full.py"),
-		frame,
-		String(W),
-		String(H),
-		process.env.REPS ?? "1",
-		...CASES.map(([label]) => `${label}=${ours[label].dst}`),
-	],
-	{ encoding: "utf8", maxBuffer: 1 << 20 },
-);
-if (cv.status !== 0) throw new Error(`opencv failed: ${cv.stderr}`);
-const opencv = JSON.parse(cv.stdout);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const reps = Number(process.env.REPS ?? 1);
+const ours = {};
+const workerd = {};
+const opencv = {};
+// One filter at a time, ours then OpenCV, so the machine's load drifts as
+// little as possible between the two sides of a ratio.
+for (const [label, name, query] of CASES) {
+	const dst = join(out, `strips.${label}.${W}x${H}.rgba`);
+	const runs = [];
+	for (let i = 0; i < reps; i++) {
+		const r = spawnSync(
+			process.execPath,
+			[bundle, frame, String(W), String(H), name, query, dst, process.env.BUDGET ?? "", process.env.HALO ?? ""],
+			{ encoding: "utf8", maxBuffer: 1 << 20 },
+		);
+		if (r.status !== 0) throw new Error(`${label}: ${r.stderr}`);
+		runs.push(JSON.parse(r.stdout.trim().split("\n").pop()));
+	}
+	ours[label] = { ...runs[0], ms: median(runs.map((r) => r.ms)), kernelMs: median(runs.map((r) => r.kernelMs)) };
+	if (base) {
+		const url = `${base}/strips?name=${name}${query ? `&${query}` : ""}`;
+		await (await fetch(`${url}&rows=256`)).text();
+		const ts = [];
+		for (let i = 0; i < reps; i++) {
+			const r = await fetch(url);
+			if (!r.ok) throw new Error(`${label} in workerd: ${r.status} ${await r.text()}`);
+			ts.push((await r.json()).ms);
+		}
+		workerd[label] = { ms: median(ts) };
+	}
+	const cv = spawnSync(
+		"/usr/bin/python3",
+		[join(root, "bench/filters/opencv_full.py"), frame, String(W), String(H), String(reps), `${label}=${dst}`],
+		{ encoding: "utf8", maxBuffer: 1 << 20 },
+	);
+	if (cv.status !== 0) throw new Error(`opencv failed: ${cv.stderr}`);
+	opencv[label] = JSON.parse(cv.stdout)[label];
+	console.error(
+		`${label}: ours ${ours[label].ms.toFixed(0)} ms, workerd ${workerd[label]?.ms.toFixed(0) ?? "-"} ms, OpenCV ${opencv[label].ms.toFixed(0)} ms`,
+	);
+}
+
+stop();
 
 const MB = 1e6;
 const cols = [
@@ -180,3 +190,4 @@ for (const [label] of CASES) {
 	];
 	console.log(row.map((v, i) => (i === 0 ? String(v).padEnd(cols[i][1]) : String(v).padStart(cols[i][1]))).join(""));
 }
+process.exit(0);
