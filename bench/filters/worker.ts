@@ -34,9 +34,10 @@ export default {
 		}
 		if (url.pathname === "/strips" && image) {
 			// The frame (or its first `rows` rows, to warm up) in strips, for
-			// full.mjs: a fresh kernel, so its memory is this run's; the rows
-			// go to a sink that drops them, so no second frame is held.
-			releaseKernel();
+			// full.mjs. The kernel is kept, as the app keeps it: a fresh one per
+			// call would leave the last one's memory to the collector beside
+			// the held frame, past the isolate's 128 MB. The rows go to a sink
+			// that drops them, so no second frame is held.
 			const params = paramsOf(url);
 			const h = Number(url.searchParams.get("rows") ?? image.height);
 			delete params.rows;
