@@ -100,6 +100,15 @@ if (process.env.WORKERD !== "0") {
 	if (!posted.ok) throw new Error(`posting the frame: ${posted.status}`);
 }
 
+// A kept-alive connection left idle through an OpenCV run may have been
+// closed by wrangler dev; undici reports that on reuse, so try once more.
+async function call(url) {
+	try {
+		return await fetch(url);
+	} catch {
+		return await fetch(url);
+	}
+}
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const reps = Number(process.env.REPS ?? 1);
 const ours = {};
@@ -122,10 +131,10 @@ for (const [label, name, query] of CASES) {
 	ours[label] = { ...runs[0], ms: median(runs.map((r) => r.ms)), kernelMs: median(runs.map((r) => r.kernelMs)) };
 	if (base) {
 		const url = `${base}/strips?name=${name}${query ? `&${query}` : ""}`;
-		await (await fetch(`${url}&rows=256`)).text();
+		await (await call(`${url}&rows=256`)).text();
 		const ts = [];
 		for (let i = 0; i < reps; i++) {
-			const r = await fetch(url);
+			const r = await call(url);
 			if (!r.ok) throw new Error(`${label} in workerd: ${r.status} ${await r.text()}`);
 			ts.push((await r.json()).ms);
 		}
