@@ -292,11 +292,11 @@ describe("fit, gravity and background on real pixels", () => {
 
 	it("refuses every out-of-range parameter with a 422 naming its range", async () => {
 		const cases: [string, string, string][] = [
-			["w=0", "w", "1 to 4096"],
-			["w=5000", "w", "1 to 4096"],
-			["h=1.5", "h", "1 to 4096"],
-			["h=tall", "h", "1 to 4096"],
-			["w=3000&dpr=2", "w", "at most 4096"],
+			["w=0", "w", "1 to 8192"],
+			["w=9000", "w", "1 to 8192"],
+			["h=1.5", "h", "1 to 8192"],
+			["h=tall", "h", "1 to 8192"],
+			["w=3000&dpr=3", "w", "at most 8192"],
 			["dpr=0.5", "dpr", "1 to 4"],
 			["dpr=5", "dpr", "1 to 4"],
 			["fit=fill", "fit", "scale-down, contain, cover, crop, pad"],
@@ -304,7 +304,7 @@ describe("fit, gravity and background on real pixels", () => {
 			["gravity=2x0", "gravity", "0 to 1"],
 			["background=%23ggg", "background", "hex"],
 			["background=12345", "background", "rrggbb"],
-			["max_side=0", "max_side", "1 to 4096"],
+			["max_side=0", "max_side", "1 to 8192"],
 		];
 		for (const [query, parameter, range] of cases) {
 			const body = await expectError(await styled(halves, query), 422, "invalid_parameter");

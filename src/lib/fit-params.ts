@@ -16,7 +16,7 @@ export interface FitParams {
 	maxSide: number | undefined;
 }
 
-export const MAX_OUTPUT_SIDE = 4096;
+export const MAX_OUTPUT_SIDE = 8192;
 export const DEFAULT_MAX_SIDE = 1024;
 const FITS: FitMode[] = ["scale-down", "contain", "cover", "crop", "pad"];
 const WHITE: Rgba = [255, 255, 255, 255];

@@ -10,6 +10,7 @@ import { admission, admitImage, renderReservation } from "../memory";
 import { parseSourceUrl, requireSources } from "../source/fetchSource";
 import { verifySignature } from "../source/signature";
 import { planRender, type RenderPlan, renderStyled, type StyleJob } from "../style/render";
+import { renderInStrips, stripRenderBytes, stripsServe } from "../style/renderStrips";
 import { optionsOf, readImageSource, readImageUpload, serveCached, serverTiming, timed } from "./respond";
 import { outputFor, styleKeyParts } from "./style-options";
 import type { AppEnv } from "./types";
@@ -35,16 +36,24 @@ async function render(c: Context<AppEnv>, bytes: Uint8Array, job: StyleJob): Pro
 	const stages: Record<string, number> = {};
 	const gate = admission(c.env);
 	let plan: RenderPlan | null = null;
+	// The strip budget the reservation priced, when the strip pipeline serves this request.
+	let strip: number | null = null;
 	const { ticket } = await admitImage(gate, "filter", bytes, c.get("config").limits, (header) => {
 		plan = planRender(bytes, header, job.fit);
 		// A source's size is known only now: an AVIF asked for by name is checked against its limits here.
 		const why =
 			job.out.format === "avif" ? avifRefusal(plan.fit.output.width, plan.fit.output.height, gate.budgetBytes) : null;
 		if (why) throw new UnprocessableError("avif_too_large", `${why}; use format=auto or webp`, { parameter: "format" });
-		return renderReservation(plan, job);
+		if (!stripsServe(plan)) return renderReservation(plan, job);
+		const priced = stripRenderBytes(plan, job, gate.budgetBytes);
+		strip = priced.strip;
+		return { plan: plan.decode, bytes: priced.bytes };
 	});
 	try {
-		const encoded = await renderStyled(bytes, plan!, job, (stage, run) => timed(stages, stage, run));
+		const encoded =
+			strip === null
+				? await renderStyled(bytes, plan!, job, (stage, run) => timed(stages, stage, run))
+				: await renderInStrips(bytes, plan!, job, strip, stages);
 		return { body: encoded.bytes, contentType: encoded.mime, headers: { "server-timing": serverTiming(stages) } };
 	} finally {
 		ticket.release();

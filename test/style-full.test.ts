@@ -1,0 +1,55 @@
+import { SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { encodeImage, probeImage } from "../src/codecs";
+import { BASE, expectOk } from "./helpers/api";
+
+/** A photo-like 12 MP JPEG built here (gradients and texture), so none is committed. */
+async function photoJpeg(width: number, height: number): Promise<Uint8Array> {
+	const data = new Uint8ClampedArray(width * height * 4);
+	for (let y = 0; y < height; y++) {
+		for (let x = 0; x < width; x++) {
+			const i = (y * width + x) * 4;
+			data[i] = (x >> 4) & 255;
+			data[i + 1] = (y >> 4) & 255;
+			data[i + 2] = ((x ^ y) >> 3) & 255;
+			data[i + 3] = 255;
+		}
+	}
+	return (await encodeImage({ data, width, height }, { format: "jpeg", quality: 80 })).bytes;
+}
+
+type Status = {
+	admission: { peak_reserved_bytes: number; reserved_bytes: number };
+	memory: { kernel_wasm_peak_bytes: number; codec_peaks: Record<string, number>; codec_wasm_bytes: number };
+};
+const status = async () => (await expectOk(await SELF.fetch(`${BASE}/api/status`))) as unknown as Status;
+
+describe("styled images at full size", () => {
+	it("styles a 12 MP photo at its full 4000x3000 in strips, reserving at most 48 MB", async () => {
+		const before = await status();
+		expect(before.admission.peak_reserved_bytes).toBe(0);
+		const jpeg = await photoJpeg(4000, 3000);
+		for (const name of ["oil", "sketch", "detail_enhance"]) {
+			const res = await SELF.fetch(`${BASE}/api/style/${name}?max_side=4000&format=jpeg`, {
+				method: "POST",
+				body: jpeg,
+				headers: { "content-type": "image/jpeg" },
+			});
+			expect([name, res.status]).toEqual([name, 200]);
+			// The three stages run interleaved; each still reports its own time.
+			expect(res.headers.get("server-timing")).toMatch(/decode;dur=.*filter;dur=.*encode;dur=/);
+			const out = new Uint8Array(await res.arrayBuffer());
+			const info = probeImage(out);
+			expect([info.format, info.width, info.height]).toEqual(["jpeg", 4000, 3000]);
+		}
+		const after = await status();
+		// What admission granted is the strip pipeline's estimate: decoder, filter strips and encoder together.
+		expect(after.admission.peak_reserved_bytes).toBeGreaterThan(0);
+		expect(after.admission.peak_reserved_bytes).toBeLessThanOrEqual(48_000_000);
+		// And what the wasm heaps really reached stays inside it (the 12 MP frame alone is 48 MB of RGBA).
+		const { kernel_wasm_peak_bytes: kernel, codec_peaks: codec } = after.memory;
+		expect(kernel + codec.jpeg_decode! + codec.jpeg_encode!).toBeLessThanOrEqual(after.admission.peak_reserved_bytes);
+		expect(after.admission.reserved_bytes).toBe(0);
+		expect(after.memory.codec_wasm_bytes).toBe(0);
+	});
+});
