@@ -1,3 +1,4 @@
+import { drainCapped } from "./drain";
 import { AppError, BadRequestError, TooLargeError } from "./errors";
 
 /** An uploaded image and any plain fields that came with it. */
@@ -33,31 +34,12 @@ export async function readCappedBody(
 	if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
 	if (!request.body) return new Uint8Array(0);
 	const idleMs = options.idleMs ?? BODY_IDLE_MS;
-	const reader = request.body.getReader();
-	let chunks: Uint8Array[] = [];
-	let total = 0;
-	try {
-		for (;;) {
-			const { done, value } = await withDeadline(reader.read(), idleMs);
-			if (done) break;
-			total += value.byteLength;
-			if (total > maxBytes) throw tooLarge(maxBytes);
-			chunks.push(value);
-		}
-	} catch (err) {
-		chunks = [];
-		await reader.cancel().catch(() => {});
-		if (err instanceof AppError) throw err;
-		throw new BadRequestError("body_read_failed", "the request body ended abnormally before it was complete");
-	}
-	if (chunks.length === 1) return chunks[0]!;
-	const out = new Uint8Array(total);
-	let offset = 0;
-	for (const c of chunks) {
-		out.set(c, offset);
-		offset += c.byteLength;
-	}
-	return out;
+	return drainCapped(request.body, {
+		maxBytes,
+		next: (read) => withDeadline(read, idleMs),
+		tooLarge: () => tooLarge(maxBytes),
+		broken: () => new BadRequestError("body_read_failed", "the request body ended abnormally before it was complete"),
+	});
 }
 
 function withDeadline<T>(read: Promise<T>, ms: number): Promise<T> {

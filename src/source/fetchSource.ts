@@ -1,3 +1,4 @@
+import { drainCapped } from "../lib/drain";
 import {
 	AppError,
 	BadGatewayError,
@@ -150,31 +151,12 @@ async function readBody(response: Response, options: SourceOptions, timedOut: Pr
 	}
 	options.reserve?.(Number.isFinite(length) && length >= 0 ? length : maxBytes);
 	if (!response.body) return new Uint8Array(0);
-	const reader = response.body.getReader();
-	let chunks: Uint8Array[] = [];
-	let total = 0;
-	try {
-		for (;;) {
-			const { done, value } = await Promise.race([reader.read(), timedOut]);
-			if (done) break;
-			total += value.byteLength;
-			if (total > maxBytes) throw tooLarge(maxBytes);
-			chunks.push(value);
-		}
-	} catch (err) {
-		chunks = [];
-		await reader.cancel().catch(() => {});
-		if (err instanceof AppError) throw err;
-		throw new BadGatewayError("source_failed", "the source's body ended abnormally before it was complete");
-	}
-	if (chunks.length === 1) return chunks[0]!;
-	const out = new Uint8Array(total);
-	let offset = 0;
-	for (const chunk of chunks) {
-		out.set(chunk, offset);
-		offset += chunk.byteLength;
-	}
-	return out;
+	return drainCapped(response.body, {
+		maxBytes,
+		next: (read) => Promise.race([read, timedOut]),
+		tooLarge: () => tooLarge(maxBytes),
+		broken: () => new BadGatewayError("source_failed", "the source's body ended abnormally before it was complete"),
+	});
 }
 
 function tooLarge(maxBytes: number): TooLargeError {

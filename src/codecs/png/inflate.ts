@@ -10,14 +10,9 @@ export { InflateFailure } from "./slices";
  * it (bounded: one window of output held), else DecompressionStream
  * (inflateStream). `eager` and `careful` are the retry's, as there.
  */
-export function inflate(
-	idat: Uint8Array[],
-	need: number,
-	consume: (chunk: Uint8Array) => boolean | Promise<boolean>,
-	eager: boolean,
-	careful: number,
-): Promise<boolean> {
+export function inflate(...job: Parameters<typeof inflateStream>): Promise<boolean> {
 	const z = zlibHandle();
-	if (z !== null) return inflateNative(z, idat, consume, careful);
-	return inflateStream(idat, need, consume, eager, careful);
+	if (z === null) return inflateStream(...job);
+	const [idat, , consume, , careful] = job;
+	return inflateNative(z, idat, consume, careful);
 }
