@@ -3,7 +3,10 @@
 // distance), rows then columns. Window of sample j: every k with
 // ct[j] - r < ct[k] <= ct[j] + r, found with two monotone pointers.
 
+import { planeStride } from "./_arena";
 import { dist3 } from "./_pixels";
+import { toPlanes } from "./_planes";
+import { sigmaH } from "./_simd";
 
 /**
  * First index from `from` on whose domain coordinate (f32 at
@@ -15,6 +18,32 @@ export function windowEnd(base: usize, shift: u32, from: i32, limit: f32): i32 {
 	let i = from;
 	while (load<f32>(base + ((<usize>i) << shift)) <= limit) i++;
 	return i;
+}
+
+/**
+ * Moves the window of sample `i` (coordinate at base + i << shift) on from
+ * the previous sample's. Both cursors travel packed in one i64, lo in the low
+ * half and hi in the high half, so every pass shares this one step; the
+ * optimizer inlines it (the built module has no i64 function), so the pair
+ * stays in locals: no memory round trip in the hot loops.
+ */
+// @inline
+export function slide(win: i64, base: usize, shift: u32, i: i32, r: f32): i64 {
+	const c = load<f32>(base + ((<usize>i) << shift));
+	const lo = windowEnd(base, shift, <i32>win, c - r);
+	const hi = windowEnd(base, shift, <i32>(win >>> 32), c + r);
+	return ((<i64>hi) << 32) | <i64>(<u32>lo);
+}
+
+/** The two cursors of a packed window. */
+// @inline
+export function winLo(win: i64): i32 {
+	return <i32>win;
+}
+
+// @inline
+export function winHi(win: i64): i32 {
+	return <i32>(win >>> 32);
 }
 
 /** ct of row y (w + 1 floats, ct[w] = +inf as a sentinel). */
@@ -85,12 +114,11 @@ export function ncRow(P: usize, planeB: usize, rowOff: usize, w: i32, ct: usize,
 		s = f32x4.add(f32x4.shuffle(t1, t3, 2, 3, 6, 7), s);
 		v128.store(q, s, 64);
 	}
-	let lo = 0;
-	let hi = 0;
+	let win: i64 = 0;
 	for (let x = 0; x < w; x++) {
-		const c = load<f32>(ct + ((<usize>x) << 2));
-		lo = windowEnd(ct, 2, lo, c - r);
-		hi = windowEnd(ct, 2, hi, c + r);
+		win = slide(win, ct, 2, x, r);
+		const lo = winLo(win);
+		const hi = winHi(win);
 		const m = f32x4.div(
 			f32x4.sub(v128.load(acc + ((<usize>hi) << 4)), v128.load(acc + ((<usize>lo) << 4))),
 			f32x4.splat(<f32>(hi - lo)),
@@ -142,12 +170,11 @@ export function ncStrip(
 		const col = cts + ((<usize>k) << 2);
 		const ak = acc + ((<usize>k) << 4);
 		const out = P + ((<usize>(x0 + k)) << 2);
-		let lo = 0;
-		let hi = 0;
+		let win: i64 = 0;
 		for (let y = 0; y < h; y++) {
-			const c = load<f32>(col + ((<usize>y) << 6));
-			lo = windowEnd(col, 6, lo, c - r);
-			hi = windowEnd(col, 6, hi, c + r);
+			win = slide(win, col, 6, y, r);
+			const lo = winLo(win);
+			const hi = winHi(win);
 			const m = f32x4.div(
 				f32x4.sub(v128.load(ak + ((<usize>hi) << 8)), v128.load(ak + ((<usize>lo) << 8))),
 				f32x4.splat(<f32>(hi - lo)),
@@ -160,23 +187,15 @@ export function ncStrip(
 	}
 }
 
-/** Full NC filter (3 iterations) on the 3 planes at P. */
-export function ncFilter(
-	io: usize,
-	P: usize,
-	S: i32,
-	w: i32,
-	h: i32,
-	sigmaS: f32,
-	sigmaR: f32,
-	ct: usize,
-	acc: usize,
-): void {
+/** Full NC filter (3 iterations): the RGBA at io into the 3 planes at P,
+ * filtered there (the domain is always the unfiltered input's). */
+export function ncFilter(io: usize, P: usize, w: i32, h: i32, sigmaS: f32, sigmaR: f32, ct: usize, acc: usize): void {
+	const S = planeStride(w);
+	toPlanes(io, P, S, w, h);
 	const ratio = sigmaS / sigmaR;
 	const planeB = ((<usize>S) << 2) * <usize>h;
 	for (let i = 0; i < 3; i++) {
-		const sh = <f32>((<f64>sigmaS * Math.sqrt(3.0) * 2.0 ** <f64>(2 - i)) / Math.sqrt(63.0));
-		const r = <f32>Math.sqrt(3.0) * sh;
+		const r = <f32>Math.sqrt(3.0) * sigmaH(sigmaS, i);
 		for (let y = 0; y < h; y++) {
 			rowDomain(io, y, w, ratio, ct);
 			ncRow(P, planeB, (<usize>y * <usize>S) << 2, w, ct, r, acc);

@@ -5,7 +5,7 @@
 //   gray  = shade * (rowCount + colCount)
 //   color = that gray as luma Y, with the input's Cr and Cb (float YCrCb).
 
-import { colDomain, rowDomain, windowEnd } from "./_normconv";
+import { colDomain, rowDomain, slide, winHi, winLo } from "./_normconv";
 import { byteF, sat8 } from "./_pixels";
 import { sigmaH } from "./_simd";
 
@@ -25,13 +25,10 @@ export function pencilSketch(
 	for (let y = 0; y < h; y++) {
 		rowDomain(io, y, w, ratio, ct);
 		const out = rows + ((<usize>y * <usize>w) << 2);
-		let lo = 0;
-		let hi = 0;
+		let win: i64 = 0;
 		for (let x = 0; x < w; x++) {
-			const c = load<f32>(ct + ((<usize>x) << 2));
-			lo = windowEnd(ct, 2, lo, c - r);
-			hi = windowEnd(ct, 2, hi, c + r);
-			store<f32>(out + ((<usize>x) << 2), <f32>(hi - lo));
+			win = slide(win, ct, 2, x, r);
+			store<f32>(out + ((<usize>x) << 2), <f32>(winHi(win) - winLo(win)));
 		}
 	}
 	const S = (w + 3) & ~3;
@@ -40,14 +37,11 @@ export function pencilSketch(
 		const valid = min(16, w - x0);
 		for (let k = 0; k < valid; k++) {
 			const col = ct + ((<usize>k) << 2);
-			let lo = 0;
-			let hi = 0;
+			let win: i64 = 0;
 			for (let y = 0; y < h; y++) {
-				const c = load<f32>(col + ((<usize>y) << 6));
-				lo = windowEnd(col, 6, lo, c - r);
-				hi = windowEnd(col, 6, hi, c + r);
+				win = slide(win, col, 6, y, r);
 				const idx = (<usize>y * <usize>w + <usize>(x0 + k)) << 2;
-				const pen = shade * (load<f32>(rows + idx) + <f32>(hi - lo));
+				const pen = shade * (load<f32>(rows + idx) + <f32>(winHi(win) - winLo(win)));
 				const p = io + idx;
 				if (color) {
 					const R = byteF(p, 0);

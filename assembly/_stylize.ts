@@ -1,57 +1,10 @@
 // cv::stylization and cv::edgePreservingFilter on 3 f32 planes.
 
+import { planeStride } from "./_arena";
 import { ncFilter } from "./_normconv";
-import { channel, packRGB, sat8 } from "./_pixels";
+import { sat8 } from "./_pixels";
+import { fromPlanes, toPlanes } from "./_planes";
 import { rfFilter } from "./_recursive";
-
-/** RGBA -> three planes (R, G, B), S floats per row, zero padding. */
-export function toPlanes(io: usize, P: usize, S: i32, w: i32, h: i32): void {
-	const rowB = (<usize>S) << 2;
-	const planeB = rowB * <usize>h;
-	const zero = f32x4.splat(0);
-	for (let y = 0; y < h; y++) {
-		const src = io + ((<usize>y * <usize>w) << 2);
-		const dst = P + <usize>y * rowB;
-		for (let x = 0; x < S; x += 4) {
-			const px = v128.load(src + ((<usize>x) << 2));
-			const xb = (<usize>x) << 2;
-			v128.store(dst + xb, channel(px, 0));
-			v128.store(dst + planeB + xb, channel(px, 1));
-			v128.store(dst + planeB + planeB + xb, channel(px, 2));
-		}
-		for (let x = w; x < S; x++) {
-			const xb = (<usize>x) << 2;
-			store<f32>(dst + xb, 0);
-			store<f32>(dst + planeB + xb, 0);
-			store<f32>(dst + planeB + planeB + xb, 0);
-		}
-	}
-}
-
-/** Planes -> RGBA (x scale, rounded, saturated), keeping the input's alpha. */
-export function fromPlanes(io: usize, P: usize, S: i32, w: i32, h: i32, scale: f32): void {
-	const rowB = (<usize>S) << 2;
-	const planeB = rowB * <usize>h;
-	const k = f32x4.splat(scale);
-	for (let y = 0; y < h; y++) {
-		const dst = io + ((<usize>y * <usize>w) << 2);
-		const src = P + <usize>y * rowB;
-		let x = 0;
-		for (; x + 4 <= w; x += 4) {
-			const xb = (<usize>x) << 2;
-			const r = f32x4.mul(v128.load(src + xb), k);
-			const g = f32x4.mul(v128.load(src + planeB + xb), k);
-			const b = f32x4.mul(v128.load(src + planeB + planeB + xb), k);
-			v128.store(dst + xb, packRGB(r, g, b, v128.load(dst + xb)));
-		}
-		for (; x < w; x++) {
-			const xb = (<usize>x) << 2;
-			store<u8>(dst + xb, sat8(load<f32>(src + xb) * scale));
-			store<u8>(dst + xb, sat8(load<f32>(src + planeB + xb) * scale), 1);
-			store<u8>(dst + xb, sat8(load<f32>(src + planeB + planeB + xb) * scale), 2);
-		}
-	}
-}
 
 /** Sobel magnitude of one plane at (y, x), OpenCV's separable order and
  * BORDER_REFLECT_101 rows/columns given by the caller. */
@@ -66,20 +19,10 @@ function sobelMag(p: usize, rm: usize, r0: usize, rp: usize, xm: usize, x0: usiz
 	return Mathf.sqrt(gx * gx + gy * gy);
 }
 
-export function stylization(
-	io: usize,
-	P: usize,
-	w: i32,
-	h: i32,
-	sigmaS: f32,
-	sigmaR: f32,
-	ct: usize,
-	acc: usize,
-): void {
-	if (w < 2 || h < 2) return;
-	const S = (w + 3) & ~3;
-	toPlanes(io, P, S, w, h);
-	ncFilter(io, P, S, w, h, sigmaS, sigmaR, ct, acc);
+/** cv::stylization's last step, on the planes at P once ncFilter has smoothed
+ * them: each pixel darkened by the summed Sobel magnitude of its planes. */
+export function stylizeEdges(io: usize, P: usize, w: i32, h: i32): void {
+	const S = planeStride(w);
 	const rowB = (<usize>S) << 2;
 	const planeB = rowB * <usize>h;
 	const pR = P;
@@ -123,12 +66,12 @@ export function edgePreserving(
 	vh: usize,
 	vv: usize,
 ): void {
-	const S = (w + 3) & ~3;
-	toPlanes(io, P, S, w, h);
+	const S = planeStride(w);
 	if (flags === 1) {
+		toPlanes(io, P, S, w, h);
 		rfFilter(io, 0, P, 3, S, w, h, sigmaS, sigmaR, vh, vv, ct, acc);
 	} else {
-		ncFilter(io, P, S, w, h, sigmaS, sigmaR, ct, acc);
+		ncFilter(io, P, w, h, sigmaS, sigmaR, ct, acc);
 	}
 	fromPlanes(io, P, S, w, h, 255);
 }

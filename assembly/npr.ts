@@ -5,9 +5,10 @@
 
 import { ensure, GUARD, planeStride, resetArena, take, used } from "./_arena";
 import { detailEnhance } from "./_detail";
+import { ncFilter } from "./_normconv";
 import { oilPainting } from "./_oil";
 import { pencilSketch } from "./_pencil";
-import { edgePreserving, stylization } from "./_stylize";
+import { edgePreserving, stylizeEdges } from "./_stylize";
 
 export const KIND_PENCIL = 0;
 export const KIND_STYLIZE = 1;
@@ -76,7 +77,11 @@ export function pencil(w: i32, h: i32, sigmaS: f32, sigmaR: f32, shade: f32, col
 }
 
 export function stylize(w: i32, h: i32, sigmaS: f32, sigmaR: f32): void {
-	stylization(io, a, w, h, sigmaS, sigmaR, b, c);
+	// cv::stylization: NC smoothing, then edges darkened. Below 2x2 there are
+	// no Sobel neighbours and the image comes back as it was.
+	if (w < 2 || h < 2) return;
+	ncFilter(io, a, w, h, sigmaS, sigmaR, b, c);
+	stylizeEdges(io, a, w, h);
 }
 
 export function edge(w: i32, h: i32, flags: i32, sigmaS: f32, sigmaR: f32): void {
