@@ -1,8 +1,8 @@
-// Huffman coding for the JPEG encoder: counting the symbols each block
-// emits (jchuff.c's htest_one_block; _jpegenc_symbols.ts counts and keeps
-// them), tables made optimal for those counts (jpeg_gen_optimal_table), and
-// the bit writer with 0xFF stuffing that codes blocks with them
-// (encode_one_block). Tables: 0 luma DC, 1 luma AC, 2 chroma DC, 3 chroma AC.
+// Huffman coding for the JPEG encoder: the symbol counts of every table,
+// tables made optimal for those counts (jpeg_gen_optimal_table), and the bit
+// writer with 0xFF stuffing that codes blocks with them (the block walk that
+// counts, keeps or codes a block's symbols is in _jpegenc_symbols.ts).
+// Tables: 0 luma DC, 1 luma AC, 2 chroma DC, 3 chroma AC.
 
 import { emitBytes } from "./host/env";
 
@@ -75,62 +75,11 @@ export function magnitude(v: i32): i32 {
 	return v === 0 ? 0 : 32 - clz(v < 0 ? -v : v);
 }
 
-/** Counts the symbols of one zigzag block; returns its DC for the next. */
-export function countBlock(blk: usize, lastDc: i32, dc: usize, ac: usize): i32 {
-	const d = load<i32>(blk);
-	const fd = FREQ + dc * 1028;
-	const fa = FREQ + ac * 1028;
-	const s = <usize>magnitude(d - lastDc);
-	store<i32>(fd + (s << 2), load<i32>(fd + (s << 2)) + 1);
-	let r = 0;
-	for (let k: usize = 1; k < 64; k++) {
-		const v = load<i32>(blk + (k << 2));
-		if (v === 0) {
-			r++;
-			continue;
-		}
-		while (r > 15) {
-			store<i32>(fa + 0xf0 * 4, load<i32>(fa + 0xf0 * 4) + 1);
-			r -= 16;
-		}
-		const sym = (<usize>((r << 4) + magnitude(v))) << 2;
-		store<i32>(fa + sym, load<i32>(fa + sym) + 1);
-		r = 0;
-	}
-	if (r > 0) store<i32>(fa, load<i32>(fa) + 1);
-	return d;
-}
-
-/** Codes one zigzag block (jchuff.c encode_one_block); returns its DC. */
-export function encodeBlock(blk: usize, lastDc: i32, dc: usize, ac: usize): i32 {
-	const d = load<i32>(blk);
-	const cd = CODE + (dc << 10);
-	const sd = SIZE + (dc << 10);
-	const ca = CODE + (ac << 10);
-	const sa = SIZE + (ac << 10);
-	let t = d - lastDc;
-	let n = magnitude(t);
-	putBits(load<u32>(cd + ((<usize>n) << 2)), load<i32>(sd + ((<usize>n) << 2)));
-	if (n > 0) putBits(<u32>(t < 0 ? t - 1 : t) & ((1 << n) - 1), n);
-	let r = 0;
-	for (let k: usize = 1; k < 64; k++) {
-		t = load<i32>(blk + (k << 2));
-		if (t === 0) {
-			r++;
-			continue;
-		}
-		while (r > 15) {
-			putBits(load<u32>(ca + 0xf0 * 4), load<i32>(sa + 0xf0 * 4));
-			r -= 16;
-		}
-		n = magnitude(t);
-		const sym = (<usize>((r << 4) + n)) << 2;
-		putBits(load<u32>(ca + sym), load<i32>(sa + sym));
-		putBits(<u32>(t < 0 ? t - 1 : t) & ((1 << n) - 1), n);
-		r = 0;
-	}
-	if (r > 0) putBits(load<u32>(ca), load<i32>(sa));
-	return d;
+/** The n extra bits that follow a symbol: v itself, or for negatives JPEG's
+ * one's-complement form (v - 1, low n bits). */
+// @inline
+export function extraBits(v: i32, n: i32): u32 {
+	return <u32>(v < 0 ? v - 1 : v) & ((1 << n) - 1);
 }
 
 /** jpeg_gen_optimal_table for table t: code lengths of at most 16 bits, then

@@ -7,52 +7,84 @@
 // and from it on the coding pass transforms the pixels again, as it would
 // with no buffer at all. Entry: the symbol byte (DC: the size category; AC:
 // run << 4 | size), then, when its size is not 0, the extra bits as a u16.
+// The one walk over a block's symbols that counts, stores or codes them is
+// here too, beside the replay that codes what it stored.
 
-import { CODE, FREQ, magnitude, putBits, SIZE } from "./_jpegenc_huff";
+import { CODE, extraBits, FREQ, magnitude, putBits, SIZE } from "./_jpegenc_huff";
 
 /** Largest entry run of one block: 64 symbols of 3 bytes. */
 export const BLOCK_MAX: usize = 64 * 3;
 
 let pos: usize = 0;
 
+/** What walkBlock does with each symbol. */
+const COUNTING = 0;
+const STORING = 1;
+const CODING = 2;
+
+/** Counts the symbols of one zigzag block (jchuff.c htest_one_block);
+ * returns its DC for the next. */
+export function countBlock(blk: usize, lastDc: i32, dc: usize, ac: usize): i32 {
+	return walkBlock(blk, lastDc, dc, ac, COUNTING);
+}
+
 /** Counts the symbols of one zigzag block and appends them at `at`; returns
  * where the next block's go. Its DC for the next block is blk[0]. */
 export function storeBlock(blk: usize, lastDc: i32, dc: usize, ac: usize, at: usize): usize {
 	pos = at;
+	walkBlock(blk, lastDc, dc, ac, STORING);
+	return pos;
+}
+
+/** Codes one zigzag block (jchuff.c encode_one_block); returns its DC. */
+export function encodeBlock(blk: usize, lastDc: i32, dc: usize, ac: usize): i32 {
+	return walkBlock(blk, lastDc, dc, ac, CODING);
+}
+
+/** The symbols of one block in coding order (DC size, then per nonzero AC
+ * its run of zeros as ZRLs of 16 and run/size, then EOB if zeros end it),
+ * each handed to `symbol`. One walk serves counting, storing and coding, so
+ * the three cannot disagree on what a block emits; `mode` is the same for a
+ * whole block, so its branch in `symbol` always goes the same way. */
+function walkBlock(blk: usize, lastDc: i32, dc: usize, ac: usize, mode: i32): i32 {
 	const d = load<i32>(blk);
-	let t = d - lastDc;
-	let n = magnitude(t);
-	bump(FREQ + dc * 1028, n, t);
+	const t = d - lastDc;
+	symbol(mode, dc, magnitude(t), t);
 	let r = 0;
-	const fa = FREQ + ac * 1028;
 	for (let k: usize = 1; k < 64; k++) {
-		t = load<i32>(blk + (k << 2));
-		if (t === 0) {
+		const v = load<i32>(blk + (k << 2));
+		if (v === 0) {
 			r++;
 			continue;
 		}
 		while (r > 15) {
-			bump(fa, 0xf0, 0);
+			symbol(mode, ac, 0xf0, 0);
 			r -= 16;
 		}
-		n = magnitude(t);
-		bump(fa, (r << 4) + n, t);
+		symbol(mode, ac, (r << 4) + magnitude(v), v);
 		r = 0;
 	}
-	if (r > 0) bump(fa, 0, 0);
-	return pos;
+	if (r > 0) symbol(mode, ac, 0, 0);
+	return d;
 }
 
-/** Counts symbol `sym` in the table at `freq` and appends it with the low
- * bits of `v` (JPEG's one's-complement form for negatives). */
+/** Symbol `sym` of table t with the low bits of `v`: coded with the table's
+ * code, or counted in its frequencies and, when storing, appended at pos. */
 // @inline
-function bump(freq: usize, sym: i32, v: i32): void {
-	const p = freq + ((<usize>sym) << 2);
-	store<i32>(p, load<i32>(p) + 1);
-	store<u8>(pos, <u8>sym);
+function symbol(mode: i32, t: usize, sym: i32, v: i32): void {
 	const n = sym & 15;
+	if (mode === CODING) {
+		const at = (t << 10) + ((<usize>sym) << 2);
+		putBits(load<u32>(CODE + at), load<i32>(SIZE + at));
+		if (n !== 0) putBits(extraBits(v, n), n);
+		return;
+	}
+	const f = FREQ + t * 1028 + ((<usize>sym) << 2);
+	store<i32>(f, load<i32>(f) + 1);
+	if (mode !== STORING) return;
+	store<u8>(pos, <u8>sym);
 	if (n !== 0) {
-		store<u16>(pos + 1, <u16>((v < 0 ? v - 1 : v) & ((1 << n) - 1)));
+		store<u16>(pos + 1, <u16>extraBits(v, n));
 		pos += 3;
 	} else {
 		pos++;

@@ -21,8 +21,8 @@ import { arenaBase, ensure, resetArena, take, used } from "./_arena";
 import { convertStrip, downsample } from "./_jpegenc_color";
 import { fdct, fdctQuant, setQuality } from "./_jpegenc_fdct";
 import { writeEnd, writeHeaders } from "./_jpegenc_headers";
-import { countBlock, encodeBlock, FREQ, flushOut, OUT_BYTES, optimalTable, outInit, padBits } from "./_jpegenc_huff";
-import { BLOCK_MAX, replayBlock, storeBlock } from "./_jpegenc_symbols";
+import { FREQ, flushOut, OUT_BYTES, optimalTable, outInit, padBits } from "./_jpegenc_huff";
+import { BLOCK_MAX, countBlock, encodeBlock, replayBlock, storeBlock } from "./_jpegenc_symbols";
 import { trellisFixed, trellisQuant, trellisRates, trellisSetup } from "./_jpegenc_trellis";
 
 /** Symbol buffer bytes: 1.5 a pixel, at most 2 MiB; past it strips are
