@@ -8,6 +8,7 @@
 // decoded once whatever the number of passes, and the store, values and
 // nonzero flags, holds only the band.
 
+import { sequentialBlock } from "./_jpeg_baseline";
 import { getBit, huffBad, overrun } from "./_jpeg_bits";
 import {
 	cget,
@@ -21,11 +22,15 @@ import {
 	F_HASMASK,
 	F_K,
 	F_MASK,
+	F_TA,
+	F_TD,
 	F_V,
 	fail,
 	slotMap,
 } from "./_jpeg_frame";
-import { ah, al, ns, progressive, scanComp, se, ss } from "./_jpeg_markers";
+import { TABLE_BYTES } from "./_jpeg_huffman";
+import { ah, al, huff, ns, progressive, scanComp, se, ss } from "./_jpeg_markers";
+import { emitRows, toPlane } from "./_jpeg_planes";
 import {
 	acFirst,
 	acRefine,
@@ -53,6 +58,47 @@ function block(c: i32, bx: i32, by: i32): void {
 		else if (getBit() !== 0) store<i16>(coef, <i16>(<i32>load<i16>(coef) | (1 << al)));
 	} else if (ah === 0) acFirst(c, coef, mask, map, ss, se, al);
 	else acRefine(c, coef, mask, map, hasMask);
+}
+
+/** The blocks of MCU row my, component by component in scan order, a
+ * restart marker checked before each MCU: decoded, IDCT'd and put in the
+ * ring at once when `direct` (a sequential scan of every component), else
+ * parsed into the coefficient store. 0, or -1 with the error set. */
+function mcuRow(my: i32, mcusX: i32, direct: bool): i32 {
+	for (let mx = 0; mx < mcusX; mx++) {
+		if (restartDue() < 0) return -1;
+		for (let i = 0; i < ns; i++) {
+			const c = <i32>load<u8>(scanComp + <usize>i);
+			const h = cget(c, F_H);
+			const v = cget(c, F_V);
+			const dct = direct ? huff + <usize>cget(c, F_TD) * TABLE_BYTES : 0;
+			const act = direct ? huff + <usize>(4 + cget(c, F_TA)) * TABLE_BYTES : 0;
+			for (let y = 0; y < v; y++) {
+				for (let x = 0; x < h; x++) {
+					if (direct) toPlane(c, my, y, mx * h + x, sequentialBlock(c, dct, act));
+					else block(c, mx * h + x, my * v + y);
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+/** Starts the sequential scan with every component (then baselineRow for
+ * each MCU row in order). */
+export function baselineStart(): void {
+	scanStart();
+}
+
+/** Decodes MCU row m, IDCTs it into the ring and outputs the row before it
+ * (the last call outputs both). */
+export function baselineRow(m: i32, mcusX: i32, mcusY: i32): i32 {
+	if (mcuRow(m, mcusX, true) < 0) return -1;
+	if (huffBad) return fail(E_CORRUPT, 6);
+	if (overrun()) return overrunError();
+	if (m > 0) emitRows(m - 1);
+	if (m === mcusY - 1) emitRows(m);
+	return 0;
 }
 
 /** True when the current scan is not parsed: AC of a component that keeps DC alone. */
@@ -103,15 +149,7 @@ export function scanDecode(mcusX: i32, mcusY: i32, r0: i32, r1: i32, state: usiz
 	if (r0 === 0) scanStart();
 	else scanResume(state);
 	for (let my = r0; my < end; my++) {
-		for (let mx = 0; mx < mcusX; mx++) {
-			if (restartDue() < 0) return -1;
-			for (let i = 0; i < ns; i++) {
-				const c = <i32>load<u8>(scanComp + <usize>i);
-				const h = cget(c, F_H);
-				const v = cget(c, F_V);
-				for (let y = 0; y < v; y++) for (let x = 0; x < h; x++) block(c, mx * h + x, my * v + y);
-			}
-		}
+		if (mcuRow(my, mcusX, false) < 0) return -1;
 		if (huffBad) return fail(E_CORRUPT, 6);
 		if (overrun()) return overrunError();
 	}

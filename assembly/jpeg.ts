@@ -13,7 +13,6 @@
 
 import { areaBytes, areaSetup } from "./_area";
 import { ensure, resetArena, take, used } from "./_arena";
-import { baselineRow, baselineStart } from "./_jpeg_baseline";
 import { bitsInit, WINDOW_BYTES } from "./_jpeg_bits";
 import { cget, E_CORRUPT, E_MEMORY, errCode, errWhat, F_BPL, F_BROWS, fail } from "./_jpeg_frame";
 import { IDCT_BYTES, idctInit } from "./_jpeg_idct";
@@ -35,7 +34,7 @@ import {
 	sw,
 } from "./_jpeg_planes";
 import { SCAN_STATE_BYTES } from "./_jpeg_progressive";
-import { scanBlocks, scanDecode, scanSkipped } from "./_jpeg_scans";
+import { baselineRow, baselineStart, scanBlocks, scanDecode, scanSkipped } from "./_jpeg_scans";
 import { seek } from "./host/env";
 
 export function heapBase(): usize {
@@ -115,7 +114,7 @@ export function begin(d: i32, outW: i32, outH: i32, passes: i32): i32 {
 export function step(): i32 {
 	if (stepDone) return 0;
 	if (stepStreaming) {
-		if (baselineRow(stepRow) < 0) return -1;
+		if (baselineRow(stepRow, mcusX, mcusY) < 0) return -1;
 		stepRow++;
 		if (stepRow < mcusY) return 1;
 		stepDone = true;
