@@ -6,7 +6,9 @@
 // the next marker) and saves where it stopped, and the next pass resumes it
 // there (the reader seeks back in the file), so a file's entropy data is
 // decoded once whatever the number of passes, and the store, values and
-// nonzero flags, holds only the band.
+// nonzero flags, holds only the band. The streaming decode of a sequential
+// scan of every component walks its MCU rows here too (baselineRow), the same
+// walk with each block decoded straight into the ring instead of the store.
 
 import { sequentialBlock } from "./_jpeg_baseline";
 import { getBit, huffBad, overrun } from "./_jpeg_bits";
