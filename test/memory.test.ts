@@ -1,26 +1,12 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { encodeImage, planDecode, probeImage } from "../src/codecs";
+import { planDecode, probeImage } from "../src/codecs";
 import { jpegLastHeapBytes } from "../src/codecs/jpeg";
 import { admission } from "../src/memory";
 import signJpeg from "./fixtures/ocr/dev_en_sign_01.jpg";
 import progressiveFile from "./fixtures/progressive_12mp.jpg";
 import { BASE, expectOk, postImage } from "./helpers/api";
-
-/** A photo-like JPEG (12 MP by default): smooth gradients with some texture, built here so none is committed. */
-async function photoJpeg(width = 4000, height = 3000): Promise<Uint8Array> {
-	const data = new Uint8ClampedArray(width * height * 4);
-	for (let y = 0; y < height; y++) {
-		for (let x = 0; x < width; x++) {
-			const i = (y * width + x) * 4;
-			data[i] = (x >> 4) & 255;
-			data[i + 1] = (y >> 4) & 255;
-			data[i + 2] = ((x ^ y) >> 3) & 255;
-			data[i + 3] = 255;
-		}
-	}
-	return (await encodeImage({ data, width, height }, { format: "jpeg", quality: 80 })).bytes;
-}
+import { photoJpeg } from "./helpers/images";
 
 type Status = {
 	memory: {

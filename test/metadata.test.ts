@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { probeImage } from "../src/codecs";
 import base420 from "./fixtures/jpeg/base_420.jpg";
 import { BASE, expectOk } from "./helpers/api";
+import { concatAll } from "./helpers/bytes";
 import { chunks } from "./helpers/png";
 
 const CAMERA = "InkstoneTestCam";
@@ -64,14 +65,7 @@ function taggedJpeg(): Uint8Array {
 	);
 	const icc = new Uint8Array([...ascii("ICC_PROFILE\0"), 1, 1, ...new Uint8Array(128), ...ascii(ICC_DESC)]);
 	const extra = [segment(0xe1, exifWithGps()), segment(0xe1, xmp), segment(0xe2, icc)];
-	const parts = [jpeg.subarray(0, 2), ...extra, jpeg.subarray(2)];
-	const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-	let o = 0;
-	for (const p of parts) {
-		out.set(p, o);
-		o += p.length;
-	}
-	return out;
+	return concatAll([jpeg.subarray(0, 2), ...extra, jpeg.subarray(2)]);
 }
 
 function contains(hay: Uint8Array, needle: Uint8Array): boolean {

@@ -4,11 +4,12 @@ import { extractText } from "unpdf";
 import { describe, expect, it } from "vitest";
 import { decodeImage, encodeImage, probeImage } from "../src/codecs";
 import { turnClockwise } from "../src/lib/orient";
+import type { Quad } from "../src/ocr/document";
+import { boundsOf } from "../src/ocr/formats/layout";
 import { expectError, expectOk, postImage } from "./helpers/api";
 import { decodeFixture, fixture } from "./helpers/ocrFixtures";
 import { childElements, findAll, parseXml, textContent, type XmlElement } from "./helpers/xml";
 
-type Quad = [number, number][];
 interface Word {
 	text: string;
 	confidence: number;
@@ -48,19 +49,6 @@ async function output(u: Upload, query: string): Promise<Response> {
 	const res = await postImage(`/api/ocr?${query}`, bytesOf(u), u.type);
 	if (res.status !== 200) throw new Error(`${query}: ${res.status} ${await res.text()}`);
 	return res;
-}
-
-/** The smallest whole-pixel rectangle holding the box, inside the page: [left, top, right, bottom]. */
-function rectOf(box: Quad, page: OcrJson): number[] {
-	const xs = box.map((p) => p[0]);
-	const ys = box.map((p) => p[1]);
-	const clamp = (v: number, max: number) => Math.min(Math.max(v, 0), max);
-	return [
-		clamp(Math.floor(Math.min(...xs)), page.width),
-		clamp(Math.floor(Math.min(...ys)), page.height),
-		clamp(Math.ceil(Math.max(...xs)), page.width),
-		clamp(Math.ceil(Math.max(...ys)), page.height),
-	];
 }
 
 const hocrProps = (el: XmlElement) =>
@@ -118,7 +106,7 @@ describe("POST /api/ocr?output=hocr", () => {
 				const line = data.lines[i]!;
 				expect(el.name).toBe("span");
 				expect(ancestorClasses(el)).toContain("ocr_page");
-				expect(hocrProps(el).bbox!.map(Number)).toEqual(rectOf(line.box, data));
+				expect(hocrProps(el).bbox!.map(Number)).toEqual(boundsOf(line.box, data));
 				expect(textContent(el)).toBe(line.text);
 				const words = childElements(el).filter(classOf("ocrx_word"));
 				expect(childElements(el)).toHaveLength(words.length);
@@ -126,7 +114,7 @@ describe("POST /api/ocr?output=hocr", () => {
 				words.forEach((w, j) => {
 					const word = line.words[j]!;
 					const props = hocrProps(w);
-					expect(props.bbox!.map(Number)).toEqual(rectOf(word.box, data));
+					expect(props.bbox!.map(Number)).toEqual(boundsOf(word.box, data));
 					expect(props.x_wconf).toEqual([String(Math.round(word.confidence * 100))]);
 					// A word's box lies inside its line's.
 					const [l, t, r, b] = props.bbox!.map(Number);
@@ -171,13 +159,13 @@ describe("POST /api/ocr?output=alto", () => {
 		expect(lines.map((l) => l.name)).toEqual(data.lines.map(() => "TextLine"));
 		lines.forEach((el, i) => {
 			const line = data.lines[i]!;
-			expect(rect(el)).toEqual(rectOf(line.box, data));
+			expect(rect(el)).toEqual(boundsOf(line.box, data));
 			const strings = childElements(el, "String");
 			for (const c of childElements(el)) expect(["String", "SP"]).toContain(c.name);
 			expect(strings.map((s) => s.attrs.CONTENT)).toEqual(line.words.map((w) => w.text));
 			strings.forEach((s, j) => {
 				const word = line.words[j]!;
-				expect(rect(s)).toEqual(rectOf(word.box, data));
+				expect(rect(s)).toEqual(boundsOf(word.box, data));
 				expect(s.attrs.WC).toMatch(/^(0(\.\d+)?|1)$/);
 				expect(Number(s.attrs.WC)).toBe(word.confidence);
 			});
@@ -217,14 +205,14 @@ describe("POST /api/ocr?output=tsv", () => {
 		data.lines.forEach((line, i) => {
 			const lr = lineRows[i]!;
 			expect(lr.slice(1, 6).map(Number)).toEqual([1, 1, 1, i + 1, 0]);
-			expect(box(lr)).toEqual(rectOf(line.box, data));
+			expect(box(lr)).toEqual(boundsOf(line.box, data));
 			expect([lr[10], lr[11]]).toEqual(["-1", ""]);
 			const wordRows = rows.filter((r) => r[0] === "5" && r[4] === String(i + 1));
 			expect(wordRows.map((r) => r[11])).toEqual(line.words.map((w) => w.text));
 			wordRows.forEach((r, j) => {
 				const word = line.words[j]!;
 				expect(r.slice(1, 6).map(Number)).toEqual([1, 1, 1, i + 1, j + 1]);
-				expect(box(r)).toEqual(rectOf(word.box, data));
+				expect(box(r)).toEqual(boundsOf(word.box, data));
 				expect(Number(r[10])).toBe(Math.round(word.confidence * 100));
 			});
 		});

@@ -1,22 +1,8 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { encodeImage, probeImage } from "../src/codecs";
+import { probeImage } from "../src/codecs";
 import { BASE, expectOk } from "./helpers/api";
-
-/** A photo-like 12 MP JPEG built here (gradients and texture), so none is committed. */
-async function photoJpeg(width: number, height: number): Promise<Uint8Array> {
-	const data = new Uint8ClampedArray(width * height * 4);
-	for (let y = 0; y < height; y++) {
-		for (let x = 0; x < width; x++) {
-			const i = (y * width + x) * 4;
-			data[i] = (x >> 4) & 255;
-			data[i + 1] = (y >> 4) & 255;
-			data[i + 2] = ((x ^ y) >> 3) & 255;
-			data[i + 3] = 255;
-		}
-	}
-	return (await encodeImage({ data, width, height }, { format: "jpeg", quality: 80 })).bytes;
-}
+import { photoJpeg } from "./helpers/images";
 
 type Status = {
 	admission: { peak_reserved_bytes: number; reserved_bytes: number };

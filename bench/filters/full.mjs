@@ -10,7 +10,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { bundleForNode } from "../lib/bundle.mjs";
+import { casesOf } from "./cases.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const out = join(root, "bench", "out");
@@ -18,38 +19,10 @@ mkdirSync(out, { recursive: true });
 const args = process.argv.slice(2);
 const W = Number(args[0] ?? 4000);
 const H = Number(args[1] ?? 3000);
-const CASES = [
-	["sketch", "sketch", ""],
-	["color_sketch", "color_sketch", ""],
-	["watercolor", "watercolor", ""],
-	["oil", "oil", ""],
-	["edge_preserving_rf", "edge_preserving", "flags=1"],
-	["edge_preserving_nc", "edge_preserving", "flags=2"],
-	["detail_enhance", "detail_enhance", ""],
-].filter(([label]) => args.length <= 2 || args.slice(2).includes(label));
+const CASES = casesOf(args);
 
 const bundle = join(out, "strips.bundle.mjs");
-await build({
-	entryPoints: [join(root, "bench/filters/full-entry.mjs")],
-	bundle: true,
-	platform: "node",
-	format: "esm",
-	outfile: bundle,
-	logLevel: "warning",
-	plugins: [
-		{
-			// The Worker imports compiled modules; Node compiles the same bytes.
-			name: "wasm-module",
-			setup(b) {
-				b.onResolve({ filter: /\.wasm$/ }, (a) => ({ path: join(a.resolveDir, a.path), namespace: "wasm" }));
-				b.onLoad({ filter: /.*/, namespace: "wasm" }, (a) => ({
-					contents: `import { readFileSync } from "node:fs"; export default new WebAssembly.Module(readFileSync(${JSON.stringify(a.path)}));`,
-					loader: "js",
-				}));
-			},
-		},
-	],
-});
+await bundleForNode(join(root, "bench/filters/full-entry.mjs"), bundle);
 
 // The frame: tools.input.png upscaled (bicubic) to W x H, raw RGBA.
 const frame = join(out, `tools.${W}x${H}.rgba`);

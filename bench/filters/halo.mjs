@@ -9,21 +9,14 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { casesOf } from "./cases.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const out = join(root, "bench", "out");
 const args = process.argv.slice(2);
 const W = Number(args[0] ?? 2000);
 const H = Number(args[1] ?? 1500);
-const CASES = [
-	["sketch", "sketch", ""],
-	["color_sketch", "color_sketch", ""],
-	["watercolor", "watercolor", ""],
-	["oil", "oil", ""],
-	["edge_preserving_rf", "edge_preserving", "flags=1"],
-	["edge_preserving_nc", "edge_preserving", "flags=2"],
-	["detail_enhance", "detail_enhance", ""],
-].filter(([label]) => args.length <= 2 || args.slice(2).includes(label));
+const CASES = casesOf(args);
 const bundle = join(out, "strips.bundle.mjs");
 const frame = join(out, `tools.${W}x${H}.rgba`);
 if (!existsSync(bundle) || !existsSync(frame)) throw new Error(`run node bench/filters/full.mjs ${W} ${H} first`);

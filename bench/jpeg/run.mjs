@@ -8,11 +8,10 @@
 // each .wasm import a WebAssembly.Module), so no workerd is needed; times are
 // Node's, compare the ratios. Usage: node bench/jpeg/run.mjs [runs] (default 7)
 import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { bundleForNode } from "../lib/bundle.mjs";
 import { median, table } from "../lib/server.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -22,30 +21,7 @@ const RUNS = Math.max(1, Number(process.argv[2] ?? 7));
 const MiB = 1024 * 1024;
 mkdirSync(OUT, { recursive: true });
 
-const wasmModules = {
-	name: "wasm-modules",
-	setup(b) {
-		b.onResolve({ filter: /\.wasm$/ }, (a) => ({
-			path: a.path.startsWith(".")
-				? join(a.resolveDir, a.path)
-				: createRequire(join(a.resolveDir, "x.js")).resolve(a.path),
-			namespace: "wasm-module",
-		}));
-		b.onLoad({ filter: /.*/, namespace: "wasm-module" }, (a) => ({
-			contents: `import { readFileSync } from "node:fs"; export default new WebAssembly.Module(readFileSync(${JSON.stringify(a.path)}));`,
-			loader: "js",
-		}));
-	},
-};
-await build({
-	entryPoints: [join(HERE, "entry.ts")],
-	bundle: true,
-	platform: "node",
-	format: "esm",
-	outfile: join(OUT, "bundle.mjs"),
-	plugins: [wasmModules],
-	logLevel: "error",
-});
+await bundleForNode(join(HERE, "entry.ts"), join(OUT, "bundle.mjs"));
 const c = await import(join(OUT, "bundle.mjs"));
 
 const load = async (bytes) =>

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { bundleForNode } from "../lib/bundle.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const out = join(root, "bench", "out", "png");
@@ -18,26 +18,7 @@ mkdirSync(out, { recursive: true });
 const bundle = join(out, "codec.mjs");
 const entry = `export * from ${JSON.stringify(join(root, "src/codecs/png/index.ts"))};
 export { pngLastBytes, instantiate } from ${JSON.stringify(join(root, "src/codecs/png/kernel.ts"))};`;
-await build({
-	stdin: { contents: entry, resolveDir: root, loader: "ts" },
-	bundle: true,
-	platform: "node",
-	format: "esm",
-	outfile: bundle,
-	logLevel: "warning",
-	plugins: [
-		{
-			name: "wasm",
-			setup(b) {
-				b.onResolve({ filter: /\.wasm$/ }, (a) => ({ path: join(a.resolveDir, a.path), namespace: "wasm" }));
-				b.onLoad({ filter: /.*/, namespace: "wasm" }, (a) => ({
-					contents: `import { readFileSync } from "node:fs"; export default new WebAssembly.Module(readFileSync(${JSON.stringify(a.path)}));`,
-					loader: "js",
-				}));
-			},
-		},
-	],
-});
+await bundleForNode({ contents: entry, resolveDir: root }, bundle);
 const png = await import(bundle);
 
 let files = process.argv.slice(2);

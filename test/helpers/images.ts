@@ -1,5 +1,7 @@
 /** Builders for hand-made image bytes: headers and EXIF segments the tests need. */
 
+import { encodeImage } from "../../src/codecs";
+
 /** Inserts an APP1 EXIF segment holding only an orientation tag right after SOI. */
 export function withExifOrientation(jpeg: Uint8Array, orientation: number, littleEndian = true): Uint8Array {
 	const tiff = new Uint8Array(8 + 2 + 12 + 4);
@@ -42,4 +44,19 @@ export function toBase64(bytes: Uint8Array): string {
 	let s = "";
 	for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
 	return btoa(s);
+}
+
+/** A photo-like JPEG (12 MP by default): smooth gradients with some texture, built so none is committed. */
+export async function photoJpeg(width = 4000, height = 3000): Promise<Uint8Array> {
+	const data = new Uint8ClampedArray(width * height * 4);
+	for (let y = 0; y < height; y++) {
+		for (let x = 0; x < width; x++) {
+			const i = (y * width + x) * 4;
+			data[i] = (x >> 4) & 255;
+			data[i + 1] = (y >> 4) & 255;
+			data[i + 2] = ((x ^ y) >> 3) & 255;
+			data[i + 3] = 255;
+		}
+	}
+	return (await encodeImage({ data, width, height }, { format: "jpeg", quality: 80 })).bytes;
 }
