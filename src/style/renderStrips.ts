@@ -1,5 +1,12 @@
 import { type EncodedImage, MIME_TYPES, openRowSink, openRowSource, rowSinkBytes, rowSourceBytes } from "../codecs";
-import { filterStrips, READ_ROWS, STRIP_BUDGET_BYTES, stripWorkingSetBytes } from "../filters";
+import {
+	filterStrips,
+	kernelMemoryBytes,
+	READ_ROWS,
+	releaseKernel,
+	STRIP_BUDGET_BYTES,
+	stripWorkingSetBytes,
+} from "../filters";
 import type { RowSink, RowSource } from "../lib/strips";
 import type { RenderPlan, StyleJob } from "./render";
 
@@ -29,6 +36,14 @@ export function stripsServe(plan: RenderPlan): boolean {
 		decoded.height === output.height
 	);
 }
+
+/**
+ * A kernel heap past this after a render is given back at once: wasm memory
+ * never shrinks, so the shared instance would otherwise keep a full-size
+ * run's strip layout (up to about 33 MB) for the life of the isolate, where
+ * previews need a few MB. Making a new instance costs about a millisecond.
+ */
+const KEEP_KERNEL_BYTES = 16 * 1024 * 1024;
 
 /** What one strip render aims to hold at most, all three stages together (48 MB). */
 export const PIPELINE_BYTES = 48_000_000;
@@ -100,9 +115,15 @@ export async function renderInStrips(
 		abort: () => sink.abort(),
 	};
 	const total: Record<string, number> = {};
-	const run = await clock(total, "all", () =>
-		filterStrips(job.name, timedSource, timedSink, job.params, { budget: strip }),
-	);
+	let run: Awaited<ReturnType<typeof filterStrips>>;
+	try {
+		run = await clock(total, "all", () =>
+			filterStrips(job.name, timedSource, timedSink, job.params, { budget: strip }),
+		);
+	} finally {
+		// Any run in flight on the same instance takes a fresh one at its next strip (each call lays out its own).
+		if (kernelMemoryBytes() > KEEP_KERNEL_BYTES) releaseKernel();
+	}
 	const decode = parts.decode ?? 0;
 	const encode = parts.encode ?? 0;
 	stages.decode = (stages.decode ?? 0) + decode;
