@@ -1,4 +1,5 @@
-// bench/memory: a 12 MP JPEG styled at the default preview size (1024), one
+// bench/memory: a 12 MP JPEG styled at the default preview size (1024), or at
+// MAX_SIDE (MAX_SIDE=4000: the full 4000x3000, through the strip pipeline), one
 // fresh `wrangler dev` per filter so each filter's wasm memory is its own.
 // Prints the kernel's wasm memory, the codec heap left after the request, the
 // admission reservation (decode peak) and the workerd process's RSS.
@@ -7,6 +8,8 @@ import { join } from "node:path";
 import { decodePng, encodeJpeg, resizeBilinear } from "./lib/images.mjs";
 import { ROOT, rssMb, startServer, table } from "./lib/server.mjs";
 
+const SIDE = Number(process.env.MAX_SIDE ?? 1024);
+const OUT = { width: Math.min(4000, SIDE), height: Math.round((Math.min(4000, SIDE) * 3) / 4) };
 const FILTERS = ["sketch", "color_sketch", "watercolor", "oil", "edge_preserving", "detail_enhance"];
 const src = await decodePng(join(ROOT, "..", "shared", "fixtures", "npr", "orange.input.png"));
 const photo = await encodeJpeg(resizeBilinear(src, 4000, 3000), 85);
@@ -18,7 +21,7 @@ for (const name of FILTERS) {
 	try {
 		const pid = server.workerPid();
 		const idle = rssMb(pid);
-		const res = await fetch(`${server.url}/api/style/${name}?format=jpeg`, {
+		const res = await fetch(`${server.url}/api/style/${name}?format=jpeg&max_side=${SIDE}`, {
 			method: "POST",
 			body: photo,
 			headers: { "content-type": "image/jpeg" },
@@ -28,9 +31,10 @@ for (const name of FILTERS) {
 		const status = (await (await fetch(`${server.url}/api/status`)).json()).data;
 		rows.push({
 			filter: name,
-			preview: "1024x768",
+			output: `${OUT.width}x${OUT.height}`,
 			kernel_wasm_mb: MB(status.memory.kernel_wasm_peak_bytes),
-			kernel_b_per_preview_px: (status.memory.kernel_wasm_peak_bytes / (1024 * 768)).toFixed(1),
+			kernel_b_per_output_px: (status.memory.kernel_wasm_peak_bytes / (OUT.width * OUT.height)).toFixed(1),
+			kernel_after_mb: MB(status.memory.kernel_wasm_bytes),
 			codec_heap_after_mb: MB(status.memory.codec_wasm_bytes),
 			reserved_peak_mb: MB(status.admission.peak_reserved_bytes),
 			rss_idle_mb: idle.toFixed(0),
@@ -42,4 +46,6 @@ for (const name of FILTERS) {
 	}
 }
 console.log(table(rows));
-console.log("decoded 12 MP RGBA alone is 45.8 MB; kernel memory is the preview's working set only");
+console.log(
+	"decoded 12 MP RGBA alone is 45.8 MB; kernel memory is the output's working set (a strip's, at full size) only",
+);

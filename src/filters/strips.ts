@@ -7,7 +7,7 @@
 import { UnprocessableError } from "../lib/errors";
 import type { Pixels } from "../lib/pixels";
 import type { RowSink, RowSource } from "../lib/strips";
-import { copyOut, planOf, runInKernel } from "./apply";
+import { planOf, runInKernel } from "./apply";
 import { type StripGeometry, stripGeometry } from "./geometry";
 import { type FilterParams, filterSpec, resolveFilterParams } from "./params";
 
@@ -69,6 +69,7 @@ export async function filterStrips(
 		// Input rows [top, got) of the current strip; the next strip's top rows
 		// are the tail of this one's, so they move down instead of being re-read.
 		const window = new Uint8Array(g.rows * rowB);
+		const done = new Uint8ClampedArray(g.band * rowB);
 		let top = 0;
 		let got = 0;
 		let strips = 0;
@@ -94,7 +95,9 @@ export async function filterStrips(
 			const rows = to - from;
 			const t = performance.now();
 			// A copy, not a view of kernel memory: while the sink awaits, another
-			// request may run a filter on the same instance and overwrite it.
+			// request may run a filter on the same instance and overwrite it. One
+			// buffer serves every band: a sink reads a strip once and keeps none of
+			// it (RowSink), so a fresh copy per band would only be garbage.
 			const data = runInKernel(
 				spec.name,
 				plan,
@@ -102,7 +105,10 @@ export async function filterStrips(
 				w,
 				rows,
 				(buf) => buf.set(window.subarray(0, rows * rowB)),
-				(buf) => copyOut(buf.subarray((y0 - from) * rowB, (y1 - from) * rowB)),
+				(buf) => {
+					done.set(buf.subarray((y0 - from) * rowB, (y1 - from) * rowB));
+					return done.subarray(0, (y1 - y0) * rowB);
+				},
 			);
 			kernelMs += performance.now() - t;
 			strips++;
