@@ -117,11 +117,3 @@ export function serverTiming(stages: Record<string, number>): string {
 		.map(([name, ms]) => `${name};dur=${ms.toFixed(1)}`)
 		.join(", ");
 }
-
-/** Runs one stage and adds its time to `stages[name]`. */
-export async function timed<T>(stages: Record<string, number>, name: string, run: () => T | Promise<T>): Promise<T> {
-	const t = performance.now();
-	const value = await run();
-	stages[name] = (stages[name] ?? 0) + performance.now() - t;
-	return value;
-}

@@ -6,12 +6,13 @@ import { UnprocessableError } from "../lib/errors";
 import { fitBound, planFit, type Size } from "../lib/fit";
 import { type FitParams, parseFitParams } from "../lib/fit-params";
 import { md5Hex } from "../lib/md5";
+import { timed } from "../lib/timing";
 import { admission, admitImage, renderReservation } from "../memory";
 import { parseSourceUrl, requireSources } from "../source/fetchSource";
 import { verifySignature } from "../source/signature";
 import { planRender, type RenderPlan, renderStyled, type StyleJob } from "../style/render";
 import { renderInStrips, stripRenderBytes, stripsServe } from "../style/renderStrips";
-import { optionsOf, readImageSource, readImageUpload, serveCached, serverTiming, timed } from "./respond";
+import { optionsOf, readImageSource, readImageUpload, serveCached, serverTiming } from "./respond";
 import { outputFor, styleKeyParts } from "./style-options";
 import type { AppEnv } from "./types";
 

@@ -5,8 +5,9 @@ import { applyFilter, parseFilterParams, toFilterName } from "../filters";
 import { UnprocessableError } from "../lib/errors";
 import { parseFitParams } from "../lib/fit-params";
 import { md5Hex } from "../lib/md5";
+import { timed } from "../lib/timing";
 import { admission, admitImage, styleReservation } from "../memory";
-import { ok, optionsOf, readImageUpload, serverTiming, timed } from "./respond";
+import { ok, optionsOf, readImageUpload, serverTiming } from "./respond";
 import { outputFor, scopedOptions, styleKeyParts } from "./style-options";
 import type { AppEnv } from "./types";
 

@@ -8,6 +8,7 @@ import {
 	stripWorkingSetBytes,
 } from "../filters";
 import type { RowSink, RowSource } from "../lib/strips";
+import { timed } from "../lib/timing";
 import type { RenderPlan, StyleJob } from "./render";
 
 /**
@@ -68,16 +69,6 @@ export function stripRenderBytes(
 	return { bytes: ends + stripWorkingSetBytes(job.name, width, height, job.params, strip), strip };
 }
 
-/** Adds the time `run` takes to `stages[name]`. */
-async function clock<T>(stages: Record<string, number>, name: string, run: () => Promise<T>): Promise<T> {
-	const t = performance.now();
-	try {
-		return await run();
-	} finally {
-		stages[name] = (stages[name] ?? 0) + performance.now() - t;
-	}
-}
-
 /**
  * decode rows -> filter strips -> encode strips. The three run interleaved,
  * so each stage's time is summed over its calls: the source's reads are
@@ -101,7 +92,7 @@ export async function renderInStrips(
 		get heldBytes() {
 			return source.heldBytes;
 		},
-		read: (rows) => clock(parts, "decode", () => source.read(rows)),
+		read: (rows) => timed(parts, "decode", () => source.read(rows)),
 		close: () => source.close(),
 	};
 	const timedSink: RowSink = {
@@ -110,16 +101,14 @@ export async function renderInStrips(
 		get heldBytes() {
 			return sink.heldBytes;
 		},
-		write: (s) => clock(parts, "encode", () => sink.write(s)),
-		end: () => clock(parts, "encode", () => sink.end()),
+		write: (s) => timed(parts, "encode", () => sink.write(s)),
+		end: () => timed(parts, "encode", () => sink.end()),
 		abort: () => sink.abort(),
 	};
-	const total: Record<string, number> = {};
+	const started = performance.now();
 	let run: Awaited<ReturnType<typeof filterStrips>>;
 	try {
-		run = await clock(total, "all", () =>
-			filterStrips(job.name, timedSource, timedSink, job.params, { budget: strip }),
-		);
+		run = await filterStrips(job.name, timedSource, timedSink, job.params, { budget: strip });
 	} finally {
 		// Any run in flight on the same instance takes a fresh one at its next strip (each call lays out its own).
 		if (kernelMemoryBytes() > KEEP_KERNEL_BYTES) releaseKernel();
@@ -127,7 +116,7 @@ export async function renderInStrips(
 	const decode = parts.decode ?? 0;
 	const encode = parts.encode ?? 0;
 	stages.decode = (stages.decode ?? 0) + decode;
-	stages.filter = (stages.filter ?? 0) + Math.max(0, (total.all ?? 0) - decode - encode);
+	stages.filter = (stages.filter ?? 0) + Math.max(0, performance.now() - started - decode - encode);
 	stages.encode = (stages.encode ?? 0) + encode;
 	return { bytes: run.output, format, mime: MIME_TYPES[format] };
 }
