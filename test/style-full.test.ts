@@ -46,4 +46,35 @@ describe("styled images at full size", () => {
 		expect(after.memory.kernel_wasm_peak_bytes).toBeGreaterThan(16 * 1024 * 1024);
 		expect(after.memory.kernel_wasm_bytes).toBe(0);
 	});
+
+	it("answers a cut or damaged upload at full size with a JSON 422, and the isolate serves the next request", async () => {
+		const jpeg = await photoJpeg(2000, 1500);
+		const cut = jpeg.slice(0, Math.floor(jpeg.length * 0.6));
+		const damaged = jpeg.slice();
+		// Scramble entropy-coded data past the headers: the decoder must fail cleanly mid-stream.
+		for (let i = Math.floor(jpeg.length * 0.4); i < jpeg.length * 0.5; i += 7) damaged[i] = 0xff;
+		for (const [what, body] of [
+			["cut", cut],
+			["damaged", damaged],
+		] as const) {
+			const res = await SELF.fetch(`${BASE}/api/style/sketch?max_side=2000&format=jpeg`, {
+				method: "POST",
+				body,
+				headers: { "content-type": "image/jpeg" },
+			});
+			const answer = (await res.json()) as { success: boolean; error: { code: string } };
+			expect([what, res.status, answer.success]).toEqual([what, 422, false]);
+			expect(["truncated_image", "corrupt_image", "undecodable_image"]).toContain(answer.error.code);
+		}
+		const after = await status();
+		expect(after.admission.reserved_bytes).toBe(0);
+		expect(after.memory.codec_wasm_bytes).toBe(0);
+		const ok = await SELF.fetch(`${BASE}/api/style/sketch?max_side=2000&format=jpeg`, {
+			method: "POST",
+			body: jpeg,
+			headers: { "content-type": "image/jpeg" },
+		});
+		expect(ok.status).toBe(200);
+		await ok.arrayBuffer();
+	});
 });
