@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileS
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { compileGraph } from "./engine-models.mjs";
 import { foldGraph } from "./fold.mjs";
 import { quantizeDynamicU8 } from "./quantize.mjs";
 
@@ -32,6 +33,7 @@ const MODELS = [
 		// Not quantized: the 8-bit detector ran about 10% faster but its text pixels
 		// (p > 0.3) agreed with the float map's only 92% (IoU over 28 images).
 		derived: "ch_PP-OCRv4_det_infer.folded.onnx",
+		engine: "det.ink",
 	},
 	{
 		name: "cls",
@@ -39,6 +41,7 @@ const MODELS = [
 		task: "text-direction",
 		input: { name: "x", shape: [-1, 3, 48, 192], dtype: "float32" },
 		derived: "ch_ppocr_mobile_v2.0_cls_infer.folded.onnx",
+		engine: "cls.ink",
 	},
 	{
 		name: "rec",
@@ -50,6 +53,7 @@ const MODELS = [
 		// Recognition is most of OCR's time; 8-bit weights and activations make it
 		// about 1.5x faster in onnxruntime-web (scripts/quantize.mjs says how and why).
 		quantize: true,
+		engine: "rec.ink",
 	},
 ];
 
@@ -73,16 +77,18 @@ function derive(bytes, quantize) {
 	const folded = foldGraph(model);
 	const removed = folded.intoConv + 2 * folded.hardSwish + folded.intoNextConv;
 	let out = onnx.ModelProto.encode(model).finish();
+	// The engine's file comes from the folded float graph: its kernels choose their own precision.
+	const engine = compileGraph(out);
 	let note = `folded by scripts/fold.mjs (${removed} element-wise ops fewer)`;
 	if (quantize) {
 		const q = quantizeDynamicU8(out);
 		out = q.bytes;
 		note += `, quantized by scripts/quantize.mjs (${q.conv} Conv, ${q.matmul} MatMul to uint8)`;
 	}
-	return { bytes: out, note };
+	return { bytes: out, note, engine };
 }
 
-for (const { quantize, derived, ...m } of MODELS) {
+for (const { quantize, derived, engine, ...m } of MODELS) {
 	const copied = m.dictionary ? [m.dictionary] : [];
 	for (const f of [m.file, ...copied]) {
 		if (!existsSync(join(assets, f))) throw new Error(`${source} does not contain ${f}`);
@@ -96,10 +102,22 @@ for (const { quantize, derived, ...m } of MODELS) {
 	}
 	const d = derive(readFileSync(join(assets, m.file)), quantize);
 	writeIfChanged(join(outDir, derived), d.bytes);
+	writeIfChanged(join(outDir, engine), d.engine.bytes);
 	const origin = `${source} ${m.file}, ${d.note}`;
+	const inkPath = join(outDir, engine);
+	const fused = Object.entries(d.engine.counts)
+		.filter(([, n]) => n > 0)
+		.map(([k, n]) => `${n} ${k}`)
+		.join(", ");
+	const ink = {
+		file: engine,
+		bytes: statSync(inkPath).size,
+		sha256: sha256(inkPath),
+		source: `${source} ${m.file}, folded by scripts/fold.mjs, compiled by scripts/engine-models.mjs (${d.engine.nodes} nodes; fused: ${fused})`,
+	};
 	m.file = derived;
 	const path = join(outDir, m.file);
-	const entry = { ...m, bytes: statSync(path).size, sha256: sha256(path), source: origin };
+	const entry = { ...m, bytes: statSync(path).size, sha256: sha256(path), source: origin, engine: ink };
 	if (m.dictionary) {
 		const dict = join(outDir, m.dictionary);
 		entry.dictionary = { file: m.dictionary, bytes: statSync(dict).size, sha256: sha256(dict) };

@@ -70,6 +70,8 @@ describe("configuration", () => {
 		expect(configFrom({ CACHE_EDGE: "On" }).cache.edge).toBe(true);
 		expect(configFrom({ CORS_ORIGINS: " * " }).corsOrigins).toBe("*");
 		expect(configFrom({ API_KEY: "" }).apiKey).toBeUndefined();
+		expect(configFrom({ OCR_ENGINE: " ORT " }).ocrEngine).toBe("ort");
+		expect(configFrom({}).ocrEngine).toBe("ink");
 	});
 
 	it("falls back to the default for a bad value, with one warning naming the variable", () => {
@@ -90,6 +92,7 @@ describe("configuration", () => {
 			UPLOAD_POOL_BYTES: "1/2",
 			SOURCE_ORIGINS: "",
 			SOURCE_TIMEOUT_MS: "soon",
+			OCR_ENGINE: "tflite",
 		};
 		const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
 		expect(configFrom(bad)).toEqual(configFrom(undefined));

@@ -76,6 +76,7 @@ describe("a kernel trap", () => {
 function instantRuntime(): ModelRuntime {
 	const loaded = new Set<string>();
 	return {
+		format: "onnx",
 		async load(name) {
 			loaded.add(name);
 		},

@@ -12,6 +12,7 @@ function recordingRuntime(): ModelRuntime & { loads: string[] } {
 	const loaded = new Set<string>();
 	const loads: string[] = [];
 	return {
+		format: "onnx",
 		loads,
 		async load(name) {
 			loads.push(name);
@@ -74,6 +75,7 @@ describe("model registry", () => {
 		const recStarted = new Promise<void>((r) => (recLoading = r));
 		let finishRec!: () => void;
 		const runtime: ModelRuntime = {
+			format: "onnx",
 			async load(name) {
 				if (name === "rec") {
 					recLoading();

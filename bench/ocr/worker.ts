@@ -6,7 +6,7 @@ import { turnClockwise } from "../../src/lib/orient";
 import { ensureOcrModels } from "../../src/ocr/models";
 import { recognize } from "../../src/ocr/pipeline";
 import { resize } from "../../src/ocr/resample";
-import { runtimeStatus, wasmPeakBytes } from "../../src/ocr/session";
+import { runtimeStatus, wasmPeakBytes } from "../../src/ocr/inference";
 import { cer } from "../../test/helpers/cer";
 
 interface Env {

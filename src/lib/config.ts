@@ -31,7 +31,9 @@ type Kind =
 	/** "on" or "off", any case. */
 	| "onOff"
 	/** Any string. */
-	| "string";
+	| "string"
+	/** The OCR inference engine: "ink" (our own) or "ort" (onnxruntime-web). */
+	| "engine";
 
 interface VarSpec {
 	kind: Kind;
@@ -57,6 +59,7 @@ export const VARS = {
 	UPLOAD_POOL_BYTES: { kind: "positiveInt", default: "67108864" },
 	SOURCE_ORIGINS: { kind: "string", default: "" },
 	SOURCE_TIMEOUT_MS: { kind: "positiveInt", default: "10000" },
+	OCR_ENGINE: { kind: "engine", default: "ink" },
 } as const satisfies Record<string, VarSpec>;
 
 export type VarName = keyof typeof VARS;
@@ -93,6 +96,8 @@ export interface Config {
 	source: { origins: string[]; timeoutMs: number };
 	/** Unset (or empty): GETs by URL need no signature. */
 	signingKey: string | undefined;
+	/** Which engine runs the OCR models. */
+	ocrEngine: "ink" | "ort";
 }
 
 const VALID: Record<Kind, { test: (raw: string) => boolean; what: string }> = {
@@ -101,11 +106,12 @@ const VALID: Record<Kind, { test: (raw: string) => boolean; what: string }> = {
 	nonNegativeNumber: { test: (raw) => Number.isFinite(Number(raw)) && Number(raw) >= 0, what: "a number of 0 or more" },
 	onOff: { test: (raw) => raw === "on" || raw === "off", what: '"on" or "off"' },
 	string: { test: () => true, what: "a string" },
+	engine: { test: (raw) => raw === "ink" || raw === "ort", what: '"ink" or "ort"' },
 };
 
 function normalise(kind: Kind, raw: string): string {
 	const trimmed = raw.trim();
-	return kind === "onOff" ? trimmed.toLowerCase() : trimmed;
+	return kind === "onOff" || kind === "engine" ? trimmed.toLowerCase() : trimmed;
 }
 
 /** A variable's value as its kind reads it: the default when unset, empty or invalid (warned). */
@@ -153,6 +159,7 @@ function parse(env: ConfigEnv): Config {
 		uploadPoolBytes: int("UPLOAD_POOL_BYTES"),
 		source: { origins: originList(read(env, "SOURCE_ORIGINS")), timeoutMs: int("SOURCE_TIMEOUT_MS") },
 		signingKey: signingKey ? signingKey : undefined,
+		ocrEngine: read(env, "OCR_ENGINE") === "ort" ? "ort" : "ink",
 	};
 }
 

@@ -1,7 +1,7 @@
 import { cacheBytes } from "../cache";
 import { kernelMemoryBytes } from "../filters";
 import { type ConfigEnv, configFrom } from "../lib/config";
-import { wasmMemoryBytes } from "../ocr/session";
+import { wasmMemoryBytes } from "../ocr/inference";
 import { Admission } from "./admission";
 import { reclaim } from "./reclaim";
 

@@ -1,7 +1,7 @@
 import { shedCache } from "../cache";
 import { kernelMemoryBytes, releaseKernel } from "../filters";
 import { existingRegistry } from "../models";
-import { wasmMemoryBytes } from "../ocr/session";
+import { wasmMemoryBytes } from "../ocr/inference";
 import type { Operation } from "./admission";
 
 /**

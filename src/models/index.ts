@@ -1,5 +1,5 @@
 import { configFrom, type Env } from "../lib/config";
-import { ortRuntime } from "../ocr/models";
+import { ocrRuntime, useEngine } from "../ocr/inference";
 import { ModelRegistry } from "./registry";
 
 export { type ManifestEntry, ModelRegistry, type ModelRuntime } from "./registry";
@@ -14,11 +14,13 @@ export function modelFiles(env: Env): (file: string) => Promise<Response> {
 }
 
 /**
- * The isolate's model registry over models/ (the MODELS binding) and the ORT
- * runtime, its idle time from the configuration (MODEL_IDLE_SECONDS) on first use.
+ * The isolate's model registry over models/ (the MODELS binding) and the OCR
+ * runtime OCR_ENGINE names, its idle time from the configuration
+ * (MODEL_IDLE_SECONDS), both fixed on first use.
  */
 export function modelRegistry(env: Env): ModelRegistry {
-	shared ??= new ModelRegistry(modelFiles(env), ortRuntime, {
+	if (!shared) useEngine(configFrom(env).ocrEngine);
+	shared ??= new ModelRegistry(modelFiles(env), ocrRuntime(), {
 		idleMs: configFrom(env).modelIdleMs,
 		unloadWaitMs: UNLOAD_WAIT_MS,
 	});

@@ -11,14 +11,35 @@ export interface ManifestEntry {
 	source: string;
 	input: { name: string; shape: number[]; dtype: string };
 	dictionary?: { file: string; bytes: number; sha256: string };
+	/** The same model compiled for the engine (scripts/engine-models.mjs). */
+	engine?: ModelFile;
+}
+
+/** One file of a model: what the registry fetches and checks before a runtime sees it. */
+export interface ModelFile {
+	file: string;
+	bytes: number;
+	sha256: string;
+	source?: string;
 }
 
 /** The runtime a model is loaded into (the ORT session wrapper, in production). */
 export interface ModelRuntime {
+	/** "ink": the runtime reads each entry's `engine` file; "onnx": the entry's own file. */
+	readonly format: "onnx" | "ink";
 	load(name: string, bytes: Uint8Array): Promise<void>;
 	release(name: string): Promise<unknown>;
 	isLoaded(name: string): boolean;
 	memoryBytes(): number;
+	/** Bytes the named model itself holds in the runtime, when the runtime can tell. */
+	modelBytes?(name: string): number;
+}
+
+/** The file `runtime` loads for `entry`. */
+export function fileFor(entry: ManifestEntry, runtime: Pick<ModelRuntime, "format">): ModelFile {
+	if (runtime.format === "onnx") return entry;
+	if (!entry.engine) throw new UnavailableError("model_missing", `model "${entry.name}" has no engine file; run \`npm install\``, 30);
+	return entry.engine;
 }
 
 /** Reads a file of models/ through the Worker's private binding. */
@@ -106,13 +127,14 @@ export class ModelRegistry {
 
 	private async loadNow(entry: ManifestEntry, s: ModelState): Promise<void> {
 		const started = Date.now();
-		const res = await this.files(entry.file);
+		const file = fileFor(entry, this.runtime);
+		const res = await this.files(file.file);
 		if (!res.ok) {
 			s.error = "file missing";
 			throw new UnavailableError("model_missing", `the ${entry.name} model file is missing; run \`npm install\``, 30);
 		}
 		let bytes: Uint8Array | null = new Uint8Array(await res.arrayBuffer());
-		if (bytes.byteLength !== entry.bytes || (await sha256(bytes)) !== entry.sha256) {
+		if (bytes.byteLength !== file.bytes || (await sha256(bytes)) !== file.sha256) {
 			s.error = "checksum mismatch";
 			throw new UnavailableError(
 				"model_corrupt",
@@ -204,14 +226,19 @@ export class ModelRegistry {
 		const entries = await this.entries();
 		return entries.map((e) => {
 			const s = this.stateOf(e.name);
+			const f = e.engine && this.runtime.format === "ink" ? e.engine : e;
+			const loaded = this.runtime.isLoaded(e.name);
 			return {
 				name: e.name,
-				file: e.file,
+				engine: this.runtime.format === "ink" ? "ink" : "ort",
+				file: f.file,
 				task: e.task,
-				bytes: e.bytes,
-				sha256: e.sha256,
-				source: e.source,
-				loaded: this.runtime.isLoaded(e.name),
+				bytes: f.bytes,
+				sha256: f.sha256,
+				source: f.source ?? e.source,
+				loaded,
+				// What this model alone holds in the runtime's memory (its weights), where the runtime can tell.
+				held_bytes: loaded && this.runtime.modelBytes ? this.runtime.modelBytes(e.name) : null,
 				// The heap of the runtime the model lives in, shared by the models loaded with it.
 				runtime_wasm_bytes: this.runtime.isLoaded(e.name) ? this.runtime.memoryBytes() : 0,
 				loading: s.loading !== null,

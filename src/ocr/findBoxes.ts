@@ -11,7 +11,7 @@ import { type Point, type Quad, quadSize } from "./geometry";
 import { DET_TILE_AREA, DET_TILE_OVERLAP } from "./memory";
 import type { OcrModels } from "./models";
 import { resize } from "./resample";
-import { firstOutput, run } from "./session";
+import { firstOutput, run } from "./inference";
 
 // A small image in which nothing was found is searched again enlarged to this
 // long side: glyphs that are large relative to the frame (a sign filling a

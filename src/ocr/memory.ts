@@ -6,7 +6,7 @@
  * or line bound means the runtime figure beside it must be measured again.
  */
 import type { BatchLimits } from "./lineTensor";
-import { wasmPeakBytes } from "./session";
+import { wasmPeakBytes } from "./inference";
 
 const MB = 1024 * 1024;
 

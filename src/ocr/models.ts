@@ -8,9 +8,9 @@
  * benchmark Worker).
  */
 import { UnavailableError } from "../lib/errors";
-import { type ManifestEntry, ModelRegistry, type ModelRuntime } from "../models/registry";
+import { fileFor, type ManifestEntry, ModelRegistry } from "../models/registry";
 import { charset } from "./ctcDecode";
-import { isLoaded, loadSession, releaseSession, wasmMemoryBytes } from "./session";
+import { ocrRuntime } from "./inference";
 
 export const OCR_MODEL_NAMES = ["det", "cls", "rec"] as const;
 export type OcrModelName = (typeof OCR_MODEL_NAMES)[number];
@@ -42,9 +42,14 @@ async function read(readFile: ReadModelFile, file: string): Promise<Response> {
 	return res;
 }
 
-/** "det:<sha256 prefix>,cls:...,rec:...": changes whenever any model file does. */
+/**
+ * "det:<sha256 prefix>,cls:...,rec:..." of the files the selected engine
+ * runs: changes whenever any of them does, and between engines, whose
+ * results may differ in the last digits.
+ */
 export function ocrModelVersion(list: readonly ManifestEntry[]): string {
-	return OCR_MODEL_NAMES.map((n) => `${n}:${entry(list, n).sha256.slice(0, 12)}`).join(",");
+	const runtime = ocrRuntime();
+	return OCR_MODEL_NAMES.map((n) => `${n}:${fileFor(entry(list, n), runtime).sha256.slice(0, 12)}`).join(",");
 }
 
 // One parsed dictionary per isolate, keyed by its checksum; a failed read is not remembered.
@@ -76,14 +81,6 @@ export async function ocrModelSet(list: readonly ManifestEntry[], readFile: Read
 	};
 }
 
-/** The ORT session wrapper as the model registry drives it. */
-export const ortRuntime: ModelRuntime = {
-	load: loadSession,
-	release: releaseSession,
-	isLoaded,
-	memoryBytes: wasmMemoryBytes,
-};
-
 /** Anything with the Fetcher shape: the assets binding in the Worker, or a stand-in. */
 export interface AssetSource {
 	fetch(input: string): Promise<Response>;
@@ -97,7 +94,7 @@ export interface AssetSource {
  */
 export async function ensureOcrModels(assets: AssetSource): Promise<OcrModels> {
 	const readFile: ReadModelFile = (file) => assets.fetch(`http://assets/${file}`);
-	const registry = new ModelRegistry(readFile, ortRuntime, { idleMs: 0, unloadWaitMs: 0 });
+	const registry = new ModelRegistry(readFile, ocrRuntime(), { idleMs: 0, unloadWaitMs: 0 });
 	for (const name of OCR_MODEL_NAMES) await registry.load(name);
 	return ocrModelSet(await registry.entries(), readFile);
 }

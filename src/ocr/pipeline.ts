@@ -26,7 +26,7 @@ import {
 } from "./orientation";
 import { readingOrder } from "./readingOrder";
 import { onWhite } from "./resample";
-import { firstOutput, run } from "./session";
+import { firstOutput, run } from "./inference";
 import { lineWords, type StepPlacement, type WordRead } from "./words";
 
 /** A line as read, in the coordinates of the pixels passed in. */

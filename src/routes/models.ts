@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { modelRegistry } from "../models";
-import { type RuntimeStatus, runtimeStatus } from "../ocr/session";
+import { type RuntimeStatus, runtimeStatus } from "../ocr/inference";
 import { ok } from "./respond";
 import type { AppEnv } from "./types";
 

@@ -4,7 +4,7 @@ import { codecHeapBytes, codecPeaks } from "../codecs";
 import { kernelMemoryBytes, kernelPeakBytes } from "../filters";
 import { requestStats } from "../lib/stats";
 import { admission, uploadPool } from "../memory";
-import { runtimeStatus, wasmPeakBytes } from "../ocr/session";
+import { runtimeStatus, wasmPeakBytes } from "../ocr/inference";
 import { runtimeView } from "./models";
 import { ok } from "./respond";
 import type { AppEnv } from "./types";

@@ -1,0 +1,192 @@
+/**
+ * The nodes that do arithmetic in the kernels: convolutions, GEMMs, the
+ * attention MatMul, layer norm, softmax, pooling and resize. Each takes its
+ * inputs' storage and returns a new tensor; batch images go through the
+ * kernels one at a time (they take batch 1), which for NCHW is just an
+ * offset per image.
+ */
+import type { Heap } from "./heap";
+import { ACT } from "./kernels";
+import type { PlannedNode } from "./plan";
+import { asFloat, count, EngineError, type FloatValue, newFloat, type Value } from "./tensor";
+
+export type Op = (heap: Heap, node: PlannedNode, inputs: (Value | undefined)[]) => Value[];
+
+const out2d = (h: number, k: number, s: number, p0: number, p1: number) => Math.floor((h + p0 + p1 - k) / s) + 1;
+
+const conv: Op = (heap, node, [input]) => {
+	const x = asFloat(input, "Conv");
+	const [n, cin, h, w] = x.dims as [number, number, number, number];
+	const [kh, kw] = node.kernel as [number, number];
+	const [sh, sw] = node.strides as [number, number];
+	const [pt, pl, pb, pr] = node.pads as [number, number, number, number];
+	const cout = node.cout as number;
+	const group = node.group as number;
+	const oh = out2d(h, kh, sh, pt, pb);
+	const ow = out2d(w, kw, sw, pl, pr);
+	const y = newFloat(heap, [n, cout, oh, ow]);
+	const k = heap.kernels;
+	const scratchBytes = k.convScratchBytes(cin, h, w, cout, kh, kw, sh, sw, pt, pl, pb, pr, group);
+	const scratch = scratchBytes > 0 ? heap.alloc(scratchBytes) : undefined;
+	try {
+		for (let i = 0; i < n; i++) {
+			k.conv2d(
+				x.ptr + i * cin * h * w * 4,
+				node.wp,
+				node.bp,
+				y.ptr + i * cout * oh * ow * 4,
+				scratch?.ptr ?? 0,
+				cin,
+				h,
+				w,
+				cout,
+				kh,
+				kw,
+				sh,
+				sw,
+				pt,
+				pl,
+				pb,
+				pr,
+				group,
+				node.act ?? ACT.none,
+				node.alpha ?? 0,
+				node.beta ?? 0,
+			);
+		}
+	} finally {
+		if (scratch) heap.release(scratch);
+	}
+	node.macs += n * cout * oh * ow * (cin / group) * kh * kw;
+	return [y];
+};
+
+const convTranspose: Op = (heap, node, [input]) => {
+	const x = asFloat(input, "ConvTranspose");
+	const [n, cin, h, w] = x.dims as [number, number, number, number];
+	const [kh, kw] = node.kernel as [number, number];
+	const cout = node.cout as number;
+	const y = newFloat(heap, [n, cout, h * kh, w * kw]);
+	for (let i = 0; i < n; i++) {
+		heap.kernels.convTranspose2d(
+			x.ptr + i * cin * h * w * 4,
+			node.wp,
+			node.bp,
+			y.ptr + i * cout * h * kh * w * kw * 4,
+			cin,
+			h,
+			w,
+			cout,
+			kh,
+			kw,
+			node.act ?? ACT.none,
+			node.alpha ?? 0,
+			node.beta ?? 0,
+		);
+	}
+	node.macs += n * cin * cout * h * w * kh * kw;
+	return [y];
+};
+
+/** x [..., K] times a constant [K, N] (+ bias, activation). */
+const gemm: Op = (heap, node, [input]) => {
+	const x = asFloat(input, "Gemm");
+	const [kdim, ndim] = node.wdims as [number, number];
+	if (x.dims.at(-1) !== kdim) throw new EngineError(`Gemm: inner size ${x.dims.at(-1)} is not ${kdim}`);
+	const m = count(x.dims) / kdim;
+	const y = newFloat(heap, [...x.dims.slice(0, -1), ndim]);
+	heap.kernels.gemm(x.ptr, node.wp, node.bp, y.ptr, m, kdim, ndim, node.act ?? ACT.none, node.alpha ?? 0, node.beta ?? 0);
+	node.macs += m * kdim * ndim;
+	return [y];
+};
+
+/** Both operands computed: [..., M, K] x [..., K, N] with equal leading dims. */
+const matmul: Op = (heap, node, [ia, ib]) => {
+	const a = asFloat(ia, "MatMul");
+	const b = asFloat(ib, "MatMul");
+	const [m, k] = a.dims.slice(-2) as [number, number];
+	const [k2, nn] = b.dims.slice(-2) as [number, number];
+	const batch = count(a.dims.slice(0, -2));
+	if (k !== k2 || batch !== count(b.dims.slice(0, -2))) throw new EngineError("MatMul: shapes do not match");
+	const y = newFloat(heap, [...a.dims.slice(0, -2), m, nn]);
+	heap.kernels.matmulBatched(a.ptr, b.ptr, y.ptr, batch, m, k, nn);
+	node.macs += batch * m * k * nn;
+	return [y];
+};
+
+const layerNorm: Op = (heap, node, [input]) => {
+	const x = asFloat(input, "LayerNorm");
+	const cols = x.dims.at(-1) as number;
+	const y = newFloat(heap, [...x.dims]);
+	heap.kernels.layerNorm(x.ptr, node.wp, node.bp, y.ptr, count(x.dims) / cols, cols, node.eps as number);
+	return [y];
+};
+
+const softmax: Op = (heap, node, [input]) => {
+	const x = asFloat(input, "Softmax");
+	const rank = x.dims.length;
+	const axis = (node.axis ?? -1) < 0 ? (node.axis as number) + rank : (node.axis as number);
+	// Opset 11 semantics: flattened to 2-D at `axis`.
+	const rows = count(x.dims.slice(0, axis));
+	const y = newFloat(heap, [...x.dims]);
+	heap.kernels.softmax(x.ptr, y.ptr, rows, count(x.dims) / rows);
+	return [y];
+};
+
+const globalAvgPool: Op = (heap, _node, [input]) => {
+	const x = asFloat(input, "GlobalAveragePool");
+	const [n, c] = x.dims as [number, number];
+	const y = newFloat(heap, [n, c, 1, 1]);
+	heap.kernels.globalAvgPool(x.ptr, y.ptr, n * c, count(x.dims.slice(2)));
+	return [y];
+};
+
+const pool =
+	(kind: number): Op =>
+	(heap, node, [input]) => {
+		const x = asFloat(input, "Pool");
+		const [n, c, h, w] = x.dims as [number, number, number, number];
+		const [kh, kw] = node.kernel as [number, number];
+		const [sh, sw] = node.strides as [number, number];
+		const [pt, pl, pb, pr] = node.pads as [number, number, number, number];
+		const oh = out2d(h, kh, sh, pt, pb);
+		const ow = out2d(w, kw, sw, pl, pr);
+		const y = newFloat(heap, [n, c, oh, ow]);
+		heap.kernels.pool2d(kind, x.ptr, y.ptr, n * c, h, w, kh, kw, sh, sw, pt, pl, pb, pr, node.countIncludePad ?? 0);
+		return [y];
+	};
+
+/** Nearest neighbour (asymmetric, floor), to the size its scales or sizes give. */
+const resize: Op = (heap, _node, [input, , scales, sizes]) => {
+	const x = asFloat(input, "Resize");
+	const [n, c, h, w] = x.dims as [number, number, number, number];
+	let oh: number;
+	let ow: number;
+	if (sizes && count(sizes.dims) === 4) {
+		const s = sizes.kind === "int" ? sizes.values : Array.from(heap.f32(sizes.ptr, 4));
+		[oh, ow] = [s[2] as number, s[3] as number];
+	} else {
+		const sv = asFloat(scales, "Resize scales");
+		const s = heap.f32(sv.ptr, 4);
+		oh = Math.floor(h * (s[2] as number));
+		ow = Math.floor(w * (s[3] as number));
+	}
+	const y = newFloat(heap, [n, c, oh, ow]);
+	heap.kernels.resizeNearest(x.ptr, y.ptr, n * c, h, w, oh, ow);
+	return [y];
+};
+
+export const COMPUTE: Record<string, Op> = {
+	Conv: conv,
+	ConvTranspose: convTranspose,
+	Gemm: gemm,
+	MatMul: matmul,
+	LayerNorm: layerNorm,
+	Softmax: softmax,
+	GlobalAveragePool: globalAvgPool,
+	AveragePool: pool(0),
+	MaxPool: pool(1),
+	Resize: resize,
+};
+
+export type { FloatValue };

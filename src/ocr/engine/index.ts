@@ -1,0 +1,124 @@
+/**
+ * The engine as the OCR pipeline and the model registry see it: the same
+ * calls as the ORT wrapper (load, run, release, memory), over one heap that
+ * all loaded models share. The heap is made on the first load and dropped
+ * with the last release, so an isolate with no model loaded holds no engine
+ * memory at all (wasm memory never shrinks; only dropping it frees it).
+ */
+import { UnavailableError, UnprocessableError } from "../../lib/errors";
+import { InkFormatError, readInk } from "./format";
+import { Heap } from "./heap";
+import { Plan, type TensorData } from "./plan";
+import { EngineError } from "./tensor";
+
+let heap: Heap | undefined;
+const plans = new Map<string, Plan>();
+let peakBytes = 0;
+let heaps = 0;
+let dropped = 0;
+// Dropped heaps, watched weakly so status can tell whether the collector took them.
+let watched: WeakRef<WebAssembly.Memory>[] = [];
+
+function notePeak(): void {
+	peakBytes = Math.max(peakBytes, heap?.peak ?? 0);
+}
+
+/** Places a model's weights in the engine; idempotent. */
+export async function loadModel(name: string, bytes: Uint8Array): Promise<void> {
+	if (plans.has(name)) return;
+	if (!heap) {
+		heap = new Heap();
+		heaps++;
+	}
+	try {
+		plans.set(name, new Plan(heap, readInk(bytes)));
+	} catch (err) {
+		dropIfUnused();
+		if (err instanceof InkFormatError || err instanceof EngineError)
+			throw new UnavailableError("model_invalid", `model "${name}" could not be loaded`, 5);
+		throw err;
+	} finally {
+		notePeak();
+	}
+}
+
+export async function releaseModel(name: string): Promise<boolean> {
+	const plan = plans.get(name);
+	if (!plan) return false;
+	plans.delete(name);
+	plan.release();
+	dropIfUnused();
+	return true;
+}
+
+function dropIfUnused(): void {
+	if (plans.size > 0 || !heap) return;
+	watched = [...watched.slice(-7), new WeakRef(heap.memory)];
+	dropped++;
+	heap = undefined;
+}
+
+export function isModelLoaded(name: string): boolean {
+	return plans.has(name);
+}
+
+/**
+ * Runs one model. A run is synchronous wasm; like the ORT wrapper, it yields
+ * to the event loop afterwards so other requests can be read and admitted.
+ */
+export async function runModel(name: string, feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
+	const plan = plans.get(name);
+	if (!plan) throw new UnavailableError("model_not_loaded", `model "${name}" is not loaded`, 1);
+	let out: Record<string, TensorData>;
+	try {
+		out = plan.run(feeds);
+	} catch (err) {
+		if (err instanceof EngineError || err instanceof RangeError)
+			throw new UnprocessableError("inference_failed", `model "${name}" could not process the input`);
+		throw err;
+	} finally {
+		notePeak();
+	}
+	await new Promise((resolve) => setTimeout(resolve, 0));
+	return out;
+}
+
+export function engineMemoryBytes(): number {
+	return heap?.memoryBytes ?? 0;
+}
+
+export function enginePeakBytes(): number {
+	return peakBytes;
+}
+
+/** Weight bytes each loaded model keeps in the engine's memory. */
+export function modelBytes(name: string): number {
+	return plans.get(name)?.weightBytes ?? 0;
+}
+
+/** Turns per-node timing on or off (for the benchmark; costs a clock read per node). */
+export function profileModel(name: string, on: boolean): Plan | undefined {
+	const plan = plans.get(name);
+	if (plan) plan.profile = on;
+	return plan;
+}
+
+export interface EngineStatus {
+	state: "idle" | "ready";
+	sessions: string[];
+	wasmBytes: number;
+	/** Heaps made in this isolate so far. */
+	started: number;
+	dropped: { total: number; revived: number; alive: number; aliveBytes: number };
+}
+
+export function engineStatus(): EngineStatus {
+	const alive = watched.map((w) => w.deref()).filter((m): m is WebAssembly.Memory => m !== undefined);
+	return {
+		state: heap ? "ready" : "idle",
+		sessions: [...plans.keys()],
+		wasmBytes: engineMemoryBytes(),
+		started: heaps,
+		dropped: { total: dropped, revived: 0, alive: alive.length, aliveBytes: alive.reduce((n, m) => n + m.buffer.byteLength, 0) },
+	};
+}

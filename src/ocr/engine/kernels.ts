@@ -1,0 +1,126 @@
+/**
+ * The exports of build/kernels/infer.wasm (assembly/infer.ts): pointers are
+ * byte offsets into its memory, tensors f32 NCHW with batch 1 per call.
+ * Activation codes are those of the fused epilogue (ACT below).
+ */
+type P = number;
+
+export const ACT = { none: 0, relu: 1, hardsigmoid: 2, hardswish: 3, sigmoid: 4, swish: 5 } as const;
+/** `unary` codes beyond the activations. */
+export const UNARY = { sqrt: 6, copy: 7 } as const;
+export const BINARY = { Add: 0, Sub: 1, Mul: 2, Div: 3 } as const;
+
+export interface Kernels {
+	memory: WebAssembly.Memory;
+	heapBase(): P;
+	convPackedBytes(cout: number, cinPerGroup: number, kh: number, kw: number, group: number): number;
+	convPack(src: P, dst: P, cout: number, cinPerGroup: number, kh: number, kw: number, group: number): void;
+	convScratchBytes(
+		cin: number,
+		h: number,
+		w: number,
+		cout: number,
+		kh: number,
+		kw: number,
+		sh: number,
+		sw: number,
+		pt: number,
+		pl: number,
+		pb: number,
+		pr: number,
+		group: number,
+	): number;
+	conv2d(
+		x: P,
+		wp: P,
+		bias: P,
+		y: P,
+		scratch: P,
+		cin: number,
+		h: number,
+		w: number,
+		cout: number,
+		kh: number,
+		kw: number,
+		sh: number,
+		sw: number,
+		pt: number,
+		pl: number,
+		pb: number,
+		pr: number,
+		group: number,
+		act: number,
+		alpha: number,
+		beta: number,
+	): void;
+	convTransposePackedBytes(cin: number, cout: number, kh: number, kw: number): number;
+	convTransposePack(src: P, dst: P, cin: number, cout: number, kh: number, kw: number): void;
+	convTranspose2d(
+		x: P,
+		wp: P,
+		bias: P,
+		y: P,
+		cin: number,
+		h: number,
+		w: number,
+		cout: number,
+		kh: number,
+		kw: number,
+		act: number,
+		alpha: number,
+		beta: number,
+	): void;
+	gemm(a: P, b: P, bias: P, c: P, m: number, k: number, n: number, act: number, alpha: number, beta: number): void;
+	matmulBatched(a: P, b: P, c: P, batch: number, m: number, k: number, n: number): void;
+	binary(
+		op: number,
+		a: P,
+		b: P,
+		y: P,
+		n0: number,
+		n1: number,
+		n2: number,
+		as0: number,
+		as1: number,
+		as2: number,
+		bs0: number,
+		bs1: number,
+		bs2: number,
+	): void;
+	unary(op: number, x: P, y: P, n: number, alpha: number, beta: number): void;
+	layerNorm(x: P, gamma: P, beta: P, y: P, rows: number, cols: number, eps: number): void;
+	softmax(x: P, y: P, rows: number, cols: number): void;
+	globalAvgPool(x: P, y: P, c: number, hw: number): void;
+	pool2d(
+		kind: number,
+		x: P,
+		y: P,
+		c: number,
+		h: number,
+		w: number,
+		kh: number,
+		kw: number,
+		sh: number,
+		sw: number,
+		pt: number,
+		pl: number,
+		pb: number,
+		pr: number,
+		countIncludePad: number,
+	): void;
+	resizeNearest(x: P, y: P, c: number, h: number, w: number, oh: number, ow: number): void;
+	transpose(
+		x: P,
+		y: P,
+		d0: number,
+		d1: number,
+		d2: number,
+		d3: number,
+		d4: number,
+		p0: number,
+		p1: number,
+		p2: number,
+		p3: number,
+		p4: number,
+	): void;
+}

@@ -1,0 +1,167 @@
+/**
+ * A model loaded into the engine: its weights placed (and packed for the
+ * convolution kernels) in wasm memory once, its nodes with the pointers they
+ * need, and for every value the step after which nothing reads it. Running
+ * walks the nodes in order and frees each activation at its last reader, so
+ * a run holds only the tensors still to be read.
+ */
+import { COMPUTE, type Op } from "./compute";
+import { ELEMENTWISE } from "./elementwise";
+import type { InkFile, InkNode } from "./format";
+import type { Block, Heap } from "./heap";
+import { RESHAPE } from "./reshape";
+import { count, drop, EngineError, type FloatValue, type Value } from "./tensor";
+
+export interface PlannedNode extends InkNode {
+	/** Packed or raw weight pointer (0: none). */
+	wp: number;
+	/** Bias pointer (0: none). */
+	bp: number;
+	/** Weight dims as stored (Gemm needs [K, N]). */
+	wdims?: number[];
+	/** Multiply-adds done by this node, summed over runs (profiling). */
+	macs: number;
+	/** Milliseconds spent in this node, summed over runs (only when profiling). */
+	ms: number;
+	operands: (string | FloatValue)[];
+	/** Values whose last reader this node is. */
+	frees: string[];
+}
+
+const OPS: Record<string, Op> = { ...COMPUTE, ...ELEMENTWISE, ...RESHAPE };
+
+export interface TensorData {
+	data: Float32Array;
+	dims: readonly number[];
+}
+
+export class Plan {
+	readonly nodes: PlannedNode[];
+	private readonly blocks: Block[] = [];
+	private readonly numbers = new Map<string, Value>();
+	profile = false;
+
+	constructor(
+		private readonly heap: Heap,
+		private readonly file: InkFile,
+	) {
+		const { header } = file;
+		for (const [name, n] of Object.entries(header.numbers)) this.numbers.set(name, { kind: "int", ...n });
+		const raw = new Map<number, FloatValue>();
+		const rawWeight = (index: number): FloatValue => {
+			let v = raw.get(index);
+			if (!v) {
+				const w = header.weights[index];
+				if (!w) throw new EngineError(`weight ${index} is missing`);
+				const block = this.keep(w.length * 4);
+				heap.bytes(block.ptr, w.length * 4).set(file.weights.subarray(w.offset, w.offset + w.length * 4));
+				v = { kind: "f32", block, ptr: block.ptr, dims: w.dims };
+				raw.set(index, v);
+			}
+			return v;
+		};
+		try {
+			this.nodes = header.nodes.map((n) => {
+				const node: PlannedNode = { ...n, wp: 0, bp: 0, macs: 0, ms: 0, operands: [], frees: [] };
+				if (!OPS[n.op]) throw new EngineError(`no kernel for ${n.op}`);
+				node.operands = n.inputs.map((i) => (typeof i === "string" ? i : rawWeight(i.weight)));
+				if (n.b !== undefined && n.b >= 0) node.bp = rawWeight(n.b).ptr;
+				if (n.w !== undefined) this.placeWeight(node, n.w, rawWeight);
+				return node;
+			});
+		} catch (err) {
+			this.release();
+			throw err;
+		}
+		const last = new Map<string, number>();
+		this.nodes.forEach((n, i) => {
+			for (const o of n.operands) if (typeof o === "string" && o) last.set(o, i);
+		});
+		for (const o of header.outputs) last.delete(o);
+		for (const [name, i] of last) this.nodes[i]?.frees.push(name);
+	}
+
+	private keep(bytes: number): Block {
+		const b = this.heap.alloc(bytes, true);
+		this.blocks.push(b);
+		return b;
+	}
+
+	private placeWeight(node: PlannedNode, index: number, rawWeight: (i: number) => FloatValue): void {
+		const k = this.heap.kernels;
+		const dims = this.file.header.weights[index]?.dims ?? [];
+		node.wdims = dims;
+		if (node.op === "Conv") {
+			const [cout, per, kh, kw] = dims as [number, number, number, number];
+			const group = node.group ?? 1;
+			const packed = this.keep(k.convPackedBytes(cout, per, kh, kw, group));
+			this.withTemp(index, (src) => k.convPack(src, packed.ptr, cout, per, kh, kw, group));
+			node.wp = packed.ptr;
+		} else if (node.op === "ConvTranspose") {
+			const [cin, cout, kh, kw] = dims as [number, number, number, number];
+			const packed = this.keep(k.convTransposePackedBytes(cin, cout, kh, kw));
+			this.withTemp(index, (src) => k.convTransposePack(src, packed.ptr, cin, cout, kh, kw));
+			node.wp = packed.ptr;
+		} else node.wp = rawWeight(index).ptr;
+	}
+
+	/** Runs `fn` with a weight's raw floats in a temporary block (packing reads them once). */
+	private withTemp(index: number, fn: (ptr: number) => void): void {
+		const w = this.file.header.weights[index] as { offset: number; length: number };
+		const tmp = this.heap.alloc(w.length * 4);
+		try {
+			this.heap.bytes(tmp.ptr, w.length * 4).set(this.file.weights.subarray(w.offset, w.offset + w.length * 4));
+			fn(tmp.ptr);
+		} finally {
+			this.heap.release(tmp);
+		}
+	}
+
+	/** Bytes this model keeps in wasm memory between runs. */
+	get weightBytes(): number {
+		return this.blocks.reduce((s, b) => s + b.bytes, 0);
+	}
+
+	run(feeds: Record<string, TensorData>): Record<string, TensorData> {
+		const heap = this.heap;
+		const values = new Map<string, Value>(this.numbers);
+		try {
+			for (const input of this.file.header.inputs) {
+				const feed = feeds[input.name];
+				if (!feed) throw new EngineError(`input ${input.name} is missing`);
+				if (feed.data.length !== count(feed.dims)) throw new EngineError("input data does not match its dims");
+				const block = heap.alloc(feed.data.length * 4);
+				heap.f32(block.ptr, feed.data.length).set(feed.data);
+				values.set(input.name, { kind: "f32", block, ptr: block.ptr, dims: [...feed.dims] });
+			}
+			for (const node of this.nodes) {
+				const inputs = node.operands.map((o) => (typeof o === "string" ? (o ? values.get(o) : undefined) : o));
+				const t0 = this.profile ? performance.now() : 0;
+				const outs = (OPS[node.op] as Op)(heap, node, inputs);
+				if (this.profile) node.ms += performance.now() - t0;
+				node.outputs.forEach((name, i) => {
+					values.set(name, outs[i] as Value);
+				});
+				for (const name of node.frees) {
+					if (this.numbers.has(name)) continue;
+					drop(heap, values.get(name));
+					values.delete(name);
+				}
+			}
+			const result: Record<string, TensorData> = {};
+			for (const name of this.file.header.outputs) {
+				const v = values.get(name);
+				if (v?.kind !== "f32") throw new EngineError(`output ${name} was not computed`);
+				result[name] = { data: heap.f32(v.ptr, count(v.dims)).slice(), dims: v.dims };
+			}
+			return result;
+		} finally {
+			for (const [name, v] of values) if (!this.numbers.has(name)) drop(heap, v);
+		}
+	}
+
+	/** Gives every weight block back to the heap. */
+	release(): void {
+		for (const b of this.blocks.splice(0)) this.heap.release(b);
+	}
+}
