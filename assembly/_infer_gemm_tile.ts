@@ -1,0 +1,154 @@
+// Register tiles of the float GEMM. A tile of fewer than 4 rows points its
+// missing rows at the last real one (computed, never stored), so the row
+// tail needs no loop of its own; a panel of fewer than 8 columns stores
+// only its real lanes.
+
+import { Act } from "./_infer_ops_act";
+
+// biome-ignore lint/complexity/noStaticOnlyClass: the linter parses `@inline` only on class members, so inlined helpers are static methods.
+class Tile {
+	/** Bias of up to 4 columns, zero in the missing lanes, without reading past. */
+	@inline
+	static loadPart(p: usize, n: i32): v128 {
+		if (n >= 4) return v128.load(p);
+		let v = f32x4.splat(0);
+		v = f32x4.replace_lane(v, 0, load<f32>(p));
+		if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
+		if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
+		return v;
+	}
+
+	@inline
+	static storePart(p: usize, v: v128, n: i32): void {
+		if (n >= 4) {
+			v128.store(p, v);
+			return;
+		}
+		if (n > 0) store<f32>(p, f32x4.extract_lane(v, 0));
+		if (n > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+		if (n > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+	}
+
+	@inline
+	static storeRow(p: usize, v0: v128, v1: v128, cols: i32, act: i32, al: v128, be: v128): void {
+		v0 = Act.act4(v0, act, al, be);
+		v1 = Act.act4(v1, act, al, be);
+		if (cols === 8) {
+			v128.store(p, v0);
+			v128.store(p, v1, 16);
+		} else {
+			Tile.storePart(p, v0, cols);
+			Tile.storePart(p + 16, v1, cols - 4);
+		}
+	}
+}
+
+/** rows (1..4) x cols (1..8) of C at c from A rows at a (lda bytes apart)
+ * and B rows at b (ldb bytes apart, 8 floats readable in each). */
+export function tile4x8(
+	a: usize,
+	lda: usize,
+	rows: i32,
+	b: usize,
+	ldb: usize,
+	c: usize,
+	ldc: usize,
+	K: i32,
+	bias: usize,
+	cols: i32,
+	act: i32,
+	alpha: f32,
+	beta: f32,
+): void {
+	let z0 = f32x4.splat(0);
+	let z1 = z0;
+	if (bias !== 0) {
+		z0 = Tile.loadPart(bias, cols);
+		if (cols > 4) z1 = Tile.loadPart(bias + 16, cols - 4);
+	}
+	let c00 = z0;
+	let c01 = z1;
+	let c10 = z0;
+	let c11 = z1;
+	let c20 = z0;
+	let c21 = z1;
+	let c30 = z0;
+	let c31 = z1;
+	let q0 = a;
+	let q1 = rows > 1 ? a + lda : a;
+	let q2 = rows > 2 ? a + 2 * lda : q1;
+	let q3 = rows > 3 ? a + 3 * lda : q2;
+	let pb = b;
+	for (let k = 0; k < K; k++) {
+		const b0 = v128.load(pb);
+		const b1 = v128.load(pb, 16);
+		let s = v128.load32_splat(q0);
+		c00 = f32x4.add(c00, f32x4.mul(s, b0));
+		c01 = f32x4.add(c01, f32x4.mul(s, b1));
+		s = v128.load32_splat(q1);
+		c10 = f32x4.add(c10, f32x4.mul(s, b0));
+		c11 = f32x4.add(c11, f32x4.mul(s, b1));
+		s = v128.load32_splat(q2);
+		c20 = f32x4.add(c20, f32x4.mul(s, b0));
+		c21 = f32x4.add(c21, f32x4.mul(s, b1));
+		s = v128.load32_splat(q3);
+		c30 = f32x4.add(c30, f32x4.mul(s, b0));
+		c31 = f32x4.add(c31, f32x4.mul(s, b1));
+		q0 += 4;
+		q1 += 4;
+		q2 += 4;
+		q3 += 4;
+		pb += ldb;
+	}
+	const al = f32x4.splat(alpha);
+	const be = f32x4.splat(beta);
+	Tile.storeRow(c, c00, c01, cols, act, al, be);
+	if (rows > 1) Tile.storeRow(c + ldc, c10, c11, cols, act, al, be);
+	if (rows > 2) Tile.storeRow(c + 2 * ldc, c20, c21, cols, act, al, be);
+	if (rows > 3) Tile.storeRow(c + 3 * ldc, c30, c31, cols, act, al, be);
+}
+
+/** rows (1..4) x 4 columns, for the 4..7-column tail of an unpacked B. */
+export function tile4x4(
+	a: usize,
+	lda: usize,
+	rows: i32,
+	b: usize,
+	ldb: usize,
+	c: usize,
+	ldc: usize,
+	K: i32,
+	bias: usize,
+	act: i32,
+	alpha: f32,
+	beta: f32,
+): void {
+	const z = bias !== 0 ? v128.load(bias) : f32x4.splat(0);
+	let c0 = z;
+	let c1 = z;
+	let c2 = z;
+	let c3 = z;
+	let q0 = a;
+	let q1 = rows > 1 ? a + lda : a;
+	let q2 = rows > 2 ? a + 2 * lda : q1;
+	let q3 = rows > 3 ? a + 3 * lda : q2;
+	let pb = b;
+	for (let k = 0; k < K; k++) {
+		const b0 = v128.load(pb);
+		c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(q0), b0));
+		c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(q1), b0));
+		c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(q2), b0));
+		c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(q3), b0));
+		q0 += 4;
+		q1 += 4;
+		q2 += 4;
+		q3 += 4;
+		pb += ldb;
+	}
+	const al = f32x4.splat(alpha);
+	const be = f32x4.splat(beta);
+	v128.store(c, Act.act4(c0, act, al, be));
+	if (rows > 1) v128.store(c + ldc, Act.act4(c1, act, al, be));
+	if (rows > 2) v128.store(c + 2 * ldc, Act.act4(c2, act, al, be));
+	if (rows > 3) v128.store(c + 3 * ldc, Act.act4(c3, act, al, be));
+}

@@ -1,0 +1,74 @@
+// Fused activations of the inference kernels (codes of the engine spec):
+// 0 none, 1 relu, 2 hardsigmoid, 3 hardswish, 4 sigmoid, 5 swish.
+// The vector form is applied to accumulators before they are stored, so an
+// activation never costs a separate pass over memory.
+
+import { exp4 } from "./_simd";
+
+export const ACT_NONE = 0;
+export const ACT_RELU = 1;
+export const ACT_HARDSIGMOID = 2;
+export const ACT_HARDSWISH = 3;
+export const ACT_SIGMOID = 4;
+export const ACT_SWISH = 5;
+
+/** Vector activations; inlined with a constant or loop-invariant `act`, the
+ * branches are decided once per loop, not per lane. */
+// biome-ignore lint/complexity/noStaticOnlyClass: the linter parses `@inline` only on class members, so inlined helpers are static methods.
+export class Act {
+	/** 1/(1+e^-v). exp4 only takes x <= 0, so it gets -|v| and the lanes with
+	 * v < 0 use e/(1+e): both forms stay exact to a few ulp. */
+	@inline
+	static sigmoid4(v: v128): v128 {
+		const e = exp4(f32x4.neg(f32x4.abs(v)));
+		const r = f32x4.div(f32x4.splat(1.0), f32x4.add(f32x4.splat(1.0), e));
+		const neg = f32x4.lt(v, f32x4.splat(0.0));
+		return v128.bitselect(f32x4.mul(e, r), r, neg);
+	}
+
+	@inline
+	static hardSigmoid4(v: v128, al: v128, be: v128): v128 {
+		const t = f32x4.add(f32x4.mul(v, al), be);
+		return f32x4.max(f32x4.splat(0.0), f32x4.min(f32x4.splat(1.0), t));
+	}
+
+	/** The activation `act` of 4 lanes; al/be are alpha/beta splatted (only
+	 * the hard sigmoid family reads them). */
+	@inline
+	static act4(v: v128, act: i32, al: v128, be: v128): v128 {
+		if (act === ACT_NONE) return v;
+		if (act === ACT_RELU) return f32x4.max(v, f32x4.splat(0.0));
+		if (act === ACT_HARDSIGMOID) return Act.hardSigmoid4(v, al, be);
+		if (act === ACT_HARDSWISH) return f32x4.mul(v, Act.hardSigmoid4(v, al, be));
+		const s = Act.sigmoid4(v);
+		return act === ACT_SIGMOID ? s : f32x4.mul(v, s);
+	}
+}
+
+/** Scalar twin of Act.act4 for tails shorter than a vector. */
+export function act1(v: f32, act: i32, alpha: f32, beta: f32): f32 {
+	if (act === ACT_NONE) return v;
+	if (act === ACT_RELU) return v > 0 ? v : 0;
+	if (act === ACT_HARDSIGMOID || act === ACT_HARDSWISH) {
+		const h = max<f32>(0, min<f32>(1, alpha * v + beta));
+		return act === ACT_HARDSIGMOID ? h : v * h;
+	}
+	const s: f32 = v >= 0 ? 1 / (1 + Mathf.exp(-v)) : Mathf.exp(v) / (1 + Mathf.exp(v));
+	return act === ACT_SIGMOID ? s : v * s;
+}
+
+/** Applies `act` in place to n floats at p (the gemm tails use it). */
+export function actRun(p: usize, n: i32, act: i32, alpha: f32, beta: f32): void {
+	if (act === ACT_NONE) return;
+	const al = f32x4.splat(alpha);
+	const be = f32x4.splat(beta);
+	let i = 0;
+	for (; i + 4 <= n; i += 4) {
+		const q = p + ((<usize>i) << 2);
+		v128.store(q, Act.act4(v128.load(q), act, al, be));
+	}
+	for (; i < n; i++) {
+		const q = p + ((<usize>i) << 2);
+		store<f32>(q, act1(load<f32>(q), act, alpha, beta));
+	}
+}

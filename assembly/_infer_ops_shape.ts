@@ -1,0 +1,172 @@
+// Spatial and layout kernels: 2-D pooling, nearest resize (the detector's
+// FPN upsampling) and rank-5 transpose (the SVTR neck's reshapes).
+
+// biome-ignore lint/complexity/noStaticOnlyClass: the linter parses `@inline` only on class members, so inlined helpers are static methods.
+class Perm {
+	@inline
+	static pick(i: i32, v0: i32, v1: i32, v2: i32, v3: i32, v4: i32): i32 {
+		return i === 0 ? v0 : i === 1 ? v1 : i === 2 ? v2 : i === 3 ? v3 : v4;
+	}
+}
+
+/** Average (kind 0) or max (kind 1) pooling over [c][h][w] with zero-size
+ * padding semantics of ONNX: max ignores padded cells; average divides by
+ * kh*kw when countIncludePad, else by the cells inside the image. */
+export function pool2d(
+	kind: i32,
+	x: usize,
+	y: usize,
+	c: i32,
+	h: i32,
+	w: i32,
+	kh: i32,
+	kw: i32,
+	sh: i32,
+	sw: i32,
+	pt: i32,
+	pl: i32,
+	pb: i32,
+	pr: i32,
+	countIncludePad: i32,
+): void {
+	const oh = (h + pt + pb - kh) / sh + 1;
+	const ow = (w + pl + pr - kw) / sw + 1;
+	const full: f32 = 1 / <f32>(kh * kw);
+	let py = y;
+	for (let ch = 0; ch < c; ch++) {
+		const plane = x + ((<usize>ch * <usize>h * <usize>w) << 2);
+		for (let oy = 0; oy < oh; oy++) {
+			const y0 = oy * sh - pt;
+			const ya = max(y0, 0);
+			const yb = min(y0 + kh, h);
+			for (let ox = 0; ox < ow; ox++) {
+				const x0 = ox * sw - pl;
+				const xa = max(x0, 0);
+				const xb = min(x0 + kw, w);
+				let acc: f32 = kind === 1 ? -Infinity : 0;
+				for (let iy = ya; iy < yb; iy++) {
+					const r = plane + ((<usize>iy * <usize>w) << 2);
+					for (let ix = xa; ix < xb; ix++) {
+						const v = load<f32>(r + ((<usize>ix) << 2));
+						acc = kind === 1 ? max(acc, v) : acc + v;
+					}
+				}
+				if (kind !== 1) {
+					const cells = (yb - ya) * (xb - xa);
+					acc *= countIncludePad !== 0 ? full : cells > 0 ? 1 / <f32>cells : 0;
+				}
+				store<f32>(py, acc);
+				py += 4;
+			}
+		}
+	}
+}
+
+// One output row of a nearest resize from a source row of w floats.
+function resizeRow(src: usize, dst: usize, w: i32, ow: i32): void {
+	if (ow === w) {
+		memory.copy(dst, src, (<usize>w) << 2);
+	} else if (ow === 2 * w) {
+		let i = 0;
+		for (; i + 4 <= w; i += 4) {
+			const v = v128.load(src + ((<usize>i) << 2));
+			const o = dst + ((<usize>i) << 3);
+			v128.store(o, v128.shuffle<f32>(v, v, 0, 0, 1, 1));
+			v128.store(o, v128.shuffle<f32>(v, v, 2, 2, 3, 3), 16);
+		}
+		for (; i < w; i++) {
+			const v = load<f32>(src + ((<usize>i) << 2));
+			store<f32>(dst + ((<usize>i) << 3), v);
+			store<f32>(dst + ((<usize>i) << 3), v, 4);
+		}
+	} else if (ow % w === 0) {
+		const f = ow / w;
+		let o = dst;
+		for (let i = 0; i < w; i++) {
+			const v = load<f32>(src + ((<usize>i) << 2));
+			for (let k = 0; k < f; k++) {
+				store<f32>(o, v);
+				o += 4;
+			}
+		}
+	} else {
+		for (let ox = 0; ox < ow; ox++) {
+			const sx = <i32>((<i64>ox * <i64>w) / <i64>ow);
+			store<f32>(dst + ((<usize>ox) << 2), load<f32>(src + ((<usize>sx) << 2)));
+		}
+	}
+}
+
+/** Nearest resize [c][h][w] -> [c][oh][ow], asymmetric coordinates with
+ * floor: source = floor(dst * h / oh). Output rows that map to the same
+ * source row are copied from the first one. */
+export function resizeNearest(x: usize, y: usize, c: i32, h: i32, w: i32, oh: i32, ow: i32): void {
+	const rowOut = (<usize>ow) << 2;
+	for (let ch = 0; ch < c; ch++) {
+		const plane = x + ((<usize>ch * <usize>h * <usize>w) << 2);
+		const out = y + <usize>ch * <usize>oh * rowOut;
+		let prev = -1;
+		for (let oy = 0; oy < oh; oy++) {
+			const sy = <i32>((<i64>oy * <i64>h) / <i64>oh);
+			const dst = out + <usize>oy * rowOut;
+			if (sy === prev) memory.copy(dst, dst - rowOut, rowOut);
+			else resizeRow(plane + ((<usize>sy * <usize>w) << 2), dst, w, ow);
+			prev = sy;
+		}
+	}
+}
+
+/** y = x transposed by perm (p0..p4) of the rank-5 shape d0..d4: output
+ * dimension k has size d[p_k] and walks input axis p_k. */
+export function transpose(
+	x: usize,
+	y: usize,
+	d0: i32,
+	d1: i32,
+	d2: i32,
+	d3: i32,
+	d4: i32,
+	p0: i32,
+	p1: i32,
+	p2: i32,
+	p3: i32,
+	p4: i32,
+): void {
+	const s4 = 1;
+	const s3 = d4;
+	const s2 = d3 * s3;
+	const s1 = d2 * s2;
+	const s0 = d1 * s1;
+	const e0 = Perm.pick(p0, d0, d1, d2, d3, d4);
+	const e1 = Perm.pick(p1, d0, d1, d2, d3, d4);
+	const e2 = Perm.pick(p2, d0, d1, d2, d3, d4);
+	const e3 = Perm.pick(p3, d0, d1, d2, d3, d4);
+	const e4 = Perm.pick(p4, d0, d1, d2, d3, d4);
+	const t0 = Perm.pick(p0, s0, s1, s2, s3, s4);
+	const t1 = Perm.pick(p1, s0, s1, s2, s3, s4);
+	const t2 = Perm.pick(p2, s0, s1, s2, s3, s4);
+	const t3 = Perm.pick(p3, s0, s1, s2, s3, s4);
+	const t4 = Perm.pick(p4, s0, s1, s2, s3, s4);
+	const stride = (<usize>t4) << 2;
+	let py = y;
+	for (let i0 = 0; i0 < e0; i0++) {
+		for (let i1 = 0; i1 < e1; i1++) {
+			for (let i2 = 0; i2 < e2; i2++) {
+				for (let i3 = 0; i3 < e3; i3++) {
+					const src = x + ((<usize>(i0 * t0 + i1 * t1 + i2 * t2 + i3 * t3)) << 2);
+					if (t4 === 1) {
+						memory.copy(py, src, (<usize>e4) << 2);
+						py += (<usize>e4) << 2;
+					} else {
+						let q = src;
+						for (let i4 = 0; i4 < e4; i4++) {
+							store<f32>(py, load<f32>(q));
+							py += 4;
+							q += stride;
+						}
+					}
+				}
+			}
+		}
+	}
+}
