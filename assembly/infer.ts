@@ -1,11 +1,20 @@
-// Entry of the inference kernel module (build/kernels/infer.wasm). Kernels
-// keep no state and allocate nothing: the host owns every byte from
-// heapBase() up, grows memory itself and passes byte offsets.
+// Entry of the inference engine's kernel module (build/kernels/infer.wasm):
+// re-exports only. Kernels keep no state and allocate nothing: the engine
+// owns every byte from heapBase() up, grows memory itself and passes byte offsets.
 
-/** First byte the host may use, 64-byte aligned. */
+/** First byte the engine may use: the static data's end, 64-byte aligned. */
 export function heapBase(): usize {
 	return (__heap_base + 63) & ~(<usize>63);
 }
 
 export { gemm, gemmPack, gemmPacked, gemmPackedBytes, matmulBatched } from "./_infer_gemm";
 export { binary, globalAvgPool, layerNorm, pool2d, resizeNearest, softmax, transpose, unary } from "./_infer_ops";
+export {
+	conv2d,
+	convPack,
+	convPackedBytes,
+	convScratchBytes,
+	convTranspose2d,
+	convTransposePack,
+	convTransposePackedBytes,
+} from "./_infer_conv";

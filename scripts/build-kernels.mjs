@@ -16,7 +16,7 @@ mkdirSync(outDir, { recursive: true });
 // jpeg, png: the intake decoders; admission reserves what one decode really needs.
 // jpegenc: a few strips of 16 rows (about 120 B a column) and a 2 MiB symbol buffer:
 // 12 MiB holds 65535 columns.
-// infer: the OCR inference engine; the host places weights and activations itself.
+// infer: the OCR inference engine; the engine places weights and activations itself.
 const MAX_PAGES = { npr: 1600, jpeg: 1024, png: 1024, jpegenc: 192, infer: 1024 };
 
 const entries = readdirSync(srcDir).filter((f) => f.endsWith(".ts") && !f.startsWith("_") && f !== "tsconfig.json");

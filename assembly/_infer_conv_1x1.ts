@@ -1,0 +1,151 @@
+// 1x1 stride-1 convolution as a GEMM over the flattened plane:
+// y[co][p] = act(bias[co] + sum_k w[co][k] x[k][p]). Weights are packed in
+// blocks of 4 output channels, [k][4] each, so one v128 load feeds 4 channels.
+
+import { activate, biasOf } from "./_infer_conv_act";
+
+/** Stores act(a + bias) and act(b + bias): 8 consecutive outputs. */
+export function store8(y: usize, a: v128, b: v128, bias: v128, act: i32, al: v128, be: v128): void {
+	v128.store(y, activate(f32x4.add(a, bias), act, al, be));
+	v128.store(y, activate(f32x4.add(b, bias), act, al, be), 16);
+}
+
+/** Bias of channels co..co+3 as one vector; lanes past `n` stay zero. */
+export function biasVec(bias: usize, co: i32, n: i32): v128 {
+	if (bias === 0) return f32x4.splat(0.0);
+	const p = bias + ((<usize>co) << 2);
+	if (n >= 4) return v128.load(p);
+	let v = f32x4.splat(0.0);
+	v = f32x4.replace_lane(v, 0, load<f32>(p));
+	if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
+	if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
+	return v;
+}
+
+/** 4 output channels x 8 pixels over k input rows `xs` bytes apart. Only the
+ * first `nco` channels are stored (the packed block is zero-padded). */
+function tile(
+	x: usize,
+	xs: usize,
+	k: i32,
+	w: usize,
+	y: usize,
+	ys: usize,
+	nco: i32,
+	bias: usize,
+	co: i32,
+	act: i32,
+	al: v128,
+	be: v128,
+): void {
+	let a0 = f32x4.splat(0.0);
+	let a1 = a0;
+	let a2 = a0;
+	let a3 = a0;
+	let a4 = a0;
+	let a5 = a0;
+	let a6 = a0;
+	let a7 = a0;
+	for (let i = 0; i < k; i++) {
+		const x0 = v128.load(x);
+		const x1 = v128.load(x, 16);
+		const wv = v128.load(w);
+		let s = v128.shuffle<f32>(wv, wv, 0, 0, 0, 0);
+		a0 = f32x4.add(a0, f32x4.mul(x0, s));
+		a1 = f32x4.add(a1, f32x4.mul(x1, s));
+		s = v128.shuffle<f32>(wv, wv, 1, 1, 1, 1);
+		a2 = f32x4.add(a2, f32x4.mul(x0, s));
+		a3 = f32x4.add(a3, f32x4.mul(x1, s));
+		s = v128.shuffle<f32>(wv, wv, 2, 2, 2, 2);
+		a4 = f32x4.add(a4, f32x4.mul(x0, s));
+		a5 = f32x4.add(a5, f32x4.mul(x1, s));
+		s = v128.shuffle<f32>(wv, wv, 3, 3, 3, 3);
+		a6 = f32x4.add(a6, f32x4.mul(x0, s));
+		a7 = f32x4.add(a7, f32x4.mul(x1, s));
+		x += xs;
+		w += 16;
+	}
+	store8(y, a0, a1, biasOf(bias, co), act, al, be);
+	if (nco > 1) store8(y + ys, a2, a3, biasOf(bias, co + 1), act, al, be);
+	if (nco > 2) store8(y + 2 * ys, a4, a5, biasOf(bias, co + 2), act, al, be);
+	if (nco > 3) store8(y + 3 * ys, a6, a7, biasOf(bias, co + 3), act, al, be);
+}
+
+/** Planes of fewer than 8 pixels (SE blocks on 1x1 maps): one pixel at a
+ * time, the 4 channels of a block in the lanes. */
+function narrow(
+	x: usize,
+	wp: usize,
+	bias: usize,
+	y: usize,
+	cin: i32,
+	hw: i32,
+	cout: i32,
+	act: i32,
+	al: v128,
+	be: v128,
+): void {
+	const xs = (<usize>hw) << 2;
+	const wstride = (<usize>cin) << 4;
+	for (let co = 0; co < cout; co += 4) {
+		const nco = min(4, cout - co);
+		const wb = wp + <usize>(co >> 2) * wstride;
+		const bv = biasVec(bias, co, nco);
+		for (let p = 0; p < hw; p++) {
+			let acc = bv;
+			let xq = x + ((<usize>p) << 2);
+			let wq = wb;
+			for (let i = 0; i < cin; i++) {
+				acc = f32x4.add(acc, f32x4.mul(v128.load(wq), v128.load32_splat(xq)));
+				xq += xs;
+				wq += 16;
+			}
+			acc = activate(acc, act, al, be);
+			const yq = y + ((<usize>co * <usize>hw + <usize>p) << 2);
+			store<f32>(yq, f32x4.extract_lane(acc, 0));
+			if (nco > 1) store<f32>(yq + xs, f32x4.extract_lane(acc, 1));
+			if (nco > 2) store<f32>(yq + 2 * xs, f32x4.extract_lane(acc, 2));
+			if (nco > 3) store<f32>(yq + 3 * xs, f32x4.extract_lane(acc, 3));
+		}
+	}
+}
+
+/** y [cout][hw] = act(W [cout][cin] . x [cin][hw] + bias), W packed. */
+export function pointwise(
+	x: usize,
+	wp: usize,
+	bias: usize,
+	y: usize,
+	cin: i32,
+	hw: i32,
+	cout: i32,
+	act: i32,
+	alpha: f32,
+	beta: f32,
+): void {
+	const al = f32x4.splat(alpha);
+	const be = f32x4.splat(beta);
+	if (hw < 8) {
+		narrow(x, wp, bias, y, cin, hw, cout, act, al, be);
+		return;
+	}
+	const xs = (<usize>hw) << 2;
+	const wstride = (<usize>cin) << 4;
+	// Pixel blocks of about 128 KiB of x, so every channel block after the
+	// first reads them from cache rather than memory.
+	const pb = max(8, (32768 / cin) & ~7);
+	for (let p0 = 0; p0 < hw; p0 += pb) {
+		const p1 = min(p0 + pb, hw);
+		for (let co = 0; co < cout; co += 4) {
+			const nco = min(4, cout - co);
+			const wb = wp + <usize>(co >> 2) * wstride;
+			const yb = y + <usize>co * xs;
+			for (let p = p0; p < p1; p += 8) {
+				// The last tile of a plane overlaps the previous one instead of
+				// running past the end of x and y.
+				const q = (<usize>(p + 8 <= hw ? p : hw - 8)) << 2;
+				tile(x + q, xs, cin, wb, yb + q, xs, nco, bias, co, act, al, be);
+			}
+		}
+	}
+}

@@ -1,0 +1,38 @@
+// Fused epilogue of the conv kernels: bias, then one of the activation codes
+// of the engine (0 none, 1 relu, 2 hardsigmoid, 3 hardswish, 4 sigmoid, 5 swish).
+
+import { exp4 } from "./_simd";
+
+/** 1/(1+e^-v) for 4 lanes. e^-|v| never overflows, and the negative half is
+ * e/(1+e) of the same e, so both halves keep full relative precision. */
+export function sigmoid4(v: v128): v128 {
+	const e = exp4(f32x4.neg(f32x4.abs(v)));
+	const one = f32x4.splat(1.0);
+	const d = f32x4.add(one, e);
+	const pos = f32x4.div(one, d);
+	const neg = f32x4.div(e, d);
+	return v128.bitselect(pos, neg, f32x4.ge(v, f32x4.splat(0.0)));
+}
+
+/** act(v) for the activation code `act`; alpha and beta are pre-splatted. */
+export function activate(v: v128, act: i32, alpha: v128, beta: v128): v128 {
+	if (act === 0) return v;
+	if (act === 1) return f32x4.max(v, f32x4.splat(0.0));
+	if (act === 2 || act === 3) {
+		const t = f32x4.add(f32x4.mul(alpha, v), beta);
+		const hs = f32x4.max(f32x4.splat(0.0), f32x4.min(f32x4.splat(1.0), t));
+		return act === 2 ? hs : f32x4.mul(v, hs);
+	}
+	const s = sigmoid4(v);
+	return act === 4 ? s : f32x4.mul(v, s);
+}
+
+/** Bias of output channel `c` splatted, or zeros when there is no bias. */
+export function biasOf(bias: usize, c: i32): v128 {
+	return bias === 0 ? f32x4.splat(0.0) : v128.load32_splat(bias + ((<usize>c) << 2));
+}
+
+/** Activation parameters as the loops pass them: one v128 each. */
+export function splat(v: f32): v128 {
+	return f32x4.splat(v);
+}

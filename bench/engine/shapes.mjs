@@ -1,0 +1,123 @@
+// Conv shapes of the PP-OCR graphs timed by kernels.mjs (Node) and
+// kernels.workerd.test.ts (workerd). One timing loop for both: `now` is the
+// host's clock, `tick` whatever makes that clock advance (workerd only moves
+// it on I/O).
+
+const conv = (label, cin, h, w, cout, kh, kw, s, p, group = 1) => ({
+	label,
+	kind: "conv",
+	g: [cin, h, w, cout, kh, kw, s[0], s[1], p[0], p[1], p[2], p[3], group],
+});
+
+export const SHAPES = [
+	conv("1x1 96->96 @120x120", 96, 120, 120, 96, 1, 1, [1, 1], [0, 0, 0, 0]),
+	conv("1x1 24->96 @120x120", 24, 120, 120, 96, 1, 1, [1, 1], [0, 0, 0, 0]),
+	conv("1x1 480->120 @1x80", 480, 1, 80, 120, 1, 1, [1, 1], [0, 0, 0, 0]),
+	conv("1x1 480->120 @6x80", 480, 6, 80, 120, 1, 1, [1, 1], [0, 0, 0, 0]),
+	conv("1x1 SE 480->120 @1x1", 480, 1, 1, 120, 1, 1, [1, 1], [0, 0, 0, 0]),
+	conv("dw 5x5 s1 240ch @6x80", 240, 6, 80, 240, 5, 5, [1, 1], [2, 2, 2, 2], 240),
+	conv("dw 3x3 s1 32ch @120x120", 32, 120, 120, 32, 3, 3, [1, 1], [1, 1, 1, 1], 32),
+	conv("dw 3x3 s2 32ch @120x120", 32, 120, 120, 32, 3, 3, [2, 2], [1, 1, 1, 1], 32),
+	conv("dw 5x5 s2 96ch @60x60", 96, 60, 60, 96, 5, 5, [2, 2], [2, 2, 2, 2], 96),
+	conv("dw 3x3 s2x1 120ch @12x80", 120, 12, 80, 120, 3, 3, [2, 1], [1, 1, 1, 1], 120),
+	conv("3x3 s1 96->24 @120x120", 96, 120, 120, 24, 3, 3, [1, 1], [1, 1, 1, 1]),
+	conv("3x3 s1 24->24 @120x120", 24, 120, 120, 24, 3, 3, [1, 1], [1, 1, 1, 1]),
+	conv("stem 3x3 s2 3->16 @480x480", 3, 480, 480, 16, 3, 3, [2, 2], [1, 1, 1, 1]),
+	conv("1x3 120->120 @1x80", 120, 1, 80, 120, 1, 3, [1, 1], [0, 1, 0, 1]),
+	{ label: "convT 2x2 24->24 @120x120", kind: "convT", g: [24, 120, 120, 24, 2, 2] },
+];
+
+export function macs(s) {
+	const g = s.g;
+	if (s.kind === "convT") return g[0] * g[1] * g[2] * g[3] * g[4] * g[5];
+	const [cin, h, w, cout, kh, kw, sh, sw, pt, pl, pb, pr, group] = g;
+	const oh = Math.floor((h + pt + pb - kh) / sh) + 1;
+	const ow = Math.floor((w + pl + pr - kw) / sw) + 1;
+	return cout * oh * ow * (cin / group) * kh * kw;
+}
+
+function outFloats(s) {
+	const g = s.g;
+	if (s.kind === "convT") return g[3] * g[1] * g[4] * g[2] * g[5];
+	const [, h, w, cout, kh, kw, sh, sw, pt, pl, pb, pr] = g;
+	return cout * (Math.floor((h + pt + pb - kh) / sh) + 1) * (Math.floor((w + pl + pr - kw) / sw) + 1);
+}
+
+/** Places one shape's buffers above heapBase and returns a closure running it once. */
+function prepare(k, s) {
+	let top = k.heapBase();
+	const take = (bytes) => {
+		const at = (top + 63) & ~63;
+		top = at + bytes;
+		const have = k.memory.buffer.byteLength;
+		if (top > have) k.memory.grow(Math.ceil((top - have) / 65536));
+		return at;
+	};
+	const fill = (at, n) => {
+		const a = new Float32Array(k.memory.buffer, at, n);
+		for (let i = 0; i < n; i++) a[i] = Math.sin(i * 0.37) * 0.5;
+	};
+	const g = s.g;
+	if (s.kind === "convT") {
+		const [cin, h, w, cout, kh, kw] = g;
+		const src = take(cin * cout * kh * kw * 4);
+		fill(src, cin * cout * kh * kw);
+		const wp = take(k.convTransposePackedBytes(cin, cout, kh, kw));
+		k.convTransposePack(src, wp, cin, cout, kh, kw);
+		const bias = take(cout * 4);
+		fill(bias, cout);
+		const x = take(cin * h * w * 4);
+		fill(x, cin * h * w);
+		const y = take(outFloats(s) * 4);
+		return () => k.convTranspose2d(x, wp, bias, y, cin, h, w, cout, kh, kw, 3, 1 / 6, 0.5);
+	}
+	const [cin, h, w, cout, kh, kw, , , , , , , group] = g;
+	const n = cout * (cin / group) * kh * kw;
+	const src = take(n * 4);
+	fill(src, n);
+	const wp = take(k.convPackedBytes(cout, cin / group, kh, kw, group));
+	k.convPack(src, wp, cout, cin / group, kh, kw, group);
+	const bias = take(cout * 4);
+	fill(bias, cout);
+	const scratch = take(k.convScratchBytes(...g));
+	const x = take(cin * h * w * 4);
+	fill(x, cin * h * w);
+	const y = take(outFloats(s) * 4);
+	return () => k.conv2d(x, wp, bias, y, scratch, ...g, 3, 1 / 6, 0.5);
+}
+
+/** GMAC/s of every shape (best of `rounds` timed batches of about `ms` each). */
+export async function runAll(k, now, tick = async () => {}, ms = 150, rounds = 5) {
+	const rows = [];
+	for (const s of SHAPES) {
+		const run = prepare(k, s);
+		const m = macs(s);
+		run();
+		// Batch size: enough calls for about `ms` per batch.
+		await tick();
+		let t0 = now();
+		let reps = 0;
+		do {
+			run();
+			reps++;
+			if (reps % 4 === 0) await tick();
+		} while (now() - t0 < ms / 3 && reps < 100000);
+		const batch = Math.max(1, Math.round((reps * ms) / 3 / Math.max(1e-3, now() - t0)));
+		let best = Number.POSITIVE_INFINITY;
+		for (let r = 0; r < rounds; r++) {
+			await tick();
+			t0 = now();
+			for (let i = 0; i < batch; i++) run();
+			await tick();
+			best = Math.min(best, (now() - t0) / batch);
+		}
+		rows.push({ shape: s.label, mmac: m / 1e6, ms: best, gmacs: m / best / 1e6 });
+	}
+	return rows;
+}
+
+export function table(rows) {
+	const out = ["| shape | MMAC | ms | GMAC/s |", "|---|---:|---:|---:|"];
+	for (const r of rows) out.push(`| ${r.shape} | ${r.mmac.toFixed(1)} | ${r.ms.toFixed(3)} | ${r.gmacs.toFixed(2)} |`);
+	return out.join("\n");
+}
