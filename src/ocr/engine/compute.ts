@@ -8,15 +8,26 @@
 import type { Heap } from "./heap";
 import { ACT } from "./kernels";
 import type { PlannedNode } from "./plan";
-import { asFloat, count, EngineError, type FloatValue, newFloat, type Value } from "./tensor";
+import { asFloat, count, EngineError, type FloatValue, newFloat, reusable, type Value } from "./tensor";
 
 export type Op = (heap: Heap, node: PlannedNode, inputs: (Value | undefined)[]) => Value[];
 
-const out2d = (h: number, k: number, s: number, p0: number, p1: number) => Math.floor((h + p0 + p1 - k) / s) + 1;
+function out2d(h: number, k: number, s: number, p0: number, p1: number): number {
+	const o = Math.floor((h + p0 + p1 - k) / s) + 1;
+	if (!(o >= 1)) throw new EngineError(`a ${k}-wide window does not fit ${h} (+${p0 + p1} padding)`);
+	return o;
+}
+
+/** The four dims of an NCHW input whose channel count is `channels`; the kernels trust these. */
+function nchw(x: FloatValue, channels: number | undefined, what: string): [number, number, number, number] {
+	if (x.dims.length !== 4 || (channels !== undefined && x.dims[1] !== channels))
+		throw new EngineError(`${what}: input [${x.dims}] is not NCHW with ${channels} channels`);
+	return x.dims as [number, number, number, number];
+}
 
 const conv: Op = (heap, node, [input]) => {
 	const x = asFloat(input, "Conv");
-	const [n, cin, h, w] = x.dims as [number, number, number, number];
+	const [n, cin, h, w] = nchw(x, (node.wdims?.[1] as number) * (node.group as number), "Conv");
 	const [kh, kw] = node.kernel as [number, number];
 	const [sh, sw] = node.strides as [number, number];
 	const [pt, pl, pb, pr] = node.pads as [number, number, number, number];
@@ -63,7 +74,7 @@ const conv: Op = (heap, node, [input]) => {
 
 const convTranspose: Op = (heap, node, [input]) => {
 	const x = asFloat(input, "ConvTranspose");
-	const [n, cin, h, w] = x.dims as [number, number, number, number];
+	const [n, cin, h, w] = nchw(x, node.wdims?.[0], "ConvTranspose");
 	const [kh, kw] = node.kernel as [number, number];
 	const cout = node.cout as number;
 	const y = newFloat(heap, [n, cout, h * kh, w * kw]);
@@ -95,7 +106,18 @@ const gemm: Op = (heap, node, [input]) => {
 	if (x.dims.at(-1) !== kdim) throw new EngineError(`Gemm: inner size ${x.dims.at(-1)} is not ${kdim}`);
 	const m = count(x.dims) / kdim;
 	const y = newFloat(heap, [...x.dims.slice(0, -1), ndim]);
-	heap.kernels.gemm(x.ptr, node.wp, node.bp, y.ptr, m, kdim, ndim, node.act ?? ACT.none, node.alpha ?? 0, node.beta ?? 0);
+	heap.kernels.gemm(
+		x.ptr,
+		node.wp,
+		node.bp,
+		y.ptr,
+		m,
+		kdim,
+		ndim,
+		node.act ?? ACT.none,
+		node.alpha ?? 0,
+		node.beta ?? 0,
+	);
 	node.macs += m * kdim * ndim;
 	return [y];
 };
@@ -128,14 +150,14 @@ const softmax: Op = (heap, node, [input]) => {
 	const axis = (node.axis ?? -1) < 0 ? (node.axis as number) + rank : (node.axis as number);
 	// Opset 11 semantics: flattened to 2-D at `axis`.
 	const rows = count(x.dims.slice(0, axis));
-	const y = newFloat(heap, [...x.dims]);
+	const y = reusable(x, node.dying[0], x.dims) ?? newFloat(heap, [...x.dims]);
 	heap.kernels.softmax(x.ptr, y.ptr, rows, count(x.dims) / rows);
 	return [y];
 };
 
 const globalAvgPool: Op = (heap, _node, [input]) => {
 	const x = asFloat(input, "GlobalAveragePool");
-	const [n, c] = x.dims as [number, number];
+	const [n, c] = nchw(x, undefined, "GlobalAveragePool");
 	const y = newFloat(heap, [n, c, 1, 1]);
 	heap.kernels.globalAvgPool(x.ptr, y.ptr, n * c, count(x.dims.slice(2)));
 	return [y];
@@ -145,7 +167,7 @@ const pool =
 	(kind: number): Op =>
 	(heap, node, [input]) => {
 		const x = asFloat(input, "Pool");
-		const [n, c, h, w] = x.dims as [number, number, number, number];
+		const [n, c, h, w] = nchw(x, undefined, "Pool");
 		const [kh, kw] = node.kernel as [number, number];
 		const [sh, sw] = node.strides as [number, number];
 		const [pt, pl, pb, pr] = node.pads as [number, number, number, number];
@@ -159,7 +181,7 @@ const pool =
 /** Nearest neighbour (asymmetric, floor), to the size its scales or sizes give. */
 const resize: Op = (heap, _node, [input, , scales, sizes]) => {
 	const x = asFloat(input, "Resize");
-	const [n, c, h, w] = x.dims as [number, number, number, number];
+	const [n, c, h, w] = nchw(x, undefined, "Resize");
 	let oh: number;
 	let ow: number;
 	if (sizes && count(sizes.dims) === 4) {
@@ -171,6 +193,7 @@ const resize: Op = (heap, _node, [input, , scales, sizes]) => {
 		oh = Math.floor(h * (s[2] as number));
 		ow = Math.floor(w * (s[3] as number));
 	}
+	if (!(oh >= 1 && ow >= 1 && oh <= 16 * h && ow <= 16 * w)) throw new EngineError(`Resize to ${oh}x${ow}`);
 	const y = newFloat(heap, [n, c, oh, ow]);
 	heap.kernels.resizeNearest(x.ptr, y.ptr, n * c, h, w, oh, ow);
 	return [y];

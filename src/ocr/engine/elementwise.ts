@@ -8,7 +8,7 @@
  */
 import type { Op } from "./compute";
 import { ACT, BINARY, UNARY } from "./kernels";
-import { count, EngineError, type FloatValue, type IntValue, newFloat, type Value } from "./tensor";
+import { count, EngineError, type FloatValue, type IntValue, newFloat, reusable, type Value } from "./tensor";
 
 function broadcastDims(a: readonly number[], b: readonly number[]): number[] {
 	const rank = Math.max(a.length, b.length);
@@ -63,22 +63,31 @@ export function loops(out: number[], sa: number[], sb: number[]): { n: number[];
 
 function intBinary(op: string, a: IntValue, b: IntValue): IntValue {
 	const dims = broadcastDims(a.dims, b.dims);
-	const f = { Add: (x: number, y: number) => x + y, Sub: (x: number, y: number) => x - y, Mul: (x: number, y: number) => x * y, Div: (x: number, y: number) => Math.trunc(x / y) }[op as "Add"];
+	const f = {
+		Add: (x: number, y: number) => x + y,
+		Sub: (x: number, y: number) => x - y,
+		Mul: (x: number, y: number) => x * y,
+		Div: (x: number, y: number) => Math.trunc(x / y),
+	}[op as "Add"];
 	const n = count(dims);
 	const values: number[] = [];
-	for (let i = 0; i < n; i++) values.push(f(a.values[a.values.length === 1 ? 0 : i] as number, b.values[b.values.length === 1 ? 0 : i] as number));
+	for (let i = 0; i < n; i++)
+		values.push(
+			f(a.values[a.values.length === 1 ? 0 : i] as number, b.values[b.values.length === 1 ? 0 : i] as number),
+		);
 	return { kind: "int", values, dims };
 }
 
 const binary =
 	(name: keyof typeof BINARY): Op =>
-	(heap, _node, [ia, ib]) => {
+	(heap, node, [ia, ib]) => {
 		if (ia?.kind === "int" && ib?.kind === "int") return [intBinary(name, ia, ib)];
 		if (ia?.kind !== "f32" || ib?.kind !== "f32") throw new EngineError(`${name}: mixed or missing operands`);
 		const a: FloatValue = ia;
 		const b: FloatValue = ib;
 		const dims = broadcastDims(a.dims, b.dims);
-		const y = newFloat(heap, dims);
+		// The kernel walks a, b and y in step, so y may be either operand's storage.
+		const y = reusable(a, node.dying[0], dims) ?? reusable(b, node.dying[1], dims) ?? newFloat(heap, dims);
 		const { n, a: sa, b: sb } = loops(dims, stridesIn(a.dims, dims), stridesIn(b.dims, dims));
 		// The kernel takes three loops; anything outside them is walked here.
 		const outer = n.length - 3;
@@ -120,7 +129,7 @@ const unary =
 	(code: number): Op =>
 	(heap, node, [input]) => {
 		if (input?.kind !== "f32") throw new EngineError("activation of a non-float tensor");
-		const y = newFloat(heap, [...input.dims]);
+		const y = reusable(input, node.dying[0], input.dims) ?? newFloat(heap, [...input.dims]);
 		heap.kernels.unary(code, input.ptr, y.ptr, count(input.dims), node.alpha ?? 0.2, node.beta ?? 0.5);
 		return [y];
 	};

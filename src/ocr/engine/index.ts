@@ -119,6 +119,11 @@ export function engineStatus(): EngineStatus {
 		sessions: [...plans.keys()],
 		wasmBytes: engineMemoryBytes(),
 		started: heaps,
-		dropped: { total: dropped, revived: 0, alive: alive.length, aliveBytes: alive.reduce((n, m) => n + m.buffer.byteLength, 0) },
+		dropped: {
+			total: dropped,
+			revived: 0,
+			alive: alive.length,
+			aliveBytes: alive.reduce((n, m) => n + m.buffer.byteLength, 0),
+		},
 	};
 }

@@ -26,6 +26,8 @@ export interface PlannedNode extends InkNode {
 	operands: (string | FloatValue)[];
 	/** Values whose last reader this node is. */
 	frees: string[];
+	/** Per operand: this node is its only remaining reader, so its storage may take the result. */
+	dying: boolean[];
 }
 
 const OPS: Record<string, Op> = { ...COMPUTE, ...ELEMENTWISE, ...RESHAPE };
@@ -62,7 +64,7 @@ export class Plan {
 		};
 		try {
 			this.nodes = header.nodes.map((n) => {
-				const node: PlannedNode = { ...n, wp: 0, bp: 0, macs: 0, ms: 0, operands: [], frees: [] };
+				const node: PlannedNode = { ...n, wp: 0, bp: 0, macs: 0, ms: 0, operands: [], frees: [], dying: [] };
 				if (!OPS[n.op]) throw new EngineError(`no kernel for ${n.op}`);
 				node.operands = n.inputs.map((i) => (typeof i === "string" ? i : rawWeight(i.weight)));
 				if (n.b !== undefined && n.b >= 0) node.bp = rawWeight(n.b).ptr;
@@ -79,6 +81,11 @@ export class Plan {
 		});
 		for (const o of header.outputs) last.delete(o);
 		for (const [name, i] of last) this.nodes[i]?.frees.push(name);
+		for (const n of this.nodes) {
+			n.dying = n.operands.map(
+				(o) => typeof o === "string" && n.frees.includes(o) && n.operands.filter((p) => p === o).length === 1,
+			);
+		}
 	}
 
 	private keep(bytes: number): Block {

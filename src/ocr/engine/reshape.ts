@@ -140,7 +140,20 @@ const transpose: Op = (heap, node, [input]) => {
 	const lead = 5 - rank;
 	const d = [...new Array<number>(lead).fill(1), ...x.dims];
 	const p = [...Array.from({ length: lead }, (_, i) => i), ...perm.map((v) => v + lead)];
-	heap.kernels.transpose(x.ptr, y.ptr, d[0] as number, d[1] as number, d[2] as number, d[3] as number, d[4] as number, p[0] as number, p[1] as number, p[2] as number, p[3] as number, p[4] as number);
+	heap.kernels.transpose(
+		x.ptr,
+		y.ptr,
+		d[0] as number,
+		d[1] as number,
+		d[2] as number,
+		d[3] as number,
+		d[4] as number,
+		p[0] as number,
+		p[1] as number,
+		p[2] as number,
+		p[3] as number,
+		p[4] as number,
+	);
 	return [y];
 };
 

@@ -39,6 +39,23 @@ export function view(of: FloatValue, dims: number[], byteOffset = 0): FloatValue
 	return { kind: "f32", block: of.block, ptr: of.ptr + byteOffset, dims };
 }
 
+/**
+ * The operand's storage as the result's, when nothing else will read it: the
+ * node is its last reader, no view shares it, and it has the result's size.
+ * Saves a tensor's worth of memory at each element-wise step (a residual add
+ * after a squeeze-excite multiply held three full maps at once without it).
+ */
+export function reusable(
+	v: Value | undefined,
+	dying: boolean | undefined,
+	dims: readonly number[],
+): FloatValue | undefined {
+	if (!dying || v?.kind !== "f32" || v.block.pinned || v.block.refs !== 1 || v.ptr !== v.block.ptr) return undefined;
+	if (v.dims.length !== dims.length || v.dims.some((d, i) => d !== dims[i])) return undefined;
+	// The caller's result: the run drops the operand after this node, which leaves the result the one reference.
+	return view(v, [...dims]);
+}
+
 export function drop(heap: Heap, v: Value | undefined): void {
 	if (v?.kind !== "f32" || v.block.pinned) return;
 	if (--v.block.refs === 0) heap.release(v.block);

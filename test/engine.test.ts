@@ -1,0 +1,123 @@
+// The engine's own bookkeeping inside workerd: the heap's free list, what a
+// loaded model holds, that a run gives back every activation, that a failed
+// run leaves nothing behind, and that unloading the last model drops the heap.
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { AppError } from "../src/lib/errors";
+import {
+	engineMemoryBytes,
+	engineStatus,
+	isModelLoaded,
+	loadModel,
+	modelBytes,
+	releaseModel,
+	runModel,
+} from "../src/ocr/engine";
+import { readInk } from "../src/ocr/engine/format";
+import { Heap } from "../src/ocr/engine/heap";
+import { Plan } from "../src/ocr/engine/plan";
+
+async function file(name: string): Promise<Uint8Array> {
+	const res = await env.MODELS.fetch(`http://assets/${name}`);
+	expect(res.status).toBe(200);
+	return new Uint8Array(await res.arrayBuffer());
+}
+
+function noise(n: number): Float32Array {
+	const a = new Float32Array(n);
+	let s = 12345;
+	for (let i = 0; i < n; i++) {
+		s = (s * 1103515245 + 12345) >>> 0;
+		a[i] = s / 2 ** 31 - 1;
+	}
+	return a;
+}
+
+describe("engine heap", () => {
+	it("reuses freed space first-fit and merges neighbours", () => {
+		const heap = new Heap();
+		const a = heap.alloc(1000);
+		const b = heap.alloc(1000);
+		const c = heap.alloc(1000);
+		expect(b.ptr - a.ptr).toBe(1024);
+		heap.release(a);
+		heap.release(c);
+		// a's hole fits; c's space merged back into the top.
+		expect(heap.alloc(500).ptr).toBe(a.ptr);
+		heap.release(b);
+		const big = heap.alloc(3000);
+		expect(big.ptr).toBe(a.ptr + 512);
+		expect(heap.liveBytes).toBe(512 + 3008);
+	});
+});
+
+describe("engine plan", () => {
+	it("keeps only its weights between runs, and a run gives back every activation", async () => {
+		const heap = new Heap();
+		const plan = new Plan(heap, readInk(await file("cls.ink")));
+		const kept = heap.liveBytes;
+		expect(kept).toBe(plan.weightBytes);
+		const dims = [2, 3, 48, 192];
+		const out = plan.run({ x: { data: noise(2 * 3 * 48 * 192), dims } });
+		const probs = Object.values(out)[0]!;
+		expect(probs.dims).toEqual([2, 2]);
+		expect((probs.data[0] as number) + (probs.data[1] as number)).toBeCloseTo(1, 5);
+		expect(heap.liveBytes).toBe(kept);
+		// The same input twice gives the same answer: nothing of the first run leaks into the second.
+		const again = Object.values(plan.run({ x: { data: noise(2 * 3 * 48 * 192), dims } }))[0]!;
+		expect(Array.from(again.data)).toEqual(Array.from(probs.data));
+		plan.release();
+		expect(heap.liveBytes).toBe(0);
+	});
+
+	it("frees what a failed run had made", async () => {
+		const heap = new Heap();
+		const plan = new Plan(heap, readInk(await file("rec.ink")));
+		const kept = heap.liveBytes;
+		// Four channels where the graph wants three: the kernels would read a wrong layout, so the
+		// engine refuses at the first convolution, after the input block was placed.
+		expect(() => plan.run({ x: { data: noise(4 * 48 * 64), dims: [1, 4, 48, 64] } })).toThrow(/3 channels/);
+		// Too short for the strided convolutions: refused where a window no longer fits.
+		expect(() => plan.run({ x: { data: noise(3 * 2 * 64), dims: [1, 3, 2, 64] } })).toThrow(/does not fit/);
+		expect(heap.liveBytes).toBe(kept);
+		plan.release();
+	});
+});
+
+describe("engine models", () => {
+	it("reports what each model holds and drops the heap with the last one", async () => {
+		for (const name of ["det", "cls"]) await loadModel(name, await file(`${name}.ink`));
+		expect(isModelLoaded("det")).toBe(true);
+		const det = modelBytes("det");
+		const cls = modelBytes("cls");
+		expect(det).toBeGreaterThan(4_000_000);
+		expect(cls).toBeGreaterThan(400_000);
+		expect(engineMemoryBytes()).toBeGreaterThanOrEqual(det + cls);
+		expect(engineStatus().sessions.sort()).toEqual(["cls", "det"]);
+		expect(await releaseModel("det")).toBe(true);
+		expect(modelBytes("det")).toBe(0);
+		expect(engineStatus().state).toBe("ready");
+		expect(await releaseModel("cls")).toBe(true);
+		expect(engineStatus().state).toBe("idle");
+		expect(engineMemoryBytes()).toBe(0);
+		expect(engineStatus().dropped.total).toBeGreaterThanOrEqual(1);
+	});
+
+	it("refuses a file that is not an engine model, and runs of unloaded models", async () => {
+		const onnx = await file("ch_ppocr_mobile_v2.0_cls_infer.folded.onnx");
+		await expect(loadModel("cls", onnx)).rejects.toMatchObject({ code: "model_invalid" });
+		expect(isModelLoaded("cls")).toBe(false);
+		const err = await runModel("cls", { x: { data: new Float32Array(1), dims: [1] } }).catch((e) => e);
+		expect(err).toBeInstanceOf(AppError);
+		expect((err as AppError).code).toBe("model_not_loaded");
+	});
+
+	it("answers inference_failed for an input the graph cannot take, and stays usable", async () => {
+		await loadModel("cls", await file("cls.ink"));
+		const err = await runModel("cls", { x: { data: noise(4 * 48 * 192), dims: [1, 4, 48, 192] } }).catch((e) => e);
+		expect((err as AppError).code).toBe("inference_failed");
+		const ok = await runModel("cls", { x: { data: noise(3 * 48 * 192), dims: [1, 3, 48, 192] } });
+		expect(Object.values(ok)[0]!.dims).toEqual([1, 2]);
+		await releaseModel("cls");
+	});
+});
