@@ -7,8 +7,6 @@ export function heapBase(): usize {
 	return (__heap_base + 63) & ~(<usize>63);
 }
 
-export { gemm, gemmPack, gemmPacked, gemmPackedBytes, matmulBatched } from "./_infer_gemm";
-export { binary, globalAvgPool, layerNorm, pool2d, resizeNearest, softmax, transpose, unary } from "./_infer_ops";
 export {
 	conv2d,
 	convPack,
@@ -18,3 +16,5 @@ export {
 	convTransposePack,
 	convTransposePackedBytes,
 } from "./_infer_conv";
+export { gemm, gemmPack, gemmPacked, gemmPackedBytes, matmulBatched } from "./_infer_gemm";
+export { binary, globalAvgPool, layerNorm, pool2d, resizeNearest, softmax, transpose, unary } from "./_infer_ops";

@@ -3,10 +3,10 @@
 // CER function the tests use, so every engine in the table is scored alike.
 import { decodeImage, probeImage } from "../../src/codecs";
 import { turnClockwise } from "../../src/lib/orient";
+import { runtimeStatus, wasmPeakBytes } from "../../src/ocr/inference";
 import { ensureOcrModels } from "../../src/ocr/models";
 import { recognize } from "../../src/ocr/pipeline";
 import { resize } from "../../src/ocr/resample";
-import { runtimeStatus, wasmPeakBytes } from "../../src/ocr/inference";
 import { cer } from "../../test/helpers/cer";
 
 interface Env {

@@ -8,10 +8,10 @@ import type { Pixels } from "../lib/pixels";
 import { dbBoxes } from "./dbPostprocess";
 import { detInputSize, detTensor, planTiles, stitch } from "./detPreprocess";
 import { type Point, type Quad, quadSize } from "./geometry";
+import { firstOutput, run } from "./inference";
 import { DET_TILE_AREA, DET_TILE_OVERLAP } from "./memory";
 import type { OcrModels } from "./models";
 import { resize } from "./resample";
-import { firstOutput, run } from "./inference";
 
 // A small image in which nothing was found is searched again enlarged to this
 // long side: glyphs that are large relative to the frame (a sign filling a

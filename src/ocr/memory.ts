@@ -5,8 +5,9 @@
  * these (ocrReservation); they live here together because a change to a tile
  * or line bound means the runtime figure beside it must be measured again.
  */
-import type { BatchLimits } from "./lineTensor";
+
 import { wasmPeakBytes } from "./inference";
+import type { BatchLimits } from "./lineTensor";
 
 const MB = 1024 * 1024;
 

@@ -12,6 +12,7 @@ import { cropFrame, cropQuad, VERTICAL_RATIO } from "./crop";
 import { ctcGreedy, type DecodedLine } from "./ctcDecode";
 import { findBoxes, inPixels, type PageFrame, pageFrame } from "./findBoxes";
 import { orderQuad, type Quad, quadSize } from "./geometry";
+import { firstOutput, run } from "./inference";
 import { LINE_HEIGHT, lineTensor, planBatches, scaledWidth } from "./lineTensor";
 import { CLS_LIMITS, CLS_WIDTH, REC_LIMITS } from "./memory";
 import type { OcrModels } from "./models";
@@ -26,7 +27,6 @@ import {
 } from "./orientation";
 import { readingOrder } from "./readingOrder";
 import { onWhite } from "./resample";
-import { firstOutput, run } from "./inference";
 import { lineWords, type StepPlacement, type WordRead } from "./words";
 
 /** A line as read, in the coordinates of the pixels passed in. */
