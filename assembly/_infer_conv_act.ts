@@ -36,3 +36,35 @@ export function biasOf(bias: usize, c: i32): v128 {
 export function splat(v: f32): v128 {
 	return f32x4.splat(v);
 }
+
+/** Applies activation `act` in place to n floats at y (a row or block just
+ * written with its bias): the code is chosen once per row, not per vector. */
+export function actRow(y: usize, n: i32, act: i32, al: v128, be: v128): void {
+	if (act === 0 || n <= 0) return;
+	const end = y + ((<usize>n) << 2);
+	const vend = y + ((<usize>(n & ~3)) << 2);
+	const zero = f32x4.splat(0.0);
+	const one = f32x4.splat(1.0);
+	let p = y;
+	if (act === 1) {
+		for (; p < vend; p += 16) v128.store(p, f32x4.max(v128.load(p), zero));
+	} else if (act === 2) {
+		for (; p < vend; p += 16) {
+			const v = v128.load(p);
+			v128.store(p, f32x4.max(zero, f32x4.min(one, f32x4.add(f32x4.mul(al, v), be))));
+		}
+	} else if (act === 3) {
+		for (; p < vend; p += 16) {
+			const v = v128.load(p);
+			v128.store(p, f32x4.mul(v, f32x4.max(zero, f32x4.min(one, f32x4.add(f32x4.mul(al, v), be)))));
+		}
+	} else if (act === 4) {
+		for (; p < vend; p += 16) v128.store(p, sigmoid4(v128.load(p)));
+	} else {
+		for (; p < vend; p += 16) {
+			const v = v128.load(p);
+			v128.store(p, f32x4.mul(v, sigmoid4(v)));
+		}
+	}
+	for (; p < end; p += 4) store<f32>(p, f32x4.extract_lane(activate(v128.load32_splat(p), act, al, be), 0));
+}

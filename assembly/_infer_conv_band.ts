@@ -67,6 +67,10 @@ function fillRow(src: usize, w: i32, pl: i32, sw: i32, lr: i32, d: usize): void 
 		memory.fill(d + pre + body, 0, ((<usize>lr) << 2) - pre - body);
 		return;
 	}
+	if (sw === 2) {
+		fillRow2(src, w, pl, lr, d);
+		return;
+	}
 	for (let ph = 0; ph < sw; ph++) {
 		const q = d + ((<usize>(ph * lr)) << 2);
 		// Phase index j holds padded column j*sw+ph, input column j*sw+ph-pl.
@@ -75,5 +79,26 @@ function fillRow(src: usize, w: i32, pl: i32, sw: i32, lr: i32, d: usize): void 
 			const v: f32 = ix >= 0 && ix < w ? load<f32>(src + ((<usize>ix) << 2)) : 0.0;
 			store<f32>(q + ((<usize>j) << 2), v);
 		}
+	}
+}
+
+/** Stride 2: input column 2m lands in phase pl & 1 at m + pl / 2, column
+ * 2m+1 in the other phase at m + (pl + 1) / 2; 8 columns split per step. */
+function fillRow2(src: usize, w: i32, pl: i32, lr: i32, d: usize): void {
+	const phase = (<usize>lr) << 2;
+	memory.fill(d, 0, phase << 1);
+	const ev = d + <usize>(pl & 1) * phase + ((<usize>(pl >> 1)) << 2);
+	const od = d + <usize>((pl + 1) & 1) * phase + ((<usize>((pl + 1) >> 1)) << 2);
+	let m = 0;
+	for (; m * 2 + 8 <= w; m += 4) {
+		const s = src + ((<usize>m) << 3);
+		const v0 = v128.load(s);
+		const v1 = v128.load(s, 16);
+		v128.store(ev + ((<usize>m) << 2), v128.shuffle<f32>(v0, v1, 0, 2, 4, 6));
+		v128.store(od + ((<usize>m) << 2), v128.shuffle<f32>(v0, v1, 1, 3, 5, 7));
+	}
+	for (let ix = m * 2; ix < w; ix++) {
+		const v = load<f32>(src + ((<usize>ix) << 2));
+		store<f32>((ix & 1 ? od : ev) + ((<usize>(ix >> 1)) << 2), v);
 	}
 }

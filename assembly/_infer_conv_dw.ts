@@ -3,7 +3,7 @@
 // Weights are packed pre-splatted, [c][kh*kw][4], so a tap is one v128 load.
 
 import { store8 } from "./_infer_conv_1x1";
-import { biasOf } from "./_infer_conv_act";
+import { actRow, biasOf } from "./_infer_conv_act";
 import { bandHeight, bandRows, fillBand, phaseLen } from "./_infer_conv_band";
 
 const DW_BUDGET: i32 = 64 << 10;
@@ -18,20 +18,7 @@ export function dwScratch(h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, pt
 }
 
 /** 8 output columns of one row: xb is the band row at the first tap. */
-function tile8(
-	xb: usize,
-	rs: usize,
-	ps: usize,
-	kh: i32,
-	kw: i32,
-	sw: i32,
-	w: usize,
-	y: usize,
-	bv: v128,
-	act: i32,
-	al: v128,
-	be: v128,
-): void {
+function tile8(xb: usize, rs: usize, ps: usize, kh: i32, kw: i32, sw: i32, w: usize, y: usize, bv: v128): void {
 	let a0 = f32x4.splat(0.0);
 	let a1 = a0;
 	for (let ky = 0; ky < kh; ky++) {
@@ -50,7 +37,138 @@ function tile8(
 		}
 		xb += rs;
 	}
-	store8(y, a0, a1, bv, act, al, be);
+	store8(y, a0, a1, bv);
+}
+
+/** Stores v + bias at y. */
+function put(y: usize, v: v128, bv: v128): void {
+	v128.store(y, f32x4.add(v, bv));
+}
+
+/** One output row in 16-column tiles (8 for rows of 8-15 columns), any taps:
+ * per tap 4 vectors of x and one pre-splatted weight. */
+function row16(
+	xr: usize,
+	rs: usize,
+	ps: usize,
+	kh: i32,
+	kw: i32,
+	sw: i32,
+	wc: usize,
+	yr: usize,
+	ow: i32,
+	bv: v128,
+): void {
+	if (ow < 16) {
+		for (let ox = 0; ox < ow; ox += 8) {
+			const q = (<usize>(ox + 8 <= ow ? ox : ow - 8)) << 2;
+			tile8(xr + q, rs, ps, kh, kw, sw, wc, yr + q, bv);
+		}
+		return;
+	}
+	for (let ox = 0; ox < ow; ox += 16) {
+		const q = (<usize>(ox + 16 <= ow ? ox : ow - 16)) << 2;
+		let a0 = f32x4.splat(0.0);
+		let a1 = a0;
+		let a2 = a0;
+		let a3 = a0;
+		let xb = xr + q;
+		let w = wc;
+		for (let ky = 0; ky < kh; ky++) {
+			let ph: i32 = 0;
+			let off: usize = 0;
+			for (let kx = 0; kx < kw; kx++) {
+				const p = xb + <usize>ph * ps + off;
+				const wv = v128.load(w);
+				a0 = f32x4.add(a0, f32x4.mul(v128.load(p), wv));
+				a1 = f32x4.add(a1, f32x4.mul(v128.load(p, 16), wv));
+				a2 = f32x4.add(a2, f32x4.mul(v128.load(p, 32), wv));
+				a3 = f32x4.add(a3, f32x4.mul(v128.load(p, 48), wv));
+				w += 16;
+				if (++ph === sw) {
+					ph = 0;
+					off += 4;
+				}
+			}
+			xb += rs;
+		}
+		const yq = yr + q;
+		put(yq, a0, bv);
+		put(yq + 16, a1, bv);
+		put(yq + 32, a2, bv);
+		put(yq + 48, a3, bv);
+	}
+}
+
+/** 3x3 row, ow >= 16: the 9 weights stay in registers; o1, o2 are the byte
+ * offsets of taps kx = 1, 2 from tap 0 (the next column, or another phase). */
+function row3x3(xr: usize, rs: usize, o1: usize, o2: usize, wc: usize, yr: usize, ow: i32, bv: v128): void {
+	const w0 = v128.load(wc, 0);
+	const w1 = v128.load(wc, 16);
+	const w2 = v128.load(wc, 32);
+	const w3 = v128.load(wc, 48);
+	const w4 = v128.load(wc, 64);
+	const w5 = v128.load(wc, 80);
+	const w6 = v128.load(wc, 96);
+	const w7 = v128.load(wc, 112);
+	const w8 = v128.load(wc, 128);
+	for (let ox = 0; ox < ow; ox += 16) {
+		const q = (<usize>(ox + 16 <= ow ? ox : ow - 16)) << 2;
+		let p = xr + q;
+		let t = p;
+		t = p;
+		let a0 = f32x4.mul(v128.load(t), w0);
+		let a1 = f32x4.mul(v128.load(t, 16), w0);
+		let a2 = f32x4.mul(v128.load(t, 32), w0);
+		let a3 = f32x4.mul(v128.load(t, 48), w0);
+		t = p + o1;
+		a0 = f32x4.add(a0, f32x4.mul(v128.load(t), w1));
+		a1 = f32x4.add(a1, f32x4.mul(v128.load(t, 16), w1));
+		a2 = f32x4.add(a2, f32x4.mul(v128.load(t, 32), w1));
+		a3 = f32x4.add(a3, f32x4.mul(v128.load(t, 48), w1));
+		t = p + o2;
+		a0 = f32x4.add(a0, f32x4.mul(v128.load(t), w2));
+		a1 = f32x4.add(a1, f32x4.mul(v128.load(t, 16), w2));
+		a2 = f32x4.add(a2, f32x4.mul(v128.load(t, 32), w2));
+		a3 = f32x4.add(a3, f32x4.mul(v128.load(t, 48), w2));
+		p += rs;
+		t = p;
+		a0 = f32x4.add(a0, f32x4.mul(v128.load(t), w3));
+		a1 = f32x4.add(a1, f32x4.mul(v128.load(t, 16), w3));
+		a2 = f32x4.add(a2, f32x4.mul(v128.load(t, 32), w3));
+		a3 = f32x4.add(a3, f32x4.mul(v128.load(t, 48), w3));
+		t = p + o1;
+		a0 = f32x4.add(a0, f32x4.mul(v128.load(t), w4));
+		a1 = f32x4.add(a1, f32x4.mul(v128.load(t, 16), w4));
+		a2 = f32x4.add(a2, f32x4.mul(v128.load(t, 32), w4));
+		a3 = f32x4.add(a3, f32x4.mul(v128.load(t, 48), w4));
+		t = p + o2;
+		a0 = f32x4.add(a0, f32x4.mul(v128.load(t), w5));
+		a1 = f32x4.add(a1, f32x4.mul(v128.load(t, 16), w5));
+		a2 = f32x4.add(a2, f32x4.mul(v128.load(t, 32), w5));
+		a3 = f32x4.add(a3, f32x4.mul(v128.load(t, 48), w5));
+		p += rs;
+		t = p;
+		a0 = f32x4.add(a0, f32x4.mul(v128.load(t), w6));
+		a1 = f32x4.add(a1, f32x4.mul(v128.load(t, 16), w6));
+		a2 = f32x4.add(a2, f32x4.mul(v128.load(t, 32), w6));
+		a3 = f32x4.add(a3, f32x4.mul(v128.load(t, 48), w6));
+		t = p + o1;
+		a0 = f32x4.add(a0, f32x4.mul(v128.load(t), w7));
+		a1 = f32x4.add(a1, f32x4.mul(v128.load(t, 16), w7));
+		a2 = f32x4.add(a2, f32x4.mul(v128.load(t, 32), w7));
+		a3 = f32x4.add(a3, f32x4.mul(v128.load(t, 48), w7));
+		t = p + o2;
+		a0 = f32x4.add(a0, f32x4.mul(v128.load(t), w8));
+		a1 = f32x4.add(a1, f32x4.mul(v128.load(t, 16), w8));
+		a2 = f32x4.add(a2, f32x4.mul(v128.load(t, 32), w8));
+		a3 = f32x4.add(a3, f32x4.mul(v128.load(t, 48), w8));
+		const yq = yr + q;
+		put(yq, a0, bv);
+		put(yq + 16, a1, bv);
+		put(yq + 32, a2, bv);
+		put(yq + 48, a3, bv);
+	}
 }
 
 export function convDepthwise(
@@ -86,6 +204,8 @@ export function convDepthwise(
 	const plane = (<usize>h * <usize>w) << 2;
 	const oplane = (<usize>oh * <usize>ow) << 2;
 	const taps = (<usize>(kh * kw)) << 4;
+	const o1: usize = sw === 1 ? 4 : ps;
+	const o2: usize = sw === 1 ? 8 : 4;
 	for (let ch = 0; ch < c; ch++) {
 		const xc = x + <usize>ch * plane;
 		const wc = wp + <usize>ch * taps;
@@ -98,14 +218,14 @@ export function convDepthwise(
 				const xr = scratch + <usize>(i * sh) * rs;
 				const yr = yc + ((<usize>(oy0 + i) * <usize>ow) << 2);
 				if (ow < 8) {
-					tile8(xr, rs, ps, kh, kw, sw, wc, TMP, bv, act, al, be);
+					tile8(xr, rs, ps, kh, kw, sw, wc, TMP, bv);
 					memory.copy(yr, TMP, (<usize>ow) << 2);
-					continue;
+				} else if (kh === 3 && kw === 3 && ow >= 16 && sw <= 2) {
+					row3x3(xr, rs, o1, o2, wc, yr, ow, bv);
+				} else {
+					row16(xr, rs, ps, kh, kw, sw, wc, yr, ow, bv);
 				}
-				for (let ox = 0; ox < ow; ox += 8) {
-					const q = (<usize>(ox + 8 <= ow ? ox : ow - 8)) << 2;
-					tile8(xr + q, rs, ps, kh, kw, sw, wc, yr + q, bv, act, al, be);
-				}
+				actRow(yr, ow, act, al, be);
 			}
 		}
 	}

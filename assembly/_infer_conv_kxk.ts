@@ -4,7 +4,7 @@
 // one of weights (the packed block holds [cin][kh][kw][4]).
 
 import { store8 } from "./_infer_conv_1x1";
-import { biasOf } from "./_infer_conv_act";
+import { actRow, biasOf } from "./_infer_conv_act";
 import { bandHeight, bandRows, fillBand, phaseLen } from "./_infer_conv_band";
 
 /** Bytes of band a dense conv of one group of `nc` input channels needs. */
@@ -49,9 +49,6 @@ function tile(
 	nco: i32,
 	bias: usize,
 	co: i32,
-	act: i32,
-	al: v128,
-	be: v128,
 ): void {
 	let a0 = f32x4.splat(0.0);
 	let a1 = a0;
@@ -92,10 +89,10 @@ function tile(
 			rp += rs;
 		}
 	}
-	store8(y, a0, a1, biasOf(bias, co), act, al, be);
-	if (nco > 1) store8(y + ys, a2, a3, biasOf(bias, co + 1), act, al, be);
-	if (nco > 2) store8(y + 2 * ys, a4, a5, biasOf(bias, co + 2), act, al, be);
-	if (nco > 3) store8(y + 3 * ys, a6, a7, biasOf(bias, co + 3), act, al, be);
+	store8(y, a0, a1, biasOf(bias, co));
+	if (nco > 1) store8(y + ys, a2, a3, biasOf(bias, co + 1));
+	if (nco > 2) store8(y + 2 * ys, a4, a5, biasOf(bias, co + 2));
+	if (nco > 3) store8(y + 3 * ys, a6, a7, biasOf(bias, co + 3));
 }
 
 /** y [cout][oh][ow] of x [cin][h][w]; wp packed in blocks of 4 channels. */
@@ -143,14 +140,15 @@ export function convDense(
 				const xr = scratch + <usize>(i * sh) * rs;
 				const yr = y + <usize>co * ys + ((<usize>(oy0 + i) * <usize>ow) << 2);
 				if (ow < 8) {
-					tile(xr, cin, cs, rs, ps, kh, kw, sw, wb, TMP, 32, nco, bias, co, act, al, be);
+					tile(xr, cin, cs, rs, ps, kh, kw, sw, wb, TMP, 32, nco, bias, co);
 					for (let j = 0; j < nco; j++) memory.copy(yr + <usize>j * ys, TMP + <usize>(j * 32), (<usize>ow) << 2);
-					continue;
+				} else {
+					for (let ox = 0; ox < ow; ox += 8) {
+						const q = (<usize>(ox + 8 <= ow ? ox : ow - 8)) << 2;
+						tile(xr + q, cin, cs, rs, ps, kh, kw, sw, wb, yr + q, ys, nco, bias, co);
+					}
 				}
-				for (let ox = 0; ox < ow; ox += 8) {
-					const q = (<usize>(ox + 8 <= ow ? ox : ow - 8)) << 2;
-					tile(xr + q, cin, cs, rs, ps, kh, kw, sw, wb, yr + q, ys, nco, bias, co, act, al, be);
-				}
+				for (let j = 0; j < nco; j++) actRow(yr + <usize>j * ys, ow, act, al, be);
 			}
 		}
 	}

@@ -3,7 +3,7 @@
 // rows r = (co*kh + ky)*kw + kx, scattered. Rows are packed in blocks of 4,
 // [cin][4] each; for 2x2 a block is exactly one output channel.
 
-import { activate, biasOf } from "./_infer_conv_act";
+import { activate, actRow, biasOf } from "./_infer_conv_act";
 
 export function transposePackedBytes(cin: i32, cout: i32, kh: i32, kw: i32): i32 {
 	return ((cout * kh * kw + 3) >> 2) * cin * 16;
@@ -26,18 +26,7 @@ export function transposePack(src: usize, dst: usize, cin: i32, cout: i32, kh: i
 
 /** 2x2: 8 input pixels of one row times one channel's 4 taps, stored as two
  * output rows of 16 floats, the taps interleaved with the pixels. */
-function tile2x2(
-	x: usize,
-	xs: usize,
-	cin: i32,
-	w: usize,
-	y: usize,
-	ys: usize,
-	bv: v128,
-	act: i32,
-	al: v128,
-	be: v128,
-): void {
+function tile2x2(x: usize, xs: usize, cin: i32, w: usize, y: usize, ys: usize, bv: v128): void {
 	let a0 = f32x4.splat(0.0);
 	let a1 = a0;
 	let a2 = a0;
@@ -65,14 +54,14 @@ function tile2x2(
 		x += xs;
 		w += 16;
 	}
-	a0 = activate(f32x4.add(a0, bv), act, al, be);
-	a1 = activate(f32x4.add(a1, bv), act, al, be);
-	a2 = activate(f32x4.add(a2, bv), act, al, be);
-	a3 = activate(f32x4.add(a3, bv), act, al, be);
-	a4 = activate(f32x4.add(a4, bv), act, al, be);
-	a5 = activate(f32x4.add(a5, bv), act, al, be);
-	a6 = activate(f32x4.add(a6, bv), act, al, be);
-	a7 = activate(f32x4.add(a7, bv), act, al, be);
+	a0 = f32x4.add(a0, bv);
+	a1 = f32x4.add(a1, bv);
+	a2 = f32x4.add(a2, bv);
+	a3 = f32x4.add(a3, bv);
+	a4 = f32x4.add(a4, bv);
+	a5 = f32x4.add(a5, bv);
+	a6 = f32x4.add(a6, bv);
+	a7 = f32x4.add(a7, bv);
 	v128.store(y, v128.shuffle<f32>(a0, a2, 0, 4, 1, 5));
 	v128.store(y, v128.shuffle<f32>(a0, a2, 2, 6, 3, 7), 16);
 	v128.store(y, v128.shuffle<f32>(a1, a3, 0, 4, 1, 5), 32);
@@ -172,8 +161,10 @@ export function convTranspose(
 			const yr = y + ((<usize>co * oplane + <usize>(iy << 1) * ow) << 2);
 			for (let ix = 0; ix < w; ix += 8) {
 				const q = ix + 8 <= w ? ix : w - 8;
-				tile2x2(xr + ((<usize>q) << 2), xs, cin, wb, yr + ((<usize>q) << 3), ys, bv, act, al, be);
+				tile2x2(xr + ((<usize>q) << 2), xs, cin, wb, yr + ((<usize>q) << 3), ys, bv);
 			}
+			// Output rows 2iy and 2iy+1 are adjacent: one pass over both.
+			actRow(yr, w << 2, act, al, be);
 		}
 	}
 }

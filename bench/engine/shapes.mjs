@@ -3,6 +3,8 @@
 // host's clock, `tick` whatever makes that clock advance (workerd only moves
 // it on I/O).
 
+// Activation of every timed call: hardswish, the most common one in these graphs.
+export const opts = { act: 3 };
 const conv = (label, cin, h, w, cout, kh, kw, s, p, group = 1) => ({
 	label,
 	kind: "conv",
@@ -69,7 +71,7 @@ function prepare(k, s) {
 		const x = take(cin * h * w * 4);
 		fill(x, cin * h * w);
 		const y = take(outFloats(s) * 4);
-		return () => k.convTranspose2d(x, wp, bias, y, cin, h, w, cout, kh, kw, 3, 1 / 6, 0.5);
+		return () => k.convTranspose2d(x, wp, bias, y, cin, h, w, cout, kh, kw, opts.act, 1 / 6, 0.5);
 	}
 	const [cin, h, w, cout, kh, kw, , , , , , , group] = g;
 	const n = cout * (cin / group) * kh * kw;
@@ -83,41 +85,54 @@ function prepare(k, s) {
 	const x = take(cin * h * w * 4);
 	fill(x, cin * h * w);
 	const y = take(outFloats(s) * 4);
-	return () => k.conv2d(x, wp, bias, y, scratch, ...g, 3, 1 / 6, 0.5);
+	return () => k.conv2d(x, wp, bias, y, scratch, ...g, opts.act, 1 / 6, 0.5);
 }
 
-/** GMAC/s of every shape (best of `rounds` timed batches of about `ms` each). */
-export async function runAll(k, now, tick = async () => {}, ms = 150, rounds = 5) {
+/** GMAC/s of every shape in every kernel instance (best of `rounds` timed
+ * batches of about `ms` each; instances alternate round by round, so their
+ * ratio is measured side by side under the same load). */
+export async function runAll(ks, now, tick = async () => {}, ms = 100, rounds = 7) {
 	const rows = [];
 	for (const s of SHAPES) {
-		const run = prepare(k, s);
+		const runs = ks.map((k) => prepare(k, s));
 		const m = macs(s);
-		run();
-		// Batch size: enough calls for about `ms` per batch.
+		// Warm-up: long enough for every instance's loops to tier up.
+		for (const run of runs) {
+			const w0 = now();
+			do {
+				run();
+				await tick();
+			} while (now() - w0 < ms);
+		}
 		await tick();
 		let t0 = now();
 		let reps = 0;
 		do {
-			run();
+			runs[0]();
 			reps++;
 			if (reps % 4 === 0) await tick();
 		} while (now() - t0 < ms / 3 && reps < 100000);
 		const batch = Math.max(1, Math.round((reps * ms) / 3 / Math.max(1e-3, now() - t0)));
-		let best = Number.POSITIVE_INFINITY;
+		const best = runs.map(() => Number.POSITIVE_INFINITY);
 		for (let r = 0; r < rounds; r++) {
-			await tick();
-			t0 = now();
-			for (let i = 0; i < batch; i++) run();
-			await tick();
-			best = Math.min(best, (now() - t0) / batch);
+			for (let j = 0; j < runs.length; j++) {
+				await tick();
+				t0 = now();
+				for (let i = 0; i < batch; i++) runs[j]();
+				await tick();
+				best[j] = Math.min(best[j], (now() - t0) / batch);
+			}
 		}
-		rows.push({ shape: s.label, mmac: m / 1e6, ms: best, gmacs: m / best / 1e6 });
+		rows.push({ shape: s.label, mmac: m / 1e6, ms: best, gmacs: best.map((b) => m / b / 1e6) });
 	}
 	return rows;
 }
 
-export function table(rows) {
-	const out = ["| shape | MMAC | ms | GMAC/s |", "|---|---:|---:|---:|"];
-	for (const r of rows) out.push(`| ${r.shape} | ${r.mmac.toFixed(1)} | ${r.ms.toFixed(3)} | ${r.gmacs.toFixed(2)} |`);
+export function table(rows, names = ["GMAC/s"]) {
+	const out = [`| shape | MMAC | ms | ${names.join(" | ")} |`, `|---|---:|---:|${names.map(() => "---:").join("|")}|`];
+	for (const r of rows) {
+		const g = r.gmacs.map((v) => v.toFixed(2)).join(" | ");
+		out.push(`| ${r.shape} | ${r.mmac.toFixed(1)} | ${r.ms[0].toFixed(3)} | ${g} |`);
+	}
 	return out.join("\n");
 }
