@@ -8,4 +8,5 @@ export function heapBase(): usize {
 }
 
 export { gemm, gemmPack, gemmPacked, gemmPackedBytes, matmulBatched } from "./_infer_gemm";
+export { gemmInt8, gemmInt8Pack, gemmInt8PackedBytes, quantizeRows, quantizeRowsBytes } from "./_infer_gemm_int8";
 export { binary, globalAvgPool, layerNorm, pool2d, resizeNearest, softmax, transpose, unary } from "./_infer_ops";
