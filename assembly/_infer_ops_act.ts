@@ -3,7 +3,10 @@
 // The vector form is applied to accumulators before they are stored, so an
 // activation never costs a separate pass over memory.
 
-import { exp4 } from "./_simd";
+const LOG2E: f32 = <f32>Math.LOG2E;
+const LN2_HI: f32 = 0.693359375;
+const LN2_LO: f32 = -2.1219444e-4;
+const ROUNDER: f32 = 12582912.0;
 
 export const ACT_NONE = 0;
 export const ACT_RELU = 1;
@@ -16,11 +19,32 @@ export const ACT_SWISH = 5;
  * branches are decided once per loop, not per lane. */
 // biome-ignore lint/complexity/noStaticOnlyClass: the linter parses `@inline` only on class members, so inlined helpers are static methods.
 export class Act {
-	/** 1/(1+e^-v). exp4 only takes x <= 0, so it gets -|v| and the lanes with
-	 * v < 0 use e/(1+e): both forms stay exact to a few ulp. */
+	/** e^x for x <= 0, the polynomial of exp4 in _simd.ts with a cheaper
+	 * reduction: adding 1.5 * 2^23 rounds x * log2(e) to an integer n and
+	 * leaves n in the sum's low mantissa bits, so 2^n is one shift away
+	 * (no nearest, no saturating float-to-int conversion). */
+	@inline
+	static expNeg4(x: v128): v128 {
+		x = f32x4.pmax(x, f32x4.splat(-87.0));
+		const t = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUNDER));
+		const n = f32x4.sub(t, f32x4.splat(ROUNDER));
+		let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI)));
+		r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
+		let p = f32x4.splat(1.98756915e-4);
+		p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+		p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+		p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+		p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+		p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+		p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1.0));
+		return f32x4.mul(p, i32x4.add(i32x4.shl(t, 23), i32x4.splat(127 << 23)));
+	}
+
+	/** 1/(1+e^-v). The exponential gets -|v| and the lanes with v < 0 use
+	 * e/(1+e): both forms stay exact to a few ulp. */
 	@inline
 	static sigmoid4(v: v128): v128 {
-		const e = exp4(f32x4.neg(f32x4.abs(v)));
+		const e = Act.expNeg4(f32x4.neg(f32x4.abs(v)));
 		const r = f32x4.div(f32x4.splat(1.0), f32x4.add(f32x4.splat(1.0), e));
 		const neg = f32x4.lt(v, f32x4.splat(0.0));
 		return v128.bitselect(f32x4.mul(e, r), r, neg);
@@ -29,7 +53,9 @@ export class Act {
 	@inline
 	static hardSigmoid4(v: v128, al: v128, be: v128): v128 {
 		const t = f32x4.add(f32x4.mul(v, al), be);
-		return f32x4.max(f32x4.splat(0.0), f32x4.min(f32x4.splat(1.0), t));
+		// pmin/pmax are one instruction each (min/max spell out NaN and -0 rules);
+		// a NaN still comes through as NaN.
+		return f32x4.pmax(f32x4.pmin(t, f32x4.splat(1.0)), f32x4.splat(0.0));
 	}
 
 	/** The activation `act` of 4 lanes; al/be are alpha/beta splatted (only
@@ -37,7 +63,7 @@ export class Act {
 	@inline
 	static act4(v: v128, act: i32, al: v128, be: v128): v128 {
 		if (act === ACT_NONE) return v;
-		if (act === ACT_RELU) return f32x4.max(v, f32x4.splat(0.0));
+		if (act === ACT_RELU) return f32x4.pmax(v, f32x4.splat(0.0));
 		if (act === ACT_HARDSIGMOID) return Act.hardSigmoid4(v, al, be);
 		if (act === ACT_HARDSWISH) return f32x4.mul(v, Act.hardSigmoid4(v, al, be));
 		const s = Act.sigmoid4(v);

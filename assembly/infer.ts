@@ -17,4 +17,5 @@ export {
 	convTransposePackedBytes,
 } from "./_infer_conv";
 export { gemm, gemmPack, gemmPacked, gemmPackedBytes, matmulBatched } from "./_infer_gemm";
+export { gemmInt8, gemmInt8Pack, gemmInt8PackedBytes, quantizeRows, quantizeRowsBytes } from "./_infer_gemm_int8";
 export { binary, globalAvgPool, layerNorm, pool2d, resizeNearest, softmax, transpose, unary } from "./_infer_ops";

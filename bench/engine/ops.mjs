@@ -32,25 +32,31 @@ function fill(p, n, seed) {
 		f[i] = s / 2 ** 31 - 1;
 	}
 }
-// Best of several timed rounds, each long enough (>= 50 ms) to swamp timer noise.
-function time(fn) {
-	fn();
-	let reps = 1;
-	for (;;) {
-		const t0 = performance.now();
-		for (let r = 0; r < reps; r++) fn();
-		const dt = performance.now() - t0;
-		if (dt > 50) break;
-		reps *= 2;
+// Seconds per call of each function: they are timed in alternating rounds
+// (each >= 20 ms) and the best round counts, so other load on the machine
+// slows all of them alike and spares the best.
+function timeAll(fns, rounds = 15) {
+	const reps = fns.map((fn) => {
+		fn();
+		let r = 1;
+		for (;;) {
+			const t0 = performance.now();
+			for (let i = 0; i < r; i++) fn();
+			if (performance.now() - t0 > 20) return r;
+			r *= 2;
+		}
+	});
+	const best = fns.map(() => Infinity);
+	for (let round = 0; round < rounds; round++) {
+		fns.forEach((fn, f) => {
+			const t0 = performance.now();
+			for (let i = 0; i < reps[f]; i++) fn();
+			best[f] = Math.min(best[f], (performance.now() - t0) / reps[f]);
+		});
 	}
-	let best = Infinity;
-	for (let round = 0; round < 5; round++) {
-		const t0 = performance.now();
-		for (let r = 0; r < reps; r++) fn();
-		best = Math.min(best, (performance.now() - t0) / reps);
-	}
-	return best / 1000;
+	return best.map((ms) => ms / 1000);
 }
+const time = (fn) => timeAll([fn], 7)[0];
 
 const shapes = [
 	[80, 120, 360],
@@ -70,22 +76,26 @@ for (const [M, K, N] of shapes) {
 	fill(bias, N, 3);
 	k.gemmPack(b, bp, K, N);
 	const macs = M * K * N;
-	const row = { shape: `${M}x${K}x${N}` };
-	row["gemm GMAC/s"] = (macs / time(() => k.gemm(a, b, bias, c, M, K, N, 0, 0, 0)) / 1e9).toFixed(2);
-	row["gemmPacked GMAC/s"] = (macs / time(() => k.gemmPacked(a, bp, bias, c, M, K, N, 0, 0, 0)) / 1e9).toFixed(2);
+	const fns = [() => k.gemm(a, b, bias, c, M, K, N, 0, 0, 0), () => k.gemmPacked(a, bp, bias, c, M, K, N, 0, 0, 0)];
+	const names = ["gemm GMAC/s", "gemmPacked GMAC/s"];
 	if (k.gemmInt8) {
 		const qb = alloc(k.gemmInt8PackedBytes(K, N));
 		const qa = alloc(k.quantizeRowsBytes(M, K));
 		k.gemmInt8Pack(b, qb, K, N);
-		row["int8 GMAC/s"] = (
-			macs /
-			time(() => {
-				k.quantizeRows(a, qa, M, K);
-				k.gemmInt8(qa, qb, bias, c, M, K, N, 0, 0, 0);
-			}) /
-			1e9
-		).toFixed(2);
+		k.quantizeRows(a, qa, M, K);
+		fns.push(() => {
+			k.quantizeRows(a, qa, M, K);
+			k.gemmInt8(qa, qb, bias, c, M, K, N, 0, 0, 0);
+		});
+		names.push("int8 incl. quantize GMAC/s");
+		fns.push(() => k.gemmInt8(qa, qb, bias, c, M, K, N, 0, 0, 0));
+		names.push("int8 gemm only GMAC/s");
 	}
+	const row = { shape: `${M}x${K}x${N}` };
+	timeAll(fns).forEach((s, f) => {
+		row[names[f]] = (macs / s / 1e9).toFixed(2);
+	});
+	row["int8 / gemmPacked"] = fns.length > 2 ? (Number(row[names[2]]) / Number(row[names[1]])).toFixed(2) : "-";
 	rows.push(row);
 	top = k.heapBase();
 }

@@ -1,0 +1,273 @@
+// Int8 GEMM for constant weights: C = act(A . B + bias) with A quantized per
+// call as ONNX DynamicQuantizeLinear does (one scale and zero point for the
+// tensor, u8 range) and B to s8 per output column (symmetric, scale =
+// max|w| / 127) once at load.
+//
+// The multiply is i32x4.dot_i16x8_s on pairs of k: a register holds one
+// row's (a[k], a[k+1]) splatted over four i32 lanes, B's 16-byte block holds
+// (w[k][c], w[k+1][c]) for 8 columns c, widened to two i16x8 halves, so one
+// dot gives 4 columns' sums over the pair. A is stored already widened and
+// with its zero point subtracted (q - zp as i16, -255..255): its pair is one
+// splat load, no widening and no zero-point correction in the loop, and
+// products and pair sums stay far inside i32. A tile is 4 rows x 8 columns
+// (eight i32x4 accumulators); the epilogue converts, scales by
+// scale_a * scale_b[c], adds the bias and applies the activation before the
+// only store.
+//
+// Packed B: [Np] f32 column scales, then per panel of 8 columns Kp/2 blocks
+// of 16 bytes (column 0's w[2t], w[2t+1], column 1's, ...), Np = N rounded
+// up to 8, Kp = K rounded up to 8, padding zero.
+// Quantized A: a 16-byte header (f32 scale, i32 zero point, 8 bytes 0) then
+// M rows of Kp i16 (padding 0).
+
+import { Act } from "./_infer_ops_act";
+
+function padN(N: i32): i32 {
+	return (N + 7) & ~7;
+}
+
+function padK(K: i32): i32 {
+	return (K + 7) & ~7;
+}
+
+/** Bytes of the packed s8 weights of a [K][N] matrix. */
+export function gemmInt8PackedBytes(K: i32, N: i32): i32 {
+	return padN(N) * 4 + padN(N) * padK(K);
+}
+
+/** Quantizes f32 B [K][N] per column to s8 and packs it for gemmInt8. */
+export function gemmInt8Pack(src: usize, dst: usize, K: i32, N: i32): void {
+	const Np = padN(N);
+	const Kp = padK(K);
+	const w = dst + ((<usize>Np) << 2);
+	memory.fill(dst, 0, <usize>gemmInt8PackedBytes(K, N));
+	for (let j = 0; j < N; j++) {
+		let m: f32 = 0;
+		for (let k = 0; k < K; k++) m = max(m, Mathf.abs(load<f32>(src + ((<usize>k * <usize>N + <usize>j) << 2))));
+		const inv: f32 = m > 0 ? 127 / m : 0;
+		// Column j: panel j/8, then one 16-byte block per k pair, 2 bytes per column.
+		const col = w + <usize>(j >> 3) * <usize>Kp * 8 + ((<usize>(j & 7)) << 1);
+		for (let k = 0; k < K; k++) {
+			const v = load<f32>(src + ((<usize>k * <usize>N + <usize>j) << 2));
+			const q = max(-127, min(127, <i32>nearest<f32>(v * inv)));
+			store<i8>(col + ((<usize>(k >> 1)) << 4) + <usize>(k & 1), <i8>q);
+		}
+		store<f32>(dst + ((<usize>j) << 2), m / 127);
+	}
+}
+
+/** Bytes quantizeRows writes for an [M][K] f32 matrix. */
+export function quantizeRowsBytes(M: i32, K: i32): i32 {
+	return 16 + M * padK(K) * 2;
+}
+
+/** A [M][K] f32 -> q - zp (i16) with q the DynamicQuantizeLinear value:
+ * scale = (max(0, max) - min(0, min)) / 255, zp = round(-min / scale),
+ * q = saturate(round(v / scale) + zp) to 0..255, rounding half to even. */
+export function quantizeRows(a: usize, q: usize, M: i32, K: i32): void {
+	const n = M * K;
+	let lo = f32x4.splat(0);
+	let hi = f32x4.splat(0);
+	let i = 0;
+	for (; i + 4 <= n; i += 4) {
+		const v = v128.load(a + ((<usize>i) << 2));
+		lo = f32x4.pmin(lo, v);
+		hi = f32x4.pmax(hi, v);
+	}
+	let mn = min(
+		min(f32x4.extract_lane(lo, 0), f32x4.extract_lane(lo, 1)),
+		min(f32x4.extract_lane(lo, 2), f32x4.extract_lane(lo, 3)),
+	);
+	let mx = max(
+		max(f32x4.extract_lane(hi, 0), f32x4.extract_lane(hi, 1)),
+		max(f32x4.extract_lane(hi, 2), f32x4.extract_lane(hi, 3)),
+	);
+	for (; i < n; i++) {
+		const v = load<f32>(a + ((<usize>i) << 2));
+		mn = min(mn, v);
+		mx = max(mx, v);
+	}
+	let scale: f32 = (mx - mn) / 255;
+	if (!(scale > 0)) scale = 1;
+	const zp = <i32>max<f32>(0, min<f32>(255, nearest<f32>(-mn / scale)));
+	store<f32>(q, scale);
+	store<i32>(q, zp, 4);
+	store<i64>(q, 0, 8);
+	const Kp = padK(K);
+	const invS: f32 = 1 / scale;
+	const inv = f32x4.splat(invS);
+	const vz = i32x4.splat(zp);
+	const top = i32x4.splat(255 - zp);
+	const bottom = i32x4.splat(-zp);
+	for (let r = 0; r < M; r++) {
+		const src = a + ((<usize>r * <usize>K) << 2);
+		const dst = q + 16 + ((<usize>r * <usize>Kp) << 1);
+		let k = 0;
+		for (; k + 8 <= K; k += 8) {
+			const s = src + ((<usize>k) << 2);
+			const q0 = Quant.centred(v128.load(s), inv, vz, bottom, top);
+			const q1 = Quant.centred(v128.load(s, 16), inv, vz, bottom, top);
+			v128.store(dst + ((<usize>k) << 1), i16x8.narrow_i32x4_s(q0, q1));
+		}
+		for (; k < K; k++) {
+			const t = <i32>nearest<f32>(load<f32>(src + ((<usize>k) << 2)) * invS) + zp;
+			store<i16>(dst + ((<usize>k) << 1), <i16>(max(0, min(255, t)) - zp));
+		}
+		for (; k < Kp; k++) store<i16>(dst + ((<usize>k) << 1), 0);
+	}
+}
+
+// biome-ignore lint/complexity/noStaticOnlyClass: the linter parses `@inline` only on class members, so inlined helpers are static methods.
+class Quant {
+	/** saturate(round(v / scale) + zp) - zp, as i32 lanes. */
+	@inline
+	static centred(v: v128, inv: v128, vz: v128, bottom: v128, top: v128): v128 {
+		const t = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v, inv)));
+		return i32x4.max_s(bottom, i32x4.min_s(top, t));
+	}
+
+	/** Dequantize, bias, activation, store of one row's 8 (or the last `cols`) outputs. */
+	@inline
+	static finish(
+		acc0: v128,
+		acc1: v128,
+		sc0: v128,
+		sc1: v128,
+		bi0: v128,
+		bi1: v128,
+		p: usize,
+		cols: i32,
+		act: i32,
+		al: v128,
+		be: v128,
+	): void {
+		const v0 = Act.act4(f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(acc0), sc0), bi0), act, al, be);
+		const v1 = Act.act4(f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(acc1), sc1), bi1), act, al, be);
+		if (cols === 8) {
+			v128.store(p, v0);
+			v128.store(p, v1, 16);
+			return;
+		}
+		Quant.storePart(p, v0, cols);
+		Quant.storePart(p + 16, v1, cols - 4);
+	}
+
+	@inline
+	static storePart(p: usize, v: v128, n: i32): void {
+		if (n >= 4) {
+			v128.store(p, v);
+			return;
+		}
+		if (n > 0) store<f32>(p, f32x4.extract_lane(v, 0));
+		if (n > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+		if (n > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+	}
+
+	/** Up to 4 floats (zero beyond n), without reading past. */
+	@inline
+	static loadPart(p: usize, n: i32): v128 {
+		if (n >= 4) return v128.load(p);
+		let v = f32x4.splat(0);
+		if (n > 0) v = f32x4.replace_lane(v, 0, load<f32>(p));
+		if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
+		if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
+		return v;
+	}
+}
+
+/** C [M][N] = act(scale_a * scale_b . (qa . B) + bias) with qa from
+ * quantizeRows and B from gemmInt8Pack; bias 0 = none, else [N]. */
+export function gemmInt8(
+	qa: usize,
+	bp: usize,
+	bias: usize,
+	c: usize,
+	M: i32,
+	K: i32,
+	N: i32,
+	act: i32,
+	alpha: f32,
+	beta: f32,
+): void {
+	const Np = padN(N);
+	const Kp = padK(K);
+	const lda = (<usize>Kp) << 1;
+	const vsa = f32x4.splat(load<f32>(qa));
+	const rows = qa + 16;
+	const wts = bp + ((<usize>Np) << 2);
+	const ldc = (<usize>N) << 2;
+	const al = f32x4.splat(alpha);
+	const be = f32x4.splat(beta);
+	for (let j = 0; j < N; j += 8) {
+		const cols = min(8, N - j);
+		const sc0 = f32x4.mul(v128.load(bp + ((<usize>j) << 2)), vsa);
+		const sc1 = f32x4.mul(v128.load(bp + ((<usize>j) << 2), 16), vsa);
+		let bi0 = f32x4.splat(0);
+		let bi1 = bi0;
+		if (bias !== 0) {
+			bi0 = Quant.loadPart(bias + ((<usize>j) << 2), cols);
+			if (cols > 4) bi1 = Quant.loadPart(bias + ((<usize>j) << 2) + 16, cols - 4);
+		}
+		const panel = wts + <usize>(j >> 3) * <usize>Kp * 8;
+		const pairs = Kp >> 1;
+		for (let i = 0; i < M; i += 4) {
+			const n = min(4, M - i);
+			let q0 = rows + <usize>i * lda;
+			let q1 = n > 1 ? q0 + lda : q0;
+			let q2 = n > 2 ? q1 + lda : q1;
+			let q3 = n > 3 ? q2 + lda : q2;
+			let pb = panel;
+			let c00 = i32x4.splat(0);
+			let c01 = c00;
+			let c10 = c00;
+			let c11 = c00;
+			let c20 = c00;
+			let c21 = c00;
+			let c30 = c00;
+			let c31 = c00;
+			// Kp is a multiple of 8: the pairs come in fours, two per step here.
+			for (let t = 0; t < pairs; t += 2) {
+				let bv = v128.load(pb);
+				let b0 = i16x8.extend_low_i8x16_s(bv);
+				let b1 = i16x8.extend_high_i8x16_s(bv);
+				let s = v128.load32_splat(q0);
+				c00 = i32x4.add(c00, i32x4.dot_i16x8_s(s, b0));
+				c01 = i32x4.add(c01, i32x4.dot_i16x8_s(s, b1));
+				s = v128.load32_splat(q1);
+				c10 = i32x4.add(c10, i32x4.dot_i16x8_s(s, b0));
+				c11 = i32x4.add(c11, i32x4.dot_i16x8_s(s, b1));
+				s = v128.load32_splat(q2);
+				c20 = i32x4.add(c20, i32x4.dot_i16x8_s(s, b0));
+				c21 = i32x4.add(c21, i32x4.dot_i16x8_s(s, b1));
+				s = v128.load32_splat(q3);
+				c30 = i32x4.add(c30, i32x4.dot_i16x8_s(s, b0));
+				c31 = i32x4.add(c31, i32x4.dot_i16x8_s(s, b1));
+				bv = v128.load(pb, 16);
+				b0 = i16x8.extend_low_i8x16_s(bv);
+				b1 = i16x8.extend_high_i8x16_s(bv);
+				s = v128.load32_splat(q0, 4);
+				c00 = i32x4.add(c00, i32x4.dot_i16x8_s(s, b0));
+				c01 = i32x4.add(c01, i32x4.dot_i16x8_s(s, b1));
+				s = v128.load32_splat(q1, 4);
+				c10 = i32x4.add(c10, i32x4.dot_i16x8_s(s, b0));
+				c11 = i32x4.add(c11, i32x4.dot_i16x8_s(s, b1));
+				s = v128.load32_splat(q2, 4);
+				c20 = i32x4.add(c20, i32x4.dot_i16x8_s(s, b0));
+				c21 = i32x4.add(c21, i32x4.dot_i16x8_s(s, b1));
+				s = v128.load32_splat(q3, 4);
+				c30 = i32x4.add(c30, i32x4.dot_i16x8_s(s, b0));
+				c31 = i32x4.add(c31, i32x4.dot_i16x8_s(s, b1));
+				q0 += 8;
+				q1 += 8;
+				q2 += 8;
+				q3 += 8;
+				pb += 32;
+			}
+			const out = c + <usize>i * ldc + ((<usize>j) << 2);
+			Quant.finish(c00, c01, sc0, sc1, bi0, bi1, out, cols, act, al, be);
+			if (n > 1) Quant.finish(c10, c11, sc0, sc1, bi0, bi1, out + ldc, cols, act, al, be);
+			if (n > 2) Quant.finish(c20, c21, sc0, sc1, bi0, bi1, out + 2 * ldc, cols, act, al, be);
+			if (n > 3) Quant.finish(c30, c31, sc0, sc1, bi0, bi1, out + 3 * ldc, cols, act, al, be);
+		}
+	}
+}
