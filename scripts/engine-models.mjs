@@ -56,8 +56,14 @@ function graphOf(model) {
 	return { g, consts, nodes };
 }
 
-/** Compiles one ONNX model (already folded) to the engine's bytes; returns bytes and counts. */
-export function compileGraph(bytes) {
+/**
+ * Compiles one ONNX model (already folded) to the engine's bytes; returns
+ * bytes and counts. With `quantize`, the nodes scripts/quantize.mjs makes
+ * 8-bit for onnxruntime (group-1 Conv, MatMul with a constant weight) are
+ * marked `q8`: the engine packs their weights as int8 at load, with the same
+ * scales, and quantizes their inputs per call as DynamicQuantizeLinear does.
+ */
+export function compileGraph(bytes, { quantize = false } = {}) {
 	const model = onnx.ModelProto.decode(bytes);
 	const { g, consts, nodes } = graphOf(model);
 	const floats = (name) => {
@@ -88,7 +94,7 @@ export function compileGraph(bytes) {
 	const rename = (from, to) => {
 		for (const n of nodes) n.inputs = n.inputs.map((i) => (i === from ? to : i));
 	};
-	const counts = { mulOne: 0, act: 0, bias: 0, batchNorm: 0, layerNorm: 0 };
+	const counts = { mulOne: 0, act: 0, bias: 0, batchNorm: 0, layerNorm: 0, q8: 0 };
 	const kill = (n) => {
 		n.dead = true;
 	};
@@ -249,6 +255,14 @@ export function compileGraph(bytes) {
 		counts.layerNorm++;
 	}
 	reindex();
+
+	if (quantize) {
+		for (const n of nodes) {
+			if (n.dead || !((n.op === "Conv" && n.group === 1) || n.op === "Gemm")) continue;
+			n.q8 = 1;
+			counts.q8++;
+		}
+	}
 
 	// What is left: attributes as plain fields, constants as weights or numbers.
 	const numbers = {};

@@ -77,8 +77,8 @@ function derive(bytes, quantize) {
 	const folded = foldGraph(model);
 	const removed = folded.intoConv + 2 * folded.hardSwish + folded.intoNextConv;
 	let out = onnx.ModelProto.encode(model).finish();
-	// The engine's file comes from the folded float graph: its kernels choose their own precision.
-	const engine = compileGraph(out);
+	// The engine's file comes from the folded float graph, its 8-bit nodes marked as quantize.mjs makes them.
+	const engine = compileGraph(out, { quantize });
 	let note = `folded by scripts/fold.mjs (${removed} element-wise ops fewer)`;
 	if (quantize) {
 		const q = quantizeDynamicU8(out);

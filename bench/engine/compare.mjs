@@ -1,4 +1,6 @@
-// The engine against onnxruntime-web on the same folded float graphs, in Node:
+// The engine against onnxruntime-web on the graphs the app ships (models/, as
+// the manifest lists them: the folded float detector and classifier, the
+// 8-bit recogniser, whose scheme the engine's 8-bit nodes follow), in Node:
 // largest output difference, time per run of each, and (PROFILE=1) where the
 // engine's time goes per op group with its GMAC/s. Inputs are seeded noise at
 // the shapes the pipeline feeds (detector tile, classifier batch, recogniser
@@ -14,8 +16,6 @@ const table = (cols, rows) => tableOf(rows.map((r) => Object.fromEntries(cols.ma
 
 const RUNS = Number(process.argv[2] ?? 5);
 const require = createRequire(join(ROOT, "package.json"));
-const { onnx } = require("onnx-proto");
-const { foldGraph } = await import(join(ROOT, "scripts", "fold.mjs"));
 const ort = await import(require.resolve("onnxruntime-web"));
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = "error";
@@ -26,12 +26,13 @@ const engine = await import(
 	await bundleForNode(join(ROOT, "src", "ocr", "engine", "index.ts"), join(out, "engine.bundle.mjs"))
 );
 
-const assets = join(ROOT, "node_modules", "@gutenye", "ocr-models", "assets");
+const manifest = JSON.parse(readFileSync(join(ROOT, "models", "manifest.json"), "utf8")).models;
+const onnxOf = (name) => manifest.find((m) => m.name === name).file;
 const CASES = [
-	{ model: "det", onnx: "ch_PP-OCRv4_det_infer.onnx", dims: [1, 3, 480, 480] },
-	{ model: "cls", onnx: "ch_ppocr_mobile_v2.0_cls_infer.onnx", dims: [6, 3, 48, 192] },
-	{ model: "rec", onnx: "ch_PP-OCRv4_rec_infer.onnx", dims: [1, 3, 48, 320] },
-	{ model: "rec", onnx: "ch_PP-OCRv4_rec_infer.onnx", dims: [1, 3, 48, 1280] },
+	{ model: "det", dims: [1, 3, 480, 480] },
+	{ model: "cls", dims: [6, 3, 48, 192] },
+	{ model: "rec", dims: [1, 3, 48, 320] },
+	{ model: "rec", dims: [1, 3, 48, 1280] },
 ];
 
 function noise(n, seed) {
@@ -69,10 +70,7 @@ async function timeAsync(fn) {
 const rows = [];
 const profile = new Map();
 for (const c of CASES) {
-	const model = onnx.ModelProto.decode(readFileSync(join(assets, c.onnx)));
-	foldGraph(model);
-	const folded = onnx.ModelProto.encode(model).finish();
-	const session = await ort.InferenceSession.create(folded, {
+	const session = await ort.InferenceSession.create(readFileSync(join(ROOT, "models", onnxOf(c.model))), {
 		executionProviders: ["wasm"],
 		graphOptimizationLevel: "all",
 	});

@@ -106,18 +106,19 @@ const gemm: Op = (heap, node, [input]) => {
 	if (x.dims.at(-1) !== kdim) throw new EngineError(`Gemm: inner size ${x.dims.at(-1)} is not ${kdim}`);
 	const m = count(x.dims) / kdim;
 	const y = newFloat(heap, [...x.dims.slice(0, -1), ndim]);
-	heap.kernels.gemm(
-		x.ptr,
-		node.wp,
-		node.bp,
-		y.ptr,
-		m,
-		kdim,
-		ndim,
-		node.act ?? ACT.none,
-		node.alpha ?? 0,
-		node.beta ?? 0,
-	);
+	const k = heap.kernels;
+	const act = node.act ?? ACT.none;
+	const [alpha, beta] = [node.alpha ?? 0, node.beta ?? 0];
+	if (node.q8) {
+		// The input quantized once, as a whole tensor, then the integer product with its epilogue.
+		const q = heap.alloc(k.quantizeRowsBytes(m, kdim));
+		try {
+			k.quantizeRows(x.ptr, q.ptr, m, kdim);
+			k.gemmInt8(q.ptr, node.wp, node.bp, y.ptr, m, kdim, ndim, act, alpha, beta);
+		} finally {
+			heap.release(q);
+		}
+	} else k.gemm(x.ptr, node.wp, node.bp, y.ptr, m, kdim, ndim, act, alpha, beta);
 	node.macs += m * kdim * ndim;
 	return [y];
 };

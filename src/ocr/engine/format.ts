@@ -28,6 +28,8 @@ export interface InkNode {
 	ends?: number[];
 	to?: number;
 	countIncludePad?: number;
+	/** 8-bit weights and dynamically quantized input (scripts/quantize.mjs's scheme). */
+	q8?: number;
 }
 
 export interface InkWeight {

@@ -72,6 +72,24 @@ export interface Kernels {
 	): void;
 	gemm(a: P, b: P, bias: P, c: P, m: number, k: number, n: number, act: number, alpha: number, beta: number): void;
 	matmulBatched(a: P, b: P, c: P, batch: number, m: number, k: number, n: number): void;
+	gemmInt8PackedBytes(k: number, n: number): number;
+	/** f32 [K][N] -> s8 per column (max|w| / 127) with its scales. */
+	gemmInt8Pack(src: P, dst: P, k: number, n: number): void;
+	quantizeRowsBytes(m: number, k: number): number;
+	/** f32 [M][K] -> DynamicQuantizeLinear values less their zero point, with the scale in a header. */
+	quantizeRows(a: P, q: P, m: number, k: number): void;
+	gemmInt8(
+		qa: P,
+		bp: P,
+		bias: P,
+		c: P,
+		m: number,
+		k: number,
+		n: number,
+		act: number,
+		alpha: number,
+		beta: number,
+	): void;
 	binary(
 		op: number,
 		a: P,

@@ -109,6 +109,11 @@ export class Plan {
 			const packed = this.keep(k.convTransposePackedBytes(cin, cout, kh, kw));
 			this.withTemp(index, (src) => k.convTransposePack(src, packed.ptr, cin, cout, kh, kw));
 			node.wp = packed.ptr;
+		} else if (node.op === "Gemm" && node.q8) {
+			const [kdim, ndim] = dims as [number, number];
+			const packed = this.keep(k.gemmInt8PackedBytes(kdim, ndim));
+			this.withTemp(index, (src) => k.gemmInt8Pack(src, packed.ptr, kdim, ndim));
+			node.wp = packed.ptr;
 		} else node.wp = rawWeight(index).ptr;
 	}
 
