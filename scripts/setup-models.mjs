@@ -105,15 +105,17 @@ for (const { quantize, derived, engine, ...m } of MODELS) {
 	writeIfChanged(join(outDir, engine), d.engine.bytes);
 	const origin = `${source} ${m.file}, ${d.note}`;
 	const inkPath = join(outDir, engine);
-	const fused = Object.entries(d.engine.counts)
+	const { q8, ...fusions } = d.engine.counts;
+	const fused = Object.entries(fusions)
 		.filter(([, n]) => n > 0)
 		.map(([k, n]) => `${n} ${k}`)
 		.join(", ");
+	const eight = q8 ? `; ${q8} nodes 8-bit as scripts/quantize.mjs makes them` : "";
 	const ink = {
 		file: engine,
 		bytes: statSync(inkPath).size,
 		sha256: sha256(inkPath),
-		source: `${source} ${m.file}, folded by scripts/fold.mjs, compiled by scripts/engine-models.mjs (${d.engine.nodes} nodes; fused: ${fused})`,
+		source: `${source} ${m.file}, folded by scripts/fold.mjs, compiled by scripts/engine-models.mjs (${d.engine.nodes} nodes; fused: ${fused}${eight})`,
 	};
 	m.file = derived;
 	const path = join(outDir, m.file);

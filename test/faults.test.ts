@@ -146,9 +146,31 @@ describe("the ORT runtime", () => {
 		}
 		expect([err.status, err.code, err.retryAfter]).toEqual([503, "ocr_runtime_unavailable", 5]);
 		expect(runtimeStatus().state).toBe("idle");
-		const loaded = await expectOk(await SELF.fetch(`${BASE}/api/models/cls/load`, { method: "POST" }));
-		expect(loaded.model).toMatchObject({ name: "cls", loaded: true });
+		await initRuntime();
 		expect(runtimeStatus().state).toBe("ready");
+		await expectSettled(png);
+	});
+});
+
+describe("the engine", () => {
+	it("a failure to make its instance answers 503 with Retry-After and the next load makes it", async () => {
+		await expectOk(await SELF.fetch(`${BASE}/api/models/unload`, { method: "POST" }));
+		const Real = WebAssembly.Instance;
+		WebAssembly.Instance = new Proxy(Real, {
+			construct() {
+				throw new RangeError("could not allocate memory");
+			},
+		});
+		let failed: Response;
+		try {
+			failed = await SELF.fetch(`${BASE}/api/models/cls/load`, { method: "POST" });
+		} finally {
+			WebAssembly.Instance = Real;
+		}
+		await expectError(failed, 503, "ocr_runtime_unavailable");
+		expect(failed.headers.get("retry-after")).toBe("5");
+		const loaded = await expectOk(await SELF.fetch(`${BASE}/api/models/cls/load`, { method: "POST" }));
+		expect(loaded.model).toMatchObject({ name: "cls", engine: "ink", loaded: true });
 		await expectSettled(png);
 	});
 });

@@ -113,15 +113,24 @@ describe("/api/models", () => {
 		const list = await expectOk(await SELF.fetch(`${BASE}/api/models`));
 		const names = (list.models as { name: string; bytes: number; sha256: string }[]).map((m) => m.name);
 		expect(names.sort()).toEqual(["cls", "det", "rec"]);
-		// Every model is the graph written at install (folded; the recogniser also 8-bit),
-		// not the file it came from, and says so.
-		const models = list.models as { name: string; file: string; source: string }[];
-		for (const m of models) expect(m.source).toMatch(/folded by scripts\/fold\.mjs \(\d+ element-wise ops fewer\)/);
+		// Every model is the engine's file written at install from the folded graph (the
+		// recogniser's group-1 convolutions and MatMuls 8-bit), not the file it came from, and says so.
+		const models = list.models as { name: string; file: string; source: string; engine: string }[];
+		for (const m of models) {
+			expect(m.engine).toBe("ink");
+			expect(m.file).toBe(`${m.name}.ink`);
+			expect(m.source).toMatch(
+				/folded by scripts\/fold\.mjs, compiled by scripts\/engine-models\.mjs \(\d+ nodes; fused: /,
+			);
+		}
 		const rec = models.find((m) => m.name === "rec");
-		expect(rec?.file).toBe("ch_PP-OCRv4_rec_infer.u8.onnx");
-		expect(rec?.source).toMatch(/quantized by scripts\/quantize\.mjs \(24 Conv, 9 MatMul/);
+		expect(rec?.source).toMatch(/; 33 nodes 8-bit as scripts\/quantize\.mjs makes them\)/);
 		const loaded = await expectOk(await SELF.fetch(`${BASE}/api/models/cls/load`, { method: "POST" }));
 		expect(loaded.model).toMatchObject({ name: "cls", loaded: true });
+		// What the model itself holds: its weights, packed for the kernels, within the heap.
+		const held = (loaded.model as { held_bytes: number }).held_bytes;
+		expect(held).toBeGreaterThan(500_000);
+		expect(held).toBeLessThanOrEqual(loaded.runtime_wasm_bytes as number);
 		expect(loaded.runtime_wasm_bytes as number).toBeGreaterThan(0);
 		expect((loaded.model as { runtime_wasm_bytes: number }).runtime_wasm_bytes).toBe(loaded.runtime_wasm_bytes);
 		const unloaded = await expectOk(await SELF.fetch(`${BASE}/api/models/cls/unload`, { method: "POST" }));

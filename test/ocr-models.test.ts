@@ -2,8 +2,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { AppError } from "../src/lib/errors";
+import { isModelLoaded as isLoaded, releaseModel as releaseSession } from "../src/ocr/engine";
 import { ensureOcrModels } from "../src/ocr/models";
-import { isLoaded, releaseSession } from "../src/ocr/session";
 
 const models = env.MODELS;
 
@@ -12,7 +12,7 @@ describe("ensureOcrModels", () => {
 		const tampered = {
 			async fetch(url: string) {
 				const res = await models.fetch(url);
-				if (!url.endsWith("ch_PP-OCRv4_det_infer.folded.onnx")) return res;
+				if (!url.endsWith("det.ink")) return res;
 				const bytes = new Uint8Array(await res.arrayBuffer());
 				bytes[2000] ^= 0xff;
 				return new Response(bytes);

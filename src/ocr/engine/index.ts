@@ -27,7 +27,12 @@ function notePeak(): void {
 export async function loadModel(name: string, bytes: Uint8Array): Promise<void> {
 	if (plans.has(name)) return;
 	if (!heap) {
-		heap = new Heap();
+		try {
+			heap = new Heap();
+		} catch {
+			// The isolate could not give the instance its memory now; nothing was made, so a retry starts clean.
+			throw new UnavailableError("ocr_runtime_unavailable", "the OCR engine could not start; retry later", 5);
+		}
 		heaps++;
 	}
 	try {
