@@ -3,6 +3,45 @@
 
 import { exp4 } from "./_simd";
 
+// Parameters of the fused epilogue (written at the start of each kernel call,
+// read only within it): scale, offset, low and high clamp, as 4 v128.
+const EP: usize = memory.data(64, 16);
+
+/** Prepares the epilogue of one call and returns its form for `fused`:
+ * 0 plain, 1 clamp(A v + B, L, H) (relu, hardsigmoid), 2 v times that
+ * (hardswish). Sigmoid and swish return 0 and run as an actRow pass. */
+export function setEpilogue(act: i32, alpha: f32, beta: f32): i32 {
+	const inf = Infinity as f32;
+	let a: f32 = 1.0;
+	let b: f32 = 0.0;
+	let lo: f32 = -inf;
+	let hi: f32 = inf;
+	let form = 0;
+	if (act === 1) {
+		lo = 0.0;
+		form = 1;
+	} else if (act === 2 || act === 3) {
+		a = alpha;
+		b = beta;
+		lo = 0.0;
+		hi = 1.0;
+		form = act === 2 ? 1 : 2;
+	}
+	v128.store(EP, f32x4.splat(a));
+	v128.store(EP, f32x4.splat(b), 16);
+	v128.store(EP, f32x4.splat(lo), 32);
+	v128.store(EP, f32x4.splat(hi), 48);
+	return form;
+}
+
+/** The epilogue activation of `setEpilogue`'s form on v (bias already added). */
+export function fused(v: v128, form: i32): v128 {
+	if (form === 0) return v;
+	const t = f32x4.add(f32x4.mul(v128.load(EP), v), v128.load(EP, 16));
+	const c = f32x4.max(v128.load(EP, 32), f32x4.min(v128.load(EP, 48), t));
+	return form === 1 ? c : f32x4.mul(v, c);
+}
+
 /** 1/(1+e^-v) for 4 lanes. e^-|v| never overflows, and the negative half is
  * e/(1+e) of the same e, so both halves keep full relative precision. */
 export function sigmoid4(v: v128): v128 {

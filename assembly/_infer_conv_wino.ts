@@ -7,7 +7,7 @@
 // every patch column one contiguous load.
 
 import { pointwise } from "./_infer_conv_1x1";
-import { actRow, biasOf } from "./_infer_conv_act";
+import { actRow, biasOf, fused, setEpilogue } from "./_infer_conv_act";
 import { fillBand } from "./_infer_conv_band";
 
 /** Bytes of V + M (transformed input and products) a band may take. */
@@ -145,7 +145,7 @@ function inputTransform(e: usize, rs: usize, ps: usize, v: usize, vs: usize): vo
 
 /** A^T m A of 4 tiles x one output channel plus bias: the two output rows
  * of 8 floats each, columns of neighbouring tiles interleaved, at y and y + ys. */
-function outputTransform(m: usize, ms: usize, bv: v128, y: usize, ys: usize): void {
+function outputTransform(m: usize, ms: usize, bv: v128, form: i32, y: usize, ys: usize): void {
 	const m00 = v128.load(m);
 	const m01 = v128.load(m + 1 * ms);
 	const m02 = v128.load(m + 2 * ms);
@@ -170,10 +170,10 @@ function outputTransform(m: usize, ms: usize, bv: v128, y: usize, ys: usize): vo
 	const s12 = f32x4.sub(f32x4.sub(m12, m22), m32);
 	const s03 = f32x4.add(f32x4.add(m03, m13), m23);
 	const s13 = f32x4.sub(f32x4.sub(m13, m23), m33);
-	const y00 = f32x4.add(f32x4.add(f32x4.add(s00, s01), s02), bv);
-	const y01 = f32x4.add(f32x4.sub(f32x4.sub(s01, s02), s03), bv);
-	const y10 = f32x4.add(f32x4.add(f32x4.add(s10, s11), s12), bv);
-	const y11 = f32x4.add(f32x4.sub(f32x4.sub(s11, s12), s13), bv);
+	const y00 = fused(f32x4.add(f32x4.add(f32x4.add(s00, s01), s02), bv), form);
+	const y01 = fused(f32x4.add(f32x4.sub(f32x4.sub(s01, s02), s03), bv), form);
+	const y10 = fused(f32x4.add(f32x4.add(f32x4.add(s10, s11), s12), bv), form);
+	const y11 = fused(f32x4.add(f32x4.sub(f32x4.sub(s11, s12), s13), bv), form);
 	v128.store(y, v128.shuffle<f32>(y00, y01, 0, 4, 1, 5));
 	v128.store(y, v128.shuffle<f32>(y00, y01, 2, 6, 3, 7), 16);
 	v128.store(y + ys, v128.shuffle<f32>(y10, y11, 0, 4, 1, 5));
@@ -201,6 +201,7 @@ export function convWino(
 ): void {
 	const al = f32x4.splat(alpha);
 	const be = f32x4.splat(beta);
+	const late = act >= 4 ? act : 0;
 	const oh = h + pt + pb - 2;
 	const ow = w + pl + pr - 2;
 	const toh = (oh + 1) >> 1;
@@ -233,6 +234,8 @@ export function convWino(
 		for (let xi = 0; xi < 16; xi++) {
 			pointwise(vbuf + <usize>xi * vs, wp + <usize>xi * wblock, 0, mbuf + <usize>xi * msx, cin, nt, cout, 0, 0.0, 0.0);
 		}
+		// The GEMMs above set their own (plain) epilogue.
+		const form = setEpilogue(act, alpha, beta);
 		for (let co = 0; co < cout; co++) {
 			const bv = biasOf(bias, co);
 			for (let tr = 0; tr < nr; tr++) {
@@ -245,16 +248,16 @@ export function convWino(
 					if (ox >= ow) break;
 					const mq = m + ((<usize>tx) << 2);
 					if (ox + 8 <= ow && two) {
-						outputTransform(mq, msx, bv, yr + ((<usize>ox) << 2), ys);
+						outputTransform(mq, msx, bv, form, yr + ((<usize>ox) << 2), ys);
 					} else {
 						// The row's last tiles, or the last row of an odd height.
-						outputTransform(mq, msx, bv, TMP, 32);
+						outputTransform(mq, msx, bv, form, TMP, 32);
 						const n = (<usize>min(8, ow - ox)) << 2;
 						memory.copy(yr + ((<usize>ox) << 2), TMP, n);
 						if (two) memory.copy(yr + ys + ((<usize>ox) << 2), TMP + 32, n);
 					}
 				}
-				actRow(yr, two ? 2 * ow : ow, act, al, be);
+				actRow(yr, two ? 2 * ow : ow, late, al, be);
 			}
 		}
 	}

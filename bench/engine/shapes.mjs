@@ -47,8 +47,11 @@ function outFloats(s) {
 	return cout * (Math.floor((h + pt + pb - kh) / sh) + 1) * (Math.floor((w + pl + pr - kw) / sw) + 1);
 }
 
-/** Places one shape's buffers above heapBase and returns a closure running it once. */
-function prepare(k, s) {
+/** Places one shape's buffers above heapBase and returns a closure running it
+ * once. `k`: a kernel instance's exports, or { k, act } to override the activation. */
+function prepare(inst, s) {
+	const k = inst.k ?? inst;
+	const act = inst.act ?? opts.act;
 	let top = k.heapBase();
 	const take = (bytes) => {
 		const at = (top + 63) & ~63;
@@ -73,7 +76,7 @@ function prepare(k, s) {
 		const x = take(cin * h * w * 4);
 		fill(x, cin * h * w);
 		const y = take(outFloats(s) * 4);
-		return () => k.convTranspose2d(x, wp, bias, y, cin, h, w, cout, kh, kw, opts.act, 1 / 6, 0.5);
+		return () => k.convTranspose2d(x, wp, bias, y, cin, h, w, cout, kh, kw, act, 1 / 6, 0.5);
 	}
 	const [cin, h, w, cout, kh, kw, , , , , , , group] = g;
 	const n = cout * (cin / group) * kh * kw;
@@ -87,7 +90,7 @@ function prepare(k, s) {
 	const x = take(cin * h * w * 4);
 	fill(x, cin * h * w);
 	const y = take(outFloats(s) * 4);
-	return () => k.conv2d(x, wp, bias, y, scratch, ...g, opts.act, 1 / 6, 0.5);
+	return () => k.conv2d(x, wp, bias, y, scratch, ...g, act, 1 / 6, 0.5);
 }
 
 /** GMAC/s of every shape in every kernel instance (best of `rounds` timed
