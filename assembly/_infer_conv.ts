@@ -8,6 +8,7 @@ import { pointwise } from "./_infer_conv_1x1";
 import { convDepthwise, dwScratch } from "./_infer_conv_dw";
 import { convDense, denseScratch } from "./_infer_conv_kxk";
 import { convTranspose, transposePack, transposePackedBytes } from "./_infer_conv_t";
+import { convWino, winoEligible, winoPack, winoPackedBytes, winoScratch } from "./_infer_conv_wino";
 
 function isDepthwise(cout: i32, cinPerGroup: i32, group: i32): bool {
 	return cinPerGroup === 1 && group === cout;
@@ -20,7 +21,8 @@ function isPointwise(kh: i32, kw: i32, sh: i32, sw: i32, pt: i32, pl: i32, pb: i
 export function convPackedBytes(cout: i32, cinPerGroup: i32, kh: i32, kw: i32, group: i32): i32 {
 	if (isDepthwise(cout, cinPerGroup, group)) return cout * kh * kw * 16;
 	const coutPG = cout / group;
-	return group * ((coutPG + 3) >> 2) * cinPerGroup * kh * kw * 16;
+	const direct = group * ((coutPG + 3) >> 2) * cinPerGroup * kh * kw * 16;
+	return winoEligible(cinPerGroup, kh, kw, group) ? direct + winoPackedBytes(cout, cinPerGroup) : direct;
 }
 
 /** src: ONNX OIHW [cout][cinPerGroup][kh][kw]. */
@@ -47,6 +49,11 @@ export function convPack(src: usize, dst: usize, cout: i32, cinPerGroup: i32, kh
 			}
 		}
 	}
+	// 3x3 dense convs also keep the Winograd form after the direct one: the
+	// direct layout serves strides other than 1.
+	if (winoEligible(cinPerGroup, kh, kw, group)) {
+		winoPack(src, dst + <usize>(group * blocks * k * 16), cout, cinPerGroup);
+	}
 }
 
 export function convScratchBytes(
@@ -67,6 +74,7 @@ export function convScratchBytes(
 	const cinPG = cin / group;
 	if (isDepthwise(cout, cinPG, group)) return dwScratch(h, w, kh, kw, sh, sw, pt, pl, pb, pr);
 	if (isPointwise(kh, kw, sh, sw, pt, pl, pb, pr)) return 0;
+	if (winoEligible(cinPG, kh, kw, group) && sh === 1 && sw === 1) return winoScratch(cin, h, w, cout, pt, pl, pb, pr);
 	return denseScratch(cinPG, h, w, kh, kw, sh, sw, pt, pl, pb, pr);
 }
 
@@ -99,6 +107,11 @@ export function conv2d(
 		return;
 	}
 	const coutPG = cout / group;
+	if (winoEligible(cinPG, kh, kw, group) && sh === 1 && sw === 1) {
+		const direct = <usize>((cout + 3) >> 2) * <usize>(cin * 9) * 16;
+		convWino(x, wp + direct, bias, y, scratch, cin, h, w, cout, pt, pl, pb, pr, act, alpha, beta);
+		return;
+	}
 	const oh = (h + pt + pb - kh) / sh + 1;
 	const ow = (w + pl + pr - kw) / sw + 1;
 	const xg = <usize>cinPG * <usize>(h * w) * 4;

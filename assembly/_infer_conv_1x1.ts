@@ -2,13 +2,13 @@
 // y[co][p] = act(bias[co] + sum_k w[co][k] x[k][p]). Weights are packed in
 // blocks of 4 output channels, [k][4] each, so one v128 load feeds 4 channels.
 
-import { activate, actRow, biasOf } from "./_infer_conv_act";
+import { activate, actRow, biasOf, fused, setEpilogue } from "./_infer_conv_act";
 
-/** Stores a + bias and b + bias: 8 consecutive outputs (activation is a
- * separate pass per row, actRow). */
-export function store8(y: usize, a: v128, b: v128, bias: v128): void {
-	v128.store(y, f32x4.add(a, bias));
-	v128.store(y, f32x4.add(b, bias), 16);
+/** Stores a + bias and b + bias, fused activation `form` applied: 8
+ * consecutive outputs. */
+export function store8(y: usize, a: v128, b: v128, bias: v128, form: i32): void {
+	v128.store(y, fused(f32x4.add(a, bias), form));
+	v128.store(y, fused(f32x4.add(b, bias), form), 16);
 }
 
 /** Bias of channels co..co+3 as one vector; lanes past `n` stay zero. */
@@ -25,7 +25,18 @@ export function biasVec(bias: usize, co: i32, n: i32): v128 {
 
 /** 4 output channels x 8 pixels over k input rows `xs` bytes apart. Only the
  * first `nco` channels are stored (the packed block is zero-padded). */
-function tile(x: usize, xs: usize, k: i32, w: usize, y: usize, ys: usize, nco: i32, bias: usize, co: i32): void {
+function tile(
+	x: usize,
+	xs: usize,
+	k: i32,
+	w: usize,
+	y: usize,
+	ys: usize,
+	nco: i32,
+	bias: usize,
+	co: i32,
+	form: i32,
+): void {
 	let a0 = f32x4.splat(0.0);
 	let a1 = a0;
 	let a2 = a0;
@@ -53,10 +64,10 @@ function tile(x: usize, xs: usize, k: i32, w: usize, y: usize, ys: usize, nco: i
 		x += xs;
 		w += 16;
 	}
-	store8(y, a0, a1, biasOf(bias, co));
-	if (nco > 1) store8(y + ys, a2, a3, biasOf(bias, co + 1));
-	if (nco > 2) store8(y + 2 * ys, a4, a5, biasOf(bias, co + 2));
-	if (nco > 3) store8(y + 3 * ys, a6, a7, biasOf(bias, co + 3));
+	store8(y, a0, a1, biasOf(bias, co), form);
+	if (nco > 1) store8(y + ys, a2, a3, biasOf(bias, co + 1), form);
+	if (nco > 2) store8(y + 2 * ys, a4, a5, biasOf(bias, co + 2), form);
+	if (nco > 3) store8(y + 3 * ys, a6, a7, biasOf(bias, co + 3), form);
 }
 
 /** Planes of fewer than 8 pixels (SE blocks on 1x1 maps): one pixel at a
@@ -119,6 +130,8 @@ export function pointwise(
 	}
 	const xs = (<usize>hw) << 2;
 	const wstride = (<usize>cin) << 4;
+	const form = setEpilogue(act, alpha, beta);
+	const late = act >= 4 ? act : 0;
 	// Pixel blocks of about 128 KiB of x, so every channel block after the
 	// first reads them from cache rather than memory.
 	const pb = max(8, (32768 / cin) & ~7);
@@ -134,9 +147,9 @@ export function pointwise(
 				// The last tile of a plane overlaps the previous one instead of
 				// running past the end of x and y.
 				const q = (<usize>(p + 8 <= hw ? p : hw - 8)) << 2;
-				tile(x + q, xs, cin, wb, yb + q, xs, nco, bias, co);
+				tile(x + q, xs, cin, wb, yb + q, xs, nco, bias, co, form);
 			}
-			for (let j = 0; j < nco; j++) actRow(yb + <usize>j * xs + ((<usize>p0) << 2), p1 - p0, act, al, be);
+			for (let j = 0; j < nco; j++) actRow(yb + <usize>j * xs + ((<usize>p0) << 2), p1 - p0, late, al, be);
 		}
 		if (p1 === hw) break;
 	}

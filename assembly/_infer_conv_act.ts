@@ -3,6 +3,46 @@
 
 import { exp4 } from "./_simd";
 
+// Parameters of the fused epilogue (written at the start of each kernel call,
+// read only within it): scale, offset, low and high clamp, as 4 v128.
+const EP: usize = memory.data(64, 16);
+
+/** Prepares the epilogue of one call and returns its form for `fused`:
+ * 0 plain, 1 clamp(A v + B, L, H) (relu, hardsigmoid), 2 v times that
+ * (hardswish). Sigmoid and swish return 0 and run as an actRow pass. */
+export function setEpilogue(act: i32, alpha: f32, beta: f32): i32 {
+	const inf = Infinity as f32;
+	let a: f32 = 1.0;
+	let b: f32 = 0.0;
+	let lo: f32 = -inf;
+	let hi: f32 = inf;
+	let form = 0;
+	if (act === 1) {
+		lo = 0.0;
+		form = 1;
+	} else if (act === 2 || act === 3) {
+		a = alpha;
+		b = beta;
+		lo = 0.0;
+		hi = 1.0;
+		form = act === 2 ? 1 : 2;
+	}
+	v128.store(EP, f32x4.splat(a));
+	v128.store(EP, f32x4.splat(b), 16);
+	v128.store(EP, f32x4.splat(lo), 32);
+	v128.store(EP, f32x4.splat(hi), 48);
+	return form;
+}
+
+/** The epilogue activation of `setEpilogue`'s form on v (bias already added).
+ * pmin/pmax are one instruction each; min/max spell out NaN and -0 rules. */
+export function fused(v: v128, form: i32): v128 {
+	if (form === 0) return v;
+	const t = f32x4.add(f32x4.mul(v128.load(EP), v), v128.load(EP, 16));
+	const c = f32x4.pmax(f32x4.pmin(t, v128.load(EP, 48)), v128.load(EP, 32));
+	return form === 1 ? c : f32x4.mul(v, c);
+}
+
 /** 1/(1+e^-v) for 4 lanes. e^-|v| never overflows, and the negative half is
  * e/(1+e) of the same e, so both halves keep full relative precision. */
 export function sigmoid4(v: v128): v128 {
@@ -17,10 +57,10 @@ export function sigmoid4(v: v128): v128 {
 /** act(v) for the activation code `act`; alpha and beta are pre-splatted. */
 export function activate(v: v128, act: i32, alpha: v128, beta: v128): v128 {
 	if (act === 0) return v;
-	if (act === 1) return f32x4.max(v, f32x4.splat(0.0));
+	if (act === 1) return f32x4.pmax(v, f32x4.splat(0.0));
 	if (act === 2 || act === 3) {
 		const t = f32x4.add(f32x4.mul(alpha, v), beta);
-		const hs = f32x4.max(f32x4.splat(0.0), f32x4.min(f32x4.splat(1.0), t));
+		const hs = f32x4.pmax(f32x4.pmin(t, f32x4.splat(1.0)), f32x4.splat(0.0));
 		return act === 2 ? hs : f32x4.mul(v, hs);
 	}
 	const s = sigmoid4(v);
@@ -47,16 +87,16 @@ export function actRow(y: usize, n: i32, act: i32, al: v128, be: v128): void {
 	const one = f32x4.splat(1.0);
 	let p = y;
 	if (act === 1) {
-		for (; p < vend; p += 16) v128.store(p, f32x4.max(v128.load(p), zero));
+		for (; p < vend; p += 16) v128.store(p, f32x4.pmax(v128.load(p), zero));
 	} else if (act === 2) {
 		for (; p < vend; p += 16) {
 			const v = v128.load(p);
-			v128.store(p, f32x4.max(zero, f32x4.min(one, f32x4.add(f32x4.mul(al, v), be))));
+			v128.store(p, f32x4.pmax(f32x4.pmin(f32x4.add(f32x4.mul(al, v), be), one), zero));
 		}
 	} else if (act === 3) {
 		for (; p < vend; p += 16) {
 			const v = v128.load(p);
-			v128.store(p, f32x4.mul(v, f32x4.max(zero, f32x4.min(one, f32x4.add(f32x4.mul(al, v), be)))));
+			v128.store(p, f32x4.mul(v, f32x4.pmax(f32x4.pmin(f32x4.add(f32x4.mul(al, v), be), one), zero)));
 		}
 	} else if (act === 4) {
 		for (; p < vend; p += 16) v128.store(p, sigmoid4(v128.load(p)));

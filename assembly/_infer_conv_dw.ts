@@ -3,7 +3,7 @@
 // Weights are packed pre-splatted, [c][kh*kw][4], so a tap is one v128 load.
 
 import { store8 } from "./_infer_conv_1x1";
-import { actRow, biasOf } from "./_infer_conv_act";
+import { actRow, biasOf, fused, setEpilogue } from "./_infer_conv_act";
 import { bandHeight, bandRows, fillBand, phaseLen } from "./_infer_conv_band";
 
 const DW_BUDGET: i32 = 64 << 10;
@@ -18,7 +18,18 @@ export function dwScratch(h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, pt
 }
 
 /** 8 output columns of one row: xb is the band row at the first tap. */
-function tile8(xb: usize, rs: usize, ps: usize, kh: i32, kw: i32, sw: i32, w: usize, y: usize, bv: v128): void {
+function tile8(
+	xb: usize,
+	rs: usize,
+	ps: usize,
+	kh: i32,
+	kw: i32,
+	sw: i32,
+	w: usize,
+	y: usize,
+	bv: v128,
+	form: i32,
+): void {
 	let a0 = f32x4.splat(0.0);
 	let a1 = a0;
 	for (let ky = 0; ky < kh; ky++) {
@@ -37,12 +48,12 @@ function tile8(xb: usize, rs: usize, ps: usize, kh: i32, kw: i32, sw: i32, w: us
 		}
 		xb += rs;
 	}
-	store8(y, a0, a1, bv);
+	store8(y, a0, a1, bv, form);
 }
 
-/** Stores v + bias at y. */
-function put(y: usize, v: v128, bv: v128): void {
-	v128.store(y, f32x4.add(v, bv));
+/** Stores v + bias at y, fused activation applied. */
+function put(y: usize, v: v128, bv: v128, form: i32): void {
+	v128.store(y, fused(f32x4.add(v, bv), form));
 }
 
 /** One output row in 16-column tiles (8 for rows of 8-15 columns), any taps:
@@ -58,11 +69,12 @@ function row16(
 	yr: usize,
 	ow: i32,
 	bv: v128,
+	form: i32,
 ): void {
 	if (ow < 16) {
 		for (let ox = 0; ox < ow; ox += 8) {
 			const q = (<usize>(ox + 8 <= ow ? ox : ow - 8)) << 2;
-			tile8(xr + q, rs, ps, kh, kw, sw, wc, yr + q, bv);
+			tile8(xr + q, rs, ps, kh, kw, sw, wc, yr + q, bv, form);
 		}
 		return;
 	}
@@ -93,16 +105,16 @@ function row16(
 			xb += rs;
 		}
 		const yq = yr + q;
-		put(yq, a0, bv);
-		put(yq + 16, a1, bv);
-		put(yq + 32, a2, bv);
-		put(yq + 48, a3, bv);
+		put(yq, a0, bv, form);
+		put(yq + 16, a1, bv, form);
+		put(yq + 32, a2, bv, form);
+		put(yq + 48, a3, bv, form);
 	}
 }
 
 /** 3x3 row, ow >= 16: the 9 weights stay in registers; o1, o2 are the byte
  * offsets of taps kx = 1, 2 from tap 0 (the next column, or another phase). */
-function row3x3(xr: usize, rs: usize, o1: usize, o2: usize, wc: usize, yr: usize, ow: i32, bv: v128): void {
+function row3x3(xr: usize, rs: usize, o1: usize, o2: usize, wc: usize, yr: usize, ow: i32, bv: v128, form: i32): void {
 	const w0 = v128.load(wc, 0);
 	const w1 = v128.load(wc, 16);
 	const w2 = v128.load(wc, 32);
@@ -164,10 +176,10 @@ function row3x3(xr: usize, rs: usize, o1: usize, o2: usize, wc: usize, yr: usize
 		a2 = f32x4.add(a2, f32x4.mul(v128.load(t, 32), w8));
 		a3 = f32x4.add(a3, f32x4.mul(v128.load(t, 48), w8));
 		const yq = yr + q;
-		put(yq, a0, bv);
-		put(yq + 16, a1, bv);
-		put(yq + 32, a2, bv);
-		put(yq + 48, a3, bv);
+		put(yq, a0, bv, form);
+		put(yq + 16, a1, bv, form);
+		put(yq + 32, a2, bv, form);
+		put(yq + 48, a3, bv, form);
 	}
 }
 
@@ -194,6 +206,8 @@ export function convDepthwise(
 ): void {
 	const al = f32x4.splat(alpha);
 	const be = f32x4.splat(beta);
+	const form = setEpilogue(act, alpha, beta);
+	const late = act >= 4 ? act : 0;
 	const oh = (h + pt + pb - kh) / sh + 1;
 	const ow = (w + pl + pr - kw) / sw + 1;
 	const lr = phaseLen(w, pl, pr, kw, sw);
@@ -218,14 +232,14 @@ export function convDepthwise(
 				const xr = scratch + <usize>(i * sh) * rs;
 				const yr = yc + ((<usize>(oy0 + i) * <usize>ow) << 2);
 				if (ow < 8) {
-					tile8(xr, rs, ps, kh, kw, sw, wc, TMP, bv);
+					tile8(xr, rs, ps, kh, kw, sw, wc, TMP, bv, form);
 					memory.copy(yr, TMP, (<usize>ow) << 2);
 				} else if (kh === 3 && kw === 3 && ow >= 16 && sw <= 2) {
-					row3x3(xr, rs, o1, o2, wc, yr, ow, bv);
+					row3x3(xr, rs, o1, o2, wc, yr, ow, bv, form);
 				} else {
-					row16(xr, rs, ps, kh, kw, sw, wc, yr, ow, bv);
+					row16(xr, rs, ps, kh, kw, sw, wc, yr, ow, bv, form);
 				}
-				actRow(yr, ow, act, al, be);
+				actRow(yr, ow, late, al, be);
 			}
 		}
 	}

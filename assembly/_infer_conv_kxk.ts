@@ -4,7 +4,7 @@
 // one of weights (the packed block holds [cin][kh][kw][4]).
 
 import { store8 } from "./_infer_conv_1x1";
-import { actRow, biasOf } from "./_infer_conv_act";
+import { actRow, biasOf, setEpilogue } from "./_infer_conv_act";
 import { bandHeight, bandRows, fillBand, phaseLen } from "./_infer_conv_band";
 
 /** Bytes of band a dense conv of one group of `nc` input channels needs. */
@@ -49,6 +49,7 @@ function tile(
 	nco: i32,
 	bias: usize,
 	co: i32,
+	form: i32,
 ): void {
 	let a0 = f32x4.splat(0.0);
 	let a1 = a0;
@@ -89,10 +90,10 @@ function tile(
 			rp += rs;
 		}
 	}
-	store8(y, a0, a1, biasOf(bias, co));
-	if (nco > 1) store8(y + ys, a2, a3, biasOf(bias, co + 1));
-	if (nco > 2) store8(y + 2 * ys, a4, a5, biasOf(bias, co + 2));
-	if (nco > 3) store8(y + 3 * ys, a6, a7, biasOf(bias, co + 3));
+	store8(y, a0, a1, biasOf(bias, co), form);
+	if (nco > 1) store8(y + ys, a2, a3, biasOf(bias, co + 1), form);
+	if (nco > 2) store8(y + 2 * ys, a4, a5, biasOf(bias, co + 2), form);
+	if (nco > 3) store8(y + 3 * ys, a6, a7, biasOf(bias, co + 3), form);
 }
 
 /** y [cout][oh][ow] of x [cin][h][w]; wp packed in blocks of 4 channels. */
@@ -120,6 +121,8 @@ export function convDense(
 ): void {
 	const al = f32x4.splat(alpha);
 	const be = f32x4.splat(beta);
+	const form = setEpilogue(act, alpha, beta);
+	const late = act >= 4 ? act : 0;
 	const oh = (h + pt + pb - kh) / sh + 1;
 	const ow = (w + pl + pr - kw) / sw + 1;
 	const lr = phaseLen(w, pl, pr, kw, sw);
@@ -140,15 +143,15 @@ export function convDense(
 				const xr = scratch + <usize>(i * sh) * rs;
 				const yr = y + <usize>co * ys + ((<usize>(oy0 + i) * <usize>ow) << 2);
 				if (ow < 8) {
-					tile(xr, cin, cs, rs, ps, kh, kw, sw, wb, TMP, 32, nco, bias, co);
+					tile(xr, cin, cs, rs, ps, kh, kw, sw, wb, TMP, 32, nco, bias, co, form);
 					for (let j = 0; j < nco; j++) memory.copy(yr + <usize>j * ys, TMP + <usize>(j * 32), (<usize>ow) << 2);
 				} else {
 					for (let ox = 0; ox < ow; ox += 8) {
 						const q = (<usize>(ox + 8 <= ow ? ox : ow - 8)) << 2;
-						tile(xr + q, cin, cs, rs, ps, kh, kw, sw, wb, yr + q, ys, nco, bias, co);
+						tile(xr + q, cin, cs, rs, ps, kh, kw, sw, wb, yr + q, ys, nco, bias, co, form);
 					}
 				}
-				for (let j = 0; j < nco; j++) actRow(yr + <usize>j * ys, ow, act, al, be);
+				for (let j = 0; j < nco; j++) actRow(yr + <usize>j * ys, ow, late, al, be);
 			}
 		}
 	}

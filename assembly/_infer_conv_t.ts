@@ -3,7 +3,7 @@
 // rows r = (co*kh + ky)*kw + kx, scattered. Rows are packed in blocks of 4,
 // [cin][4] each; for 2x2 a block is exactly one output channel.
 
-import { activate, actRow, biasOf } from "./_infer_conv_act";
+import { activate, actRow, biasOf, fused, setEpilogue } from "./_infer_conv_act";
 
 export function transposePackedBytes(cin: i32, cout: i32, kh: i32, kw: i32): i32 {
 	return ((cout * kh * kw + 3) >> 2) * cin * 16;
@@ -26,7 +26,7 @@ export function transposePack(src: usize, dst: usize, cin: i32, cout: i32, kh: i
 
 /** 2x2: 8 input pixels of one row times one channel's 4 taps, stored as two
  * output rows of 16 floats, the taps interleaved with the pixels. */
-function tile2x2(x: usize, xs: usize, cin: i32, w: usize, y: usize, ys: usize, bv: v128): void {
+function tile2x2(x: usize, xs: usize, cin: i32, w: usize, y: usize, ys: usize, bv: v128, form: i32): void {
 	let a0 = f32x4.splat(0.0);
 	let a1 = a0;
 	let a2 = a0;
@@ -54,14 +54,14 @@ function tile2x2(x: usize, xs: usize, cin: i32, w: usize, y: usize, ys: usize, b
 		x += xs;
 		w += 16;
 	}
-	a0 = f32x4.add(a0, bv);
-	a1 = f32x4.add(a1, bv);
-	a2 = f32x4.add(a2, bv);
-	a3 = f32x4.add(a3, bv);
-	a4 = f32x4.add(a4, bv);
-	a5 = f32x4.add(a5, bv);
-	a6 = f32x4.add(a6, bv);
-	a7 = f32x4.add(a7, bv);
+	a0 = fused(f32x4.add(a0, bv), form);
+	a1 = fused(f32x4.add(a1, bv), form);
+	a2 = fused(f32x4.add(a2, bv), form);
+	a3 = fused(f32x4.add(a3, bv), form);
+	a4 = fused(f32x4.add(a4, bv), form);
+	a5 = fused(f32x4.add(a5, bv), form);
+	a6 = fused(f32x4.add(a6, bv), form);
+	a7 = fused(f32x4.add(a7, bv), form);
 	v128.store(y, v128.shuffle<f32>(a0, a2, 0, 4, 1, 5));
 	v128.store(y, v128.shuffle<f32>(a0, a2, 2, 6, 3, 7), 16);
 	v128.store(y, v128.shuffle<f32>(a1, a3, 0, 4, 1, 5), 32);
@@ -148,6 +148,8 @@ export function convTranspose(
 		transposeNarrow(x, wp, bias, y, cin, h, w, cout, kh, kw, act, al, be);
 		return;
 	}
+	const form = setEpilogue(act, alpha, beta);
+	const late = act >= 4 ? act : 0;
 	const xs = (<usize>(h * w)) << 2;
 	const ow = (<usize>w) << 1;
 	const ys = ow << 2;
@@ -161,10 +163,10 @@ export function convTranspose(
 			const yr = y + ((<usize>co * oplane + <usize>(iy << 1) * ow) << 2);
 			for (let ix = 0; ix < w; ix += 8) {
 				const q = ix + 8 <= w ? ix : w - 8;
-				tile2x2(xr + ((<usize>q) << 2), xs, cin, wb, yr + ((<usize>q) << 3), ys, bv);
+				tile2x2(xr + ((<usize>q) << 2), xs, cin, wb, yr + ((<usize>q) << 3), ys, bv, form);
 			}
 			// Output rows 2iy and 2iy+1 are adjacent: one pass over both.
-			actRow(yr, w << 2, act, al, be);
+			actRow(yr, w << 2, late, al, be);
 		}
 	}
 }

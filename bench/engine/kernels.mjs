@@ -18,12 +18,14 @@ const env = {
 		throw new Error("abort");
 	},
 };
-const ks = files.map((f) => new WebAssembly.Instance(new WebAssembly.Module(readFileSync(f)), { env }).exports);
+let ks = files.map((f) => new WebAssembly.Instance(new WebAssembly.Module(readFileSync(f)), { env }).exports);
+let names = files.map((f, i) => (i === 0 ? "GMAC/s" : basename(f)));
+// ACTS=0,3: the first build once per activation code, side by side.
+if (process.env.ACTS) {
+	const acts = process.env.ACTS.split(",").map(Number);
+	ks = acts.map((act) => ({ k: ks[0], act }));
+	names = acts.map((a) => `act ${a}`);
+}
 if (filter) for (let i = SHAPES.length - 1; i >= 0; i--) if (!SHAPES[i].label.includes(filter)) SHAPES.splice(i, 1);
 const rows = await runAll(ks, () => performance.now());
-console.log(
-	table(
-		rows,
-		files.map((f, i) => (i === 0 ? "GMAC/s" : basename(f))),
-	),
-);
+console.log(table(rows, names));

@@ -24,6 +24,8 @@ export const SHAPES = [
 	conv("dw 3x3 s2x1 120ch @12x80", 120, 12, 80, 120, 3, 3, [2, 1], [1, 1, 1, 1], 120),
 	conv("3x3 s1 96->24 @120x120", 96, 120, 120, 24, 3, 3, [1, 1], [1, 1, 1, 1]),
 	conv("3x3 s1 24->24 @120x120", 24, 120, 120, 24, 3, 3, [1, 1], [1, 1, 1, 1]),
+	conv("3x3 s1 24->6 @120x120", 24, 120, 120, 6, 3, 3, [1, 1], [1, 1, 1, 1]),
+	conv("3x3 s1 96->24 @15x15", 96, 15, 15, 24, 3, 3, [1, 1], [1, 1, 1, 1]),
 	conv("stem 3x3 s2 3->16 @480x480", 3, 480, 480, 16, 3, 3, [2, 2], [1, 1, 1, 1]),
 	conv("1x3 120->120 @1x80", 120, 1, 80, 120, 1, 3, [1, 1], [0, 1, 0, 1]),
 	{ label: "convT 2x2 24->24 @120x120", kind: "convT", g: [24, 120, 120, 24, 2, 2] },
@@ -45,8 +47,11 @@ function outFloats(s) {
 	return cout * (Math.floor((h + pt + pb - kh) / sh) + 1) * (Math.floor((w + pl + pr - kw) / sw) + 1);
 }
 
-/** Places one shape's buffers above heapBase and returns a closure running it once. */
-function prepare(k, s) {
+/** Places one shape's buffers above heapBase and returns a closure running it
+ * once. `k`: a kernel instance's exports, or { k, act } to override the activation. */
+function prepare(inst, s) {
+	const k = inst.k ?? inst;
+	const act = inst.act ?? opts.act;
 	let top = k.heapBase();
 	const take = (bytes) => {
 		const at = (top + 63) & ~63;
@@ -71,7 +76,7 @@ function prepare(k, s) {
 		const x = take(cin * h * w * 4);
 		fill(x, cin * h * w);
 		const y = take(outFloats(s) * 4);
-		return () => k.convTranspose2d(x, wp, bias, y, cin, h, w, cout, kh, kw, opts.act, 1 / 6, 0.5);
+		return () => k.convTranspose2d(x, wp, bias, y, cin, h, w, cout, kh, kw, act, 1 / 6, 0.5);
 	}
 	const [cin, h, w, cout, kh, kw, , , , , , , group] = g;
 	const n = cout * (cin / group) * kh * kw;
@@ -85,7 +90,7 @@ function prepare(k, s) {
 	const x = take(cin * h * w * 4);
 	fill(x, cin * h * w);
 	const y = take(outFloats(s) * 4);
-	return () => k.conv2d(x, wp, bias, y, scratch, ...g, opts.act, 1 / 6, 0.5);
+	return () => k.conv2d(x, wp, bias, y, scratch, ...g, act, 1 / 6, 0.5);
 }
 
 /** GMAC/s of every shape in every kernel instance (best of `rounds` timed
