@@ -163,6 +163,7 @@ describe("engine int8 gemm", () => {
 		[80, 240, 120],
 		[6, 120, 6625],
 		[13, 480, 45],
+		[53, 480, 20],
 	];
 	for (const [M, K, N] of shapes) {
 		it(`quantizeRows + gemmInt8 ${M}x${K}x${N}: exact on the quantized values, near the float product`, () => {

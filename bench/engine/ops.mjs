@@ -96,6 +96,20 @@ for (const [M, K, N] of shapes) {
 		row[names[f]] = (macs / s / 1e9).toFixed(2);
 	});
 	row["int8 / gemmPacked"] = fns.length > 2 ? (Number(row[names[2]]) / Number(row[names[1]])).toFixed(2) : "-";
+	if (k.gemmInt8) {
+		// Error of the int8 result against the float one, relative to the largest |C|.
+		fns[1]();
+		const ref = new Float32Array(k.memory.buffer, c, M * N).slice();
+		fns[2]();
+		const got = new Float32Array(k.memory.buffer, c, M * N);
+		let err = 0;
+		let mag = 0;
+		for (let i = 0; i < M * N; i++) {
+			err = Math.max(err, Math.abs(got[i] - ref[i]));
+			mag = Math.max(mag, Math.abs(ref[i]));
+		}
+		row["int8 max err / max|C|"] = `${((100 * err) / mag).toFixed(2)} %`;
+	}
 	rows.push(row);
 	top = k.heapBase();
 }
