@@ -96,7 +96,6 @@ export function quantizeRows(a: usize, q: usize, M: i32, K: i32): void {
 	const Kp = padK(K);
 	const invS: f32 = 1 / scale;
 	const inv = f32x4.splat(invS);
-	const vz = i32x4.splat(zp);
 	const top = i32x4.splat(255 - zp);
 	const bottom = i32x4.splat(-zp);
 	for (let r = 0; r < M; r++) {
@@ -105,8 +104,8 @@ export function quantizeRows(a: usize, q: usize, M: i32, K: i32): void {
 		let k = 0;
 		for (; k + 8 <= K; k += 8) {
 			const s = src + ((<usize>k) << 2);
-			const q0 = Quant.centred(v128.load(s), inv, vz, bottom, top);
-			const q1 = Quant.centred(v128.load(s, 16), inv, vz, bottom, top);
+			const q0 = Quant.centred(v128.load(s), inv, bottom, top);
+			const q1 = Quant.centred(v128.load(s, 16), inv, bottom, top);
 			v128.store(dst + ((<usize>k) << 1), i16x8.narrow_i32x4_s(q0, q1));
 		}
 		for (; k < K; k++) {
@@ -121,7 +120,7 @@ export function quantizeRows(a: usize, q: usize, M: i32, K: i32): void {
 class Quant {
 	/** saturate(round(v / scale) + zp) - zp, as i32 lanes. */
 	@inline
-	static centred(v: v128, inv: v128, vz: v128, bottom: v128, top: v128): v128 {
+	static centred(v: v128, inv: v128, bottom: v128, top: v128): v128 {
 		const t = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v, inv)));
 		return i32x4.max_s(bottom, i32x4.min_s(top, t));
 	}
@@ -198,7 +197,37 @@ export function gemmInt8(
 	const ldc = (<usize>N) << 2;
 	const al = f32x4.splat(alpha);
 	const be = f32x4.splat(beta);
-	for (let j = 0; j < N; j += 8) {
+	// Rows in chunks whose quantized A (about 24 KiB) stays in L1 while every
+	// panel of B passes by; the panels themselves come from L2.
+	const chunk = max(4, (24576 / (Kp * 2)) & ~3);
+	for (let i0 = 0; i0 < M; i0 += chunk) {
+		const i1 = min(M, i0 + chunk);
+		for (let j = 0; j < N; j += 8) {
+			gemmInt8Panel(rows, lda, wts, bp, bias, c, ldc, i0, i1, j, N, Kp, vsa, act, al, be);
+		}
+	}
+}
+
+// Rows i0..i1 of the 8-column panel at column j.
+function gemmInt8Panel(
+	rows: usize,
+	lda: usize,
+	wts: usize,
+	bp: usize,
+	bias: usize,
+	c: usize,
+	ldc: usize,
+	i0: i32,
+	i1: i32,
+	j: i32,
+	N: i32,
+	Kp: i32,
+	vsa: v128,
+	act: i32,
+	al: v128,
+	be: v128,
+): void {
+	{
 		const cols = min(8, N - j);
 		const sc0 = f32x4.mul(v128.load(bp + ((<usize>j) << 2)), vsa);
 		const sc1 = f32x4.mul(v128.load(bp + ((<usize>j) << 2), 16), vsa);
@@ -210,8 +239,8 @@ export function gemmInt8(
 		}
 		const panel = wts + <usize>(j >> 3) * <usize>Kp * 8;
 		const pairs = Kp >> 1;
-		for (let i = 0; i < M; i += 4) {
-			const n = min(4, M - i);
+		for (let i = i0; i < i1; i += 4) {
+			const n = min(4, i1 - i);
 			let q0 = rows + <usize>i * lda;
 			let q1 = n > 1 ? q0 + lda : q0;
 			let q2 = n > 2 ? q1 + lda : q1;

@@ -3,7 +3,7 @@
 // in f64 lanes: a softmax row of 6625 exponentials or a 60k-pixel plane
 // summed in f32 would lose a few ulp of relative accuracy to rounding.
 
-import { exp4 } from "./_simd";
+import { Act } from "./_infer_ops_act";
 
 // biome-ignore lint/complexity/noStaticOnlyClass: the linter parses `@inline` only on class members, so inlined helpers are static methods.
 class Lanes {
@@ -99,7 +99,7 @@ export function softmax(x: usize, y: usize, rows: i32, cols: i32): void {
 		i = 0;
 		for (; i + 4 <= cols; i += 4) {
 			const o = (<usize>i) << 2;
-			const e = exp4(f32x4.sub(v128.load(px + o), vm));
+			const e = Act.expNeg4(f32x4.sub(v128.load(px + o), vm));
 			v128.store(py + o, e);
 			s0 = f64x2.add(s0, Lanes.wide(e));
 		}

@@ -38,6 +38,7 @@ describe("engine gemm", () => {
 		[7, 33, 29],
 		[2, 3, 4],
 		[9, 16, 6],
+		[5, 10, 17],
 		[80, 120, 360],
 		[80, 240, 120],
 		[6, 120, 6625],
@@ -163,6 +164,7 @@ describe("engine int8 gemm", () => {
 		[80, 240, 120],
 		[6, 120, 6625],
 		[13, 480, 45],
+		[53, 480, 20],
 	];
 	for (const [M, K, N] of shapes) {
 		it(`quantizeRows + gemmInt8 ${M}x${K}x${N}: exact on the quantized values, near the float product`, () => {

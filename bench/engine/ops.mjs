@@ -1,133 +1,102 @@
 #!/usr/bin/env node
-// Microbench of the engine's gemm and element-wise kernels (build/kernels/infer.wasm) in Node:
-// GMAC/s per gemm shape of the recogniser, GB/s (bytes read + written) for binary/unary on 1M floats.
-// Usage: node bench/engine/ops.mjs  (after node scripts/build-kernels.mjs)
+// Microbench of the engine's gemm and element-wise kernels (build/kernels/infer.wasm):
+// GMAC/s per gemm shape of the recogniser, GB/s (bytes read + written) for binary/unary
+// on 1M floats. Node by default; `--workerd` runs the same code inside workerd
+// (wrangler dev, bench/engine/wrangler.toml), where every memory access is checked.
+// Usage: node bench/engine/ops.mjs [--workerd]  (after node scripts/build-kernels.mjs)
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { elementCases, GEMM_SHAPES, gemmCases, gemmRow, timeAll } from "./ops-core.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const module = new WebAssembly.Module(readFileSync(join(root, "build", "kernels", "infer.wasm")));
-const k = new WebAssembly.Instance(module, {
-	env: {
-		abort: () => {
-			throw new Error("abort");
-		},
-	},
-}).exports;
 
-let top = k.heapBase();
-function alloc(bytes) {
-	const p = top;
-	top = (top + bytes + 63) & ~63;
-	const need = top - k.memory.buffer.byteLength;
-	if (need > 0) k.memory.grow(Math.ceil(need / 65536));
-	return p;
-}
-function fill(p, n, seed) {
-	const f = new Float32Array(k.memory.buffer, p, n);
-	let s = seed >>> 0;
-	for (let i = 0; i < n; i++) {
-		s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-		f[i] = s / 2 ** 31 - 1;
+if (process.argv.includes("--workerd")) {
+	const port = 8794;
+	const dev = spawn(
+		"npx",
+		["wrangler", "dev", "-c", "bench/engine/wrangler.toml", "--port", String(port), "--ip", "127.0.0.1"],
+		{ cwd: root, stdio: ["ignore", "pipe", "pipe"], detached: true },
+	);
+	const stop = () => {
+		try {
+			process.kill(-dev.pid, "SIGTERM");
+		} catch {}
+	};
+	process.on("exit", stop);
+	const base = `http://127.0.0.1:${port}`;
+	for (let i = 0; ; i++) {
+		try {
+			if ((await fetch(`${base}/noop`)).ok) break;
+		} catch {}
+		if (i > 120) throw new Error("wrangler dev did not start");
+		await new Promise((r) => setTimeout(r, 500));
 	}
-}
-// Seconds per call of each function: they are timed in alternating rounds
-// (each >= 20 ms) and the best round counts, so other load on the machine
-// slows all of them alike and spares the best.
-function timeAll(fns, rounds = 15) {
-	const reps = fns.map((fn) => {
-		fn();
-		let r = 1;
-		for (;;) {
+	const get = async (path) => {
+		const res = await fetch(`${base}${path}`);
+		if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+		return res;
+	};
+	// Seconds per call of each case, from request times: reps per case so a request
+	// takes >= 150 ms, the time of an empty request subtracted, best of 7 rounds.
+	const timeRemote = async (count) => {
+		const ms = async (c, reps) => {
 			const t0 = performance.now();
-			for (let i = 0; i < r; i++) fn();
-			if (performance.now() - t0 > 20) return r;
-			r *= 2;
+			await (await get(`/run?case=${c}&reps=${reps}`)).text();
+			return performance.now() - t0;
+		};
+		let idle = Infinity;
+		for (let i = 0; i < 5; i++) idle = Math.min(idle, await ms(0, 0));
+		const reps = [];
+		for (let c = 0; c < count; c++) {
+			let r = 1;
+			while ((await ms(c, r)) < 150) r *= 2;
+			reps.push(r);
 		}
-	});
-	const best = fns.map(() => Infinity);
-	for (let round = 0; round < rounds; round++) {
-		fns.forEach((fn, f) => {
-			const t0 = performance.now();
-			for (let i = 0; i < reps[f]; i++) fn();
-			best[f] = Math.min(best[f], (performance.now() - t0) / reps[f]);
-		});
+		const best = reps.map(() => Infinity);
+		for (let round = 0; round < 7; round++) {
+			for (let c = 0; c < count; c++) best[c] = Math.min(best[c], (await ms(c, reps[c])) - idle);
+		}
+		return best.map((b, c) => b / reps[c] / 1000);
+	};
+	const rows = [];
+	for (let i = 0; i < GEMM_SHAPES.length; i++) {
+		const set = await (await get(`/gemm?shape=${i}`)).json();
+		const secs = await timeRemote(set.names.length);
+		rows.push(
+			gemmRow(GEMM_SHAPES[i], set.macs, Object.fromEntries(set.names.map((n, c) => [n, secs[c]])), set.int8Err),
+		);
 	}
-	return best.map((ms) => ms / 1000);
+	console.log("workerd (wrangler dev)");
+	console.table(rows);
+	const el = await (await get("/elements")).json();
+	const secs = await timeRemote(el.names.length);
+	console.table(el.names.map((kernel, c) => ({ kernel, "GB/s": Number((el.bytes[c] / secs[c] / 1e9).toFixed(2)) })));
+	stop();
+	process.exit(0);
 }
-const time = (fn) => timeAll([fn], 7)[0];
 
-const shapes = [
-	[80, 120, 360],
-	[80, 240, 120],
-	[80, 120, 6625],
-	[400, 120, 6625],
-];
-const rows = [];
-for (const [M, K, N] of shapes) {
-	const a = alloc(M * K * 4);
-	const b = alloc(K * N * 4);
-	const bias = alloc(N * 4);
-	const c = alloc(M * N * 4);
-	const bp = alloc(k.gemmPackedBytes(K, N));
-	fill(a, M * K, 1);
-	fill(b, K * N, 2);
-	fill(bias, N, 3);
-	k.gemmPack(b, bp, K, N);
-	const macs = M * K * N;
-	const fns = [() => k.gemm(a, b, bias, c, M, K, N, 0, 0, 0), () => k.gemmPacked(a, bp, bias, c, M, K, N, 0, 0, 0)];
-	const names = ["gemm GMAC/s", "gemmPacked GMAC/s"];
-	if (k.gemmInt8) {
-		const qb = alloc(k.gemmInt8PackedBytes(K, N));
-		const qa = alloc(k.quantizeRowsBytes(M, K));
-		k.gemmInt8Pack(b, qb, K, N);
-		k.quantizeRows(a, qa, M, K);
-		fns.push(() => {
-			k.quantizeRows(a, qa, M, K);
-			k.gemmInt8(qa, qb, bias, c, M, K, N, 0, 0, 0);
-		});
-		names.push("int8 incl. quantize GMAC/s");
-		fns.push(() => k.gemmInt8(qa, qb, bias, c, M, K, N, 0, 0, 0));
-		names.push("int8 gemm only GMAC/s");
-	}
-	const row = { shape: `${M}x${K}x${N}` };
-	timeAll(fns).forEach((s, f) => {
-		row[names[f]] = (macs / s / 1e9).toFixed(2);
-	});
-	row["int8 / gemmPacked"] = fns.length > 2 ? (Number(row[names[2]]) / Number(row[names[1]])).toFixed(2) : "-";
-	rows.push(row);
-	top = k.heapBase();
-}
-console.table(rows);
-
-const n = 1 << 20;
-const x = alloc(n * 4);
-const y = alloc(n * 4);
-const z = alloc(n * 4);
-fill(x, n, 4);
-fill(y, n, 5);
-const gbs = (bytes, fn) => (bytes / time(fn) / 1e9).toFixed(2);
-const elem = [];
-const names = ["add", "sub", "mul", "div"];
-for (let op = 0; op < 4; op++) {
-	elem.push({
-		kernel: `binary ${names[op]} same shape`,
-		"GB/s": gbs(n * 12, () => k.binary(op, x, y, z, 1, 1, n, 0, 0, 1, 0, 0, 1)),
-	});
-}
-elem.push({
-	kernel: "binary mul per-channel (64 x 16384)",
-	"GB/s": gbs(n * 8, () => k.binary(2, x, y, z, 1, 64, n / 64, 0, n / 64, 1, 0, 1, 0)),
-});
-elem.push({ kernel: "binary add scalar", "GB/s": gbs(n * 8, () => k.binary(0, x, y, z, 1, 1, n, 0, 0, 1, 0, 0, 0)) });
-elem.push({
-	kernel: "binary add strided (n2 step 2)",
-	"GB/s": gbs(n * 6, () => k.binary(0, x, y, z, 1, 1, n / 2, 0, 0, 2, 0, 0, 1)),
-});
-const unames = ["", "relu", "hardsigmoid", "hardswish", "sigmoid", "swish", "sqrt", "copy"];
-fill(x, n, 6);
-for (let op = 1; op <= 7; op++) {
-	elem.push({ kernel: `unary ${unames[op]}`, "GB/s": gbs(n * 8, () => k.unary(op, x, z, n, 1 / 6, 0.5)) });
-}
-console.table(elem);
+const module = new WebAssembly.Module(readFileSync(join(root, "build", "kernels", "infer.wasm")));
+const instance = () =>
+	new WebAssembly.Instance(module, {
+		env: {
+			abort: () => {
+				throw new Error("infer kernel abort");
+			},
+		},
+	}).exports;
+console.log(`Node ${process.version}`);
+console.table(
+	GEMM_SHAPES.map((shape) => {
+		const set = gemmCases(instance(), shape);
+		const secs = timeAll(Object.values(set.fns));
+		return gemmRow(shape, set.macs, Object.fromEntries(Object.keys(set.fns).map((n, c) => [n, secs[c]])), set.int8Err);
+	}),
+);
+const cases = elementCases(instance());
+const secs = timeAll(
+	cases.map((c) => c[2]),
+	7,
+);
+console.table(cases.map(([kernel, bytes], c) => ({ kernel, "GB/s": Number((bytes / secs[c] / 1e9).toFixed(2)) })));
