@@ -6,7 +6,7 @@
 // - weights (packed at load): blocks of 4 channels, each pair 4 x [k even, k odd] (16 bytes).
 // A tile keeps 4 channels x 8 pixels of i32 accumulators.
 
-import { activate, biasOf } from "./_infer_conv_act";
+import { actRow, biasOf } from "./_infer_conv_act";
 
 /** Bytes of the x panels of a K x P operand. */
 export function panelBytes(k: i32, p: i32): i32 {
@@ -74,12 +74,11 @@ function storeSome(y: usize, u: v128, v: v128, n: i32): void {
 	if (n > 2) store<f32>(y, f32x4.extract_lane(u, 2), 8);
 }
 
-/** Dequantizes one channel's 8 accumulators, adds bias, activates, stores n. */
-
-function emit(y: usize, a: v128, b: v128, sc: v128, bv: v128, n: i32, act: i32, al: v128, be: v128): void {
+/** Dequantizes one channel's 8 accumulators, adds bias, stores n. */
+function emit(y: usize, a: v128, b: v128, sc: v128, bv: v128, n: i32): void {
 	const u = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(a), sc), bv);
 	const v = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(b), sc), bv);
-	storeSome(y, activate(u, act, al, be), activate(v, act, al, be), n);
+	storeSome(y, u, v, n);
 }
 
 /** 4 channels (nco stored) x 8 pixels (n stored) of output. */
@@ -95,9 +94,6 @@ function tile(
 	ws: usize,
 	bias: usize,
 	co: i32,
-	act: i32,
-	al: v128,
-	be: v128,
 ): void {
 	let a0 = i32x4.splat(0);
 	let a1 = a0;
@@ -127,10 +123,10 @@ function tile(
 		w += 16;
 	}
 	const s4 = ws + ((<usize>co) << 2);
-	emit(y, a0, a1, f32x4.mul(sc, v128.load32_splat(s4)), biasOf(bias, co), n, act, al, be);
-	if (nco > 1) emit(y + ys, a2, a3, f32x4.mul(sc, v128.load32_splat(s4, 4)), biasOf(bias, co + 1), n, act, al, be);
-	if (nco > 2) emit(y + 2 * ys, a4, a5, f32x4.mul(sc, v128.load32_splat(s4, 8)), biasOf(bias, co + 2), n, act, al, be);
-	if (nco > 3) emit(y + 3 * ys, a6, a7, f32x4.mul(sc, v128.load32_splat(s4, 12)), biasOf(bias, co + 3), n, act, al, be);
+	emit(y, a0, a1, f32x4.mul(sc, v128.load32_splat(s4)), biasOf(bias, co), n);
+	if (nco > 1) emit(y + ys, a2, a3, f32x4.mul(sc, v128.load32_splat(s4, 4)), biasOf(bias, co + 1), n);
+	if (nco > 2) emit(y + 2 * ys, a4, a5, f32x4.mul(sc, v128.load32_splat(s4, 8)), biasOf(bias, co + 2), n);
+	if (nco > 3) emit(y + 3 * ys, a6, a7, f32x4.mul(sc, v128.load32_splat(s4, 12)), biasOf(bias, co + 3), n);
 }
 
 /**
@@ -168,23 +164,13 @@ export function gemm8(
 			const yb = y + <usize>co * ys;
 			for (let pan = pan0; pan < pan1; pan++) {
 				const p0 = pan << 3;
-				tile(
-					xb + <usize>pan * pbytes,
-					wb,
-					k2,
-					yb + ((<usize>p0) << 2),
-					ys,
-					min(8, p - p0),
-					nco,
-					sc,
-					ws,
-					bias,
-					co,
-					act,
-					al,
-					be,
-				);
+				tile(xb + <usize>pan * pbytes, wb, k2, yb + ((<usize>p0) << 2), ys, min(8, p - p0), nco, sc, ws, bias, co);
 			}
+			// The activation as one pass over the rows just written (still in cache),
+			// its code chosen once per row rather than per vector.
+			const q0 = pan0 << 3;
+			const q1 = min(p, pan1 << 3);
+			for (let j = 0; j < nco; j++) actRow(yb + <usize>j * ys + ((<usize>q0) << 2), q1 - q0, act, al, be);
 		}
 	}
 }
