@@ -1,0 +1,114 @@
+// Int8 convolutions (group 1) of the inference engine: the ABI the engine
+// calls. An activation is quantized once (quantizeU8) and read by every conv8
+// that consumes it; weights are quantized and packed once at load (conv8Pack).
+// Packed weights: cout rounded up to 4 f32 channel scales, then blocks of 4
+// channels of i16 codes in k pairs (see _infer_q8_gemm.ts). conv8 widens the
+// u8 input minus its zero point into i16 panels in scratch (through an im2col
+// copy for kernels other than 1x1 s1), then runs the integer GEMM.
+
+import { gemm8, packPanels, panelBytes } from "./_infer_q8_gemm";
+import { im2col } from "./_infer_q8_im2col";
+import { channelScale, PARAMS_BYTES, quantize, weightCode } from "./_infer_q8_quant";
+
+function isPointwise(kh: i32, kw: i32, sh: i32, sw: i32, pt: i32, pl: i32, pb: i32, pr: i32): bool {
+	return kh === 1 && kw === 1 && sh === 1 && sw === 1 && (pt | pl | pb | pr) === 0;
+}
+
+/** Bytes of the header quantizeU8 writes (scale f32 at 0, zero point i32 at 4). */
+export function q8ParamsBytes(): i32 {
+	return PARAMS_BYTES;
+}
+
+/** x f32[n] -> q u8[n] as ONNX DynamicQuantizeLinear, scale and zero point into params. */
+export function quantizeU8(x: usize, n: i32, q: usize, params: usize): void {
+	quantize(x, n, q, params);
+}
+
+function scalesBytes(cout: i32): i32 {
+	return ((cout + 3) >> 2) * 16;
+}
+
+export function conv8PackedBytes(cout: i32, cin: i32, kh: i32, kw: i32): i32 {
+	return scalesBytes(cout) + ((cout + 3) >> 2) * ((cin * kh * kw + 1) >> 1) * 16;
+}
+
+/** src: ONNX OIHW f32 [cout][cin][kh][kw]. */
+export function conv8Pack(src: usize, dst: usize, cout: i32, cin: i32, kh: i32, kw: i32): void {
+	const k = cin * kh * kw;
+	const k2 = (k + 1) >> 1;
+	const codes = dst + <usize>scalesBytes(cout);
+	memory.fill(dst, 0, <usize>conv8PackedBytes(cout, cin, kh, kw));
+	for (let c = 0; c < cout; c++) {
+		const row = src + <usize>(c * k) * 4;
+		const s = channelScale(row, k);
+		store<f32>(dst + ((<usize>c) << 2), <f32>s);
+		// Channel c is lane pair c & 3 of block c >> 2.
+		const base = codes + <usize>((c >> 2) * k2) * 16 + ((<usize>(c & 3)) << 2);
+		for (let i = 0; i < k; i++) {
+			const at = base + ((<usize>(i >> 1)) << 4) + ((<usize>(i & 1)) << 1);
+			store<i16>(at, <i16>weightCode(load<f32>(row + ((<usize>i) << 2)), s));
+		}
+	}
+}
+
+export function conv8ScratchBytes(
+	cin: i32,
+	h: i32,
+	w: i32,
+	cout: i32,
+	kh: i32,
+	kw: i32,
+	sh: i32,
+	sw: i32,
+	pt: i32,
+	pl: i32,
+	pb: i32,
+	pr: i32,
+): i32 {
+	const oh = (h + pt + pb - kh) / sh + 1;
+	const ow = (w + pl + pr - kw) / sw + 1;
+	const k = cin * kh * kw;
+	const panels = panelBytes(k, oh * ow);
+	if (isPointwise(kh, kw, sh, sw, pt, pl, pb, pr)) return panels;
+	return panels + ((k * oh * ow + 15) & ~15);
+}
+
+export function conv8(
+	q: usize,
+	params: usize,
+	wp: usize,
+	bias: usize,
+	y: usize,
+	scratch: usize,
+	cin: i32,
+	h: i32,
+	w: i32,
+	cout: i32,
+	kh: i32,
+	kw: i32,
+	sh: i32,
+	sw: i32,
+	pt: i32,
+	pl: i32,
+	pb: i32,
+	pr: i32,
+	act: i32,
+	alpha: f32,
+	beta: f32,
+): void {
+	const scale = load<f32>(params);
+	const zp = load<i32>(params, 4);
+	const oh = (h + pt + pb - kh) / sh + 1;
+	const ow = (w + pl + pr - kw) / sw + 1;
+	const p = oh * ow;
+	const k = cin * kh * kw;
+	if (isPointwise(kh, kw, sh, sw, pt, pl, pb, pr)) {
+		packPanels(q, <usize>p, k, p, zp, scratch);
+	} else {
+		const cols = scratch + <usize>panelBytes(k, p);
+		im2col(q, zp, cin, h, w, kh, kw, sh, sw, pt, pl, oh, ow, cols);
+		packPanels(cols, <usize>p, k, p, zp, scratch);
+	}
+	const codes = wp + <usize>scalesBytes(cout);
+	gemm8(scratch, (k + 1) >> 1, p, codes, wp, cout, scale, bias, y, act, alpha, beta);
+}

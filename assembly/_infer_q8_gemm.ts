@@ -1,0 +1,176 @@
+// Integer GEMM of the int8 convolutions: acc[co][p] = sum_k (q[k][p] - zp) * wq[co][k]
+// in exact i32, then y = f32(acc) * (scale * s[co]) + bias[co] and the activation.
+// Both operands are widened to i16 once, in pairs of consecutive k, so that
+// one i32x4.dot_i16x8_s does 8 multiply-adds:
+// - x panels (scratch): 8 pixels x K2 pairs, each pair 8 x [k even, k odd] (32 bytes);
+// - weights (packed at load): blocks of 4 channels, each pair 4 x [k even, k odd] (16 bytes).
+// A tile keeps 4 channels x 8 pixels of i32 accumulators.
+
+import { actRow, biasOf } from "./_infer_conv_act";
+
+/** Bytes of the x panels of a K x P operand. */
+export function panelBytes(k: i32, p: i32): i32 {
+	return ((p + 7) >> 3) * ((k + 1) >> 1) * 32;
+}
+
+/** One weight i16 pair of 4 channels: lanes 2j, 2j+1 of channel j. */
+
+function pairOf(wv: v128, j: i32): v128 {
+	if (j === 0) return v128.shuffle<i32>(wv, wv, 0, 0, 0, 0);
+	if (j === 1) return v128.shuffle<i32>(wv, wv, 1, 1, 1, 1);
+	if (j === 2) return v128.shuffle<i32>(wv, wv, 2, 2, 2, 2);
+	return v128.shuffle<i32>(wv, wv, 3, 3, 3, 3);
+}
+
+/**
+ * Rows 0..k of `src` (u8, `rs` bytes apart, p values each) minus zp into
+ * x panels at `dst`; pixels past p and the odd row past k are zeros.
+ */
+export function packPanels(src: usize, rs: usize, k: i32, p: i32, zp: i32, dst: usize): void {
+	const k2 = (k + 1) >> 1;
+	const z = i16x8.splat(<i16>zp);
+	const npan = (p + 7) >> 3;
+	let d = dst;
+	for (let pan = 0; pan < npan; pan++) {
+		const p0 = pan << 3;
+		const n = min(8, p - p0);
+		let ra = src + <usize>p0;
+		for (let i = 0; i < k2; i++) {
+			const odd = 2 * i + 1 < k;
+			if (n === 8 && odd) {
+				const a = i16x8.sub(v128.load8x8_u(ra), z);
+				const b = i16x8.sub(v128.load8x8_u(ra + rs), z);
+				v128.store(d, v128.shuffle<i16>(a, b, 0, 8, 1, 9, 2, 10, 3, 11));
+				v128.store(d, v128.shuffle<i16>(a, b, 4, 12, 5, 13, 6, 14, 7, 15), 16);
+			} else {
+				for (let l = 0; l < 8; l++) {
+					const e = l < n ? <i32>load<u8>(ra + <usize>l) - zp : 0;
+					const o = l < n && odd ? <i32>load<u8>(ra + rs + <usize>l) - zp : 0;
+					store<i32>(d + ((<usize>l) << 2), (e & 0xffff) | (o << 16));
+				}
+			}
+			ra += rs << 1;
+			d += 32;
+		}
+	}
+}
+
+/** Stores the first n (1..8) of the 8 floats u, v. */
+
+function storeSome(y: usize, u: v128, v: v128, n: i32): void {
+	if (n === 8) {
+		v128.store(y, u);
+		v128.store(y, v, 16);
+		return;
+	}
+	if (n >= 4) {
+		v128.store(y, u);
+		y += 16;
+		u = v;
+		n -= 4;
+	}
+	if (n > 0) store<f32>(y, f32x4.extract_lane(u, 0));
+	if (n > 1) store<f32>(y, f32x4.extract_lane(u, 1), 4);
+	if (n > 2) store<f32>(y, f32x4.extract_lane(u, 2), 8);
+}
+
+/** Dequantizes one channel's 8 accumulators, adds bias, stores n. */
+function emit(y: usize, a: v128, b: v128, sc: v128, bv: v128, n: i32): void {
+	const u = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(a), sc), bv);
+	const v = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(b), sc), bv);
+	storeSome(y, u, v, n);
+}
+
+/** 4 channels (nco stored) x 8 pixels (n stored) of output. */
+function tile(
+	x: usize,
+	w: usize,
+	k2: i32,
+	y: usize,
+	ys: usize,
+	n: i32,
+	nco: i32,
+	sc: v128,
+	ws: usize,
+	bias: usize,
+	co: i32,
+): void {
+	let a0 = i32x4.splat(0);
+	let a1 = a0;
+	let a2 = a0;
+	let a3 = a0;
+	let a4 = a0;
+	let a5 = a0;
+	let a6 = a0;
+	let a7 = a0;
+	for (let i = 0; i < k2; i++) {
+		const x0 = v128.load(x);
+		const x1 = v128.load(x, 16);
+		const wv = v128.load(w);
+		let s = pairOf(wv, 0);
+		a0 = i32x4.add(a0, i32x4.dot_i16x8_s(x0, s));
+		a1 = i32x4.add(a1, i32x4.dot_i16x8_s(x1, s));
+		s = pairOf(wv, 1);
+		a2 = i32x4.add(a2, i32x4.dot_i16x8_s(x0, s));
+		a3 = i32x4.add(a3, i32x4.dot_i16x8_s(x1, s));
+		s = pairOf(wv, 2);
+		a4 = i32x4.add(a4, i32x4.dot_i16x8_s(x0, s));
+		a5 = i32x4.add(a5, i32x4.dot_i16x8_s(x1, s));
+		s = pairOf(wv, 3);
+		a6 = i32x4.add(a6, i32x4.dot_i16x8_s(x0, s));
+		a7 = i32x4.add(a7, i32x4.dot_i16x8_s(x1, s));
+		x += 32;
+		w += 16;
+	}
+	const s4 = ws + ((<usize>co) << 2);
+	emit(y, a0, a1, f32x4.mul(sc, v128.load32_splat(s4)), biasOf(bias, co), n);
+	if (nco > 1) emit(y + ys, a2, a3, f32x4.mul(sc, v128.load32_splat(s4, 4)), biasOf(bias, co + 1), n);
+	if (nco > 2) emit(y + 2 * ys, a4, a5, f32x4.mul(sc, v128.load32_splat(s4, 8)), biasOf(bias, co + 2), n);
+	if (nco > 3) emit(y + 3 * ys, a6, a7, f32x4.mul(sc, v128.load32_splat(s4, 12)), biasOf(bias, co + 3), n);
+}
+
+/**
+ * y [cout][p] from x panels `xb` (K2 pairs) and packed weights `w` (channel
+ * scales at `ws`), activation scale `scale`.
+ */
+export function gemm8(
+	xb: usize,
+	k2: i32,
+	p: i32,
+	w: usize,
+	ws: usize,
+	cout: i32,
+	scale: f32,
+	bias: usize,
+	y: usize,
+	act: i32,
+	alpha: f32,
+	beta: f32,
+): void {
+	const sc = f32x4.splat(scale);
+	const al = f32x4.splat(alpha);
+	const be = f32x4.splat(beta);
+	const npan = (p + 7) >> 3;
+	const pbytes = (<usize>k2) << 5;
+	const wbytes = (<usize>k2) << 4;
+	const ys = (<usize>p) << 2;
+	// Panels in chunks of about 64 KiB, read from cache by every channel block after the first.
+	const chunk = max(1, 65536 / (k2 << 5));
+	for (let pan0 = 0; pan0 < npan; pan0 += chunk) {
+		const pan1 = min(npan, pan0 + chunk);
+		for (let co = 0; co < cout; co += 4) {
+			const nco = min(4, cout - co);
+			const wb = w + <usize>(co >> 2) * wbytes;
+			const yb = y + <usize>co * ys;
+			for (let pan = pan0; pan < pan1; pan++) {
+				const p0 = pan << 3;
+				tile(xb + <usize>pan * pbytes, wb, k2, yb + ((<usize>p0) << 2), ys, min(8, p - p0), nco, sc, ws, bias, co);
+			}
+			// The activation as one pass over the rows just written (still in cache),
+			// its code chosen once per row rather than per vector.
+			const q0 = pan0 << 3;
+			const q1 = min(p, pan1 << 3);
+			for (let j = 0; j < nco; j++) actRow(yb + <usize>j * ys + ((<usize>q0) << 2), q1 - q0, act, al, be);
+		}
+	}
+}

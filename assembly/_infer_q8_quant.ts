@@ -1,0 +1,99 @@
+// 8-bit quantization of the engine's int8 convolutions, with the numerics of
+// the 8-bit recogniser graph (scripts/quantize.mjs run by onnxruntime):
+// activations as ONNX DynamicQuantizeLinear (u8, one scale and zero point
+// per tensor, found per call), weights symmetric s8 with one scale per
+// output channel, rounded the way quantize.mjs rounds them (f64, JS Math.round).
+
+/** Bytes of the header quantizeU8 writes: scale f32 at 0, zero point i32 at 4. */
+export const PARAMS_BYTES = 16;
+
+/** Smallest and largest of x[0..n) as lanes 0 and 1 (n >= 1). */
+function range(x: usize, n: i32): v128 {
+	let lo = f32x4.splat(load<f32>(x));
+	let hi = lo;
+	let i = 0;
+	for (; i + 16 <= n; i += 16) {
+		const p = x + ((<usize>i) << 2);
+		const a = v128.load(p);
+		const b = v128.load(p, 16);
+		const c = v128.load(p, 32);
+		const d = v128.load(p, 48);
+		lo = f32x4.min(lo, f32x4.min(f32x4.min(a, b), f32x4.min(c, d)));
+		hi = f32x4.max(hi, f32x4.max(f32x4.max(a, b), f32x4.max(c, d)));
+	}
+	for (; i + 4 <= n; i += 4) {
+		const v = v128.load(x + ((<usize>i) << 2));
+		lo = f32x4.min(lo, v);
+		hi = f32x4.max(hi, v);
+	}
+	let l = min(
+		min(f32x4.extract_lane(lo, 0), f32x4.extract_lane(lo, 1)),
+		min(f32x4.extract_lane(lo, 2), f32x4.extract_lane(lo, 3)),
+	);
+	let h = max(
+		max(f32x4.extract_lane(hi, 0), f32x4.extract_lane(hi, 1)),
+		max(f32x4.extract_lane(hi, 2), f32x4.extract_lane(hi, 3)),
+	);
+	for (; i < n; i++) {
+		const v = load<f32>(x + ((<usize>i) << 2));
+		l = min(l, v);
+		h = max(h, v);
+	}
+	return f32x4.replace_lane(f32x4.splat(l), 1, h);
+}
+
+/** 16 floats -> 16 u8: round half to even of x/scale, plus zp, saturated to 0..255. */
+function quant16(p: usize, sc: v128, zp: v128): v128 {
+	const a = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.div(v128.load(p), sc))), zp);
+	const b = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.div(v128.load(p, 16), sc))), zp);
+	const c = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.div(v128.load(p, 32), sc))), zp);
+	const d = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.div(v128.load(p, 48), sc))), zp);
+	return i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(a, b), i16x8.narrow_i32x4_s(c, d));
+}
+
+/**
+ * x f32[n] -> q u8[n], scale and zero point into `params`. The range always
+ * holds 0 so that 0 is exact (zero padding of the convolutions is q == zp);
+ * an all-zero tensor gets scale 1 and zero point 0.
+ */
+export function quantize(x: usize, n: i32, q: usize, params: usize): void {
+	let lo: f32 = 0.0;
+	let hi: f32 = 0.0;
+	if (n > 0) {
+		const r = range(x, n);
+		lo = min(lo, f32x4.extract_lane(r, 0));
+		hi = max(hi, f32x4.extract_lane(r, 1));
+	}
+	const scale: f32 = hi === lo ? 1.0 : (hi - lo) / 255.0;
+	const zpf: f32 = max<f32>(0.0, min<f32>(255.0, 0.0 - lo / scale));
+	const zp = <i32>nearest<f32>(zpf);
+	store<f32>(params, scale);
+	store<i32>(params, zp, 4);
+	const sc = f32x4.splat(scale);
+	const zv = i32x4.splat(zp);
+	let i = 0;
+	for (; i + 16 <= n; i += 16) v128.store(q + <usize>i, quant16(x + ((<usize>i) << 2), sc, zv));
+	for (; i < n; i++) {
+		const v = <i32>nearest<f32>(load<f32>(x + ((<usize>i) << 2)) / scale) + zp;
+		store<u8>(q + <usize>i, <u8>max(0, min(255, v)));
+	}
+}
+
+/** JS Math.round: nearest integer, halves toward +infinity. */
+function roundJs(v: f64): f64 {
+	const f = Math.floor(v);
+	return v - f >= 0.5 ? f + 1.0 : f;
+}
+
+/** Scale of one output channel's `per` f32 weights: max |w| / 127 (1 if all
+ * are 0), kept in f64 for rounding the codes, as quantize.mjs does. */
+export function channelScale(src: usize, per: i32): f64 {
+	let m: f64 = 0.0;
+	for (let k = 0; k < per; k++) m = Math.max(m, Math.abs(<f64>load<f32>(src + ((<usize>k) << 2))));
+	return m > 0.0 ? m / 127.0 : 1.0;
+}
+
+/** One weight as its s8 code under channel scale `s`. */
+export function weightCode(w: f32, s: f64): i32 {
+	return <i32>Math.max(-127.0, Math.min(127.0, roundJs(<f64>w / s)));
+}
