@@ -45,9 +45,10 @@ export function reportedEngine(body) {
 }
 
 /**
- * Asks the server which engine it runs (GET /api/models). An app without an `engine`
- * field predates OCR_ENGINE, and ORT is then the only engine it has. Returns
- * { ok, engine, note }: ok false means the figures would not be the engine's asked for.
+ * Asks the server which engine it runs (GET /api/models). When the answer names none, an
+ * app without OCR_ENGINE has ORT only, and an app with it is taken at its word, with a
+ * warning, since its engine cannot be confirmed. Returns { ok, engine, note }: ok false
+ * means the figures would not be the engine's asked for.
  */
 export async function verifyEngine(url, asked) {
 	const res = await fetch(`${url}/api/models`);
@@ -55,12 +56,18 @@ export async function verifyEngine(url, asked) {
 	if (!res.ok || !body) return { ok: false, engine: null, note: `GET /api/models answered ${res.status}` };
 	const engine = reportedEngine(body);
 	if (engine === null) {
+		if (appKnowsEngineVar())
+			return {
+				ok: true,
+				engine: asked,
+				note: `warning: /api/models names no engine, so OCR_ENGINE=${asked} cannot be confirmed`,
+			};
 		if (asked === "ort")
 			return { ok: true, engine: "ort", note: "/api/models names no engine: an app before OCR_ENGINE, ORT only" };
 		return {
 			ok: false,
 			engine: null,
-			note: `asked for OCR_ENGINE=${asked}, but /api/models names no engine: this app predates OCR_ENGINE and runs ORT`,
+			note: `asked for OCR_ENGINE=${asked}, but this app has no OCR_ENGINE (src/lib/config.ts) and runs ORT`,
 		};
 	}
 	if (engine !== asked)
