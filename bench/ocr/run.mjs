@@ -2,7 +2,8 @@
 // a fresh wrangler dev of the bench Worker in this folder for each), against
 // @gutenye/ocr-node (the same PP-OCRv4 models on native onnxruntime-node) and tesseract.js
 // (eng + chi_sim traineddata from npm), on the OCR fixtures, in one run; then each engine's
-// cold start (cold.mjs). Engines run one after another so they never compete for the CPU.
+// cold start (cold.mjs). Engines take turns, image by image, so they never compete for the
+// CPU and a change in the machine's load falls on all of them alike.
 // Usage: node bench/ocr/run.mjs [runs]; BENCH_OURS_ONLY=1: our engines only (no bench:setup
 // needed); COLD_RUNS=n fresh servers per engine for the cold start (0: none).
 import { readdirSync, readFileSync } from "node:fs";
@@ -10,7 +11,7 @@ import { join } from "node:path";
 import { freePort, percentile, ROOT, startServer, table } from "../lib/server.mjs";
 import { coldStarts, coldTable, smallestFixture } from "./cold.mjs";
 import { chosenEngines, EngineMismatch, reportedEngine, requireEngine } from "./engines.mjs";
-import { repeat, runNative, runTesseract } from "./reference.mjs";
+import { nativeRunners, tesseractRunner } from "./reference.mjs";
 
 const RUNS = Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 5);
 const OURS_ONLY = process.env.BENCH_OURS_ONLY === "1";
@@ -77,53 +78,84 @@ async function ocrMemory(url, engine) {
 const scorer = (url) => (hypothesis, reference) =>
 	call(`${url}/cer`, { method: "POST", body: JSON.stringify({ hypothesis, reference }) });
 
-/** One engine of ours on its own fresh bench Worker: the fixtures, two enlarged inputs, words and orientation. */
-async function measureOurs(engine) {
+/**
+ * One engine of ours on its own fresh bench Worker, its engine checked and its models
+ * loaded: a runner whose time per read is the Worker's own (decode + pipeline).
+ */
+async function oursRunner(engine) {
 	const worker = await startWorker(engine);
-	const score = scorer(worker.url);
 	try {
 		await requireEngine(worker.url, engine);
 		const load = await call(`${worker.url}/load`);
 		const loaded = await ocrMemory(worker.url, engine);
 		console.log(`${engine}: models loaded in ${fmt(load.ms)} ms (OCR wasm ${mib(loaded.bytes)} MiB)`);
-		const perImage = {};
-		for (const img of images) {
-			const runs = await repeat(() => call(`${worker.url}/run`, { method: "POST", body: img.bytes }), RUNS);
-			const server = runs.map((r) => r.out);
-			const e2e = server.map((s) => s.timings.e2e);
-			perImage[img.name] = {
-				p50: percentile(e2e, 50),
-				p95: percentile(e2e, 95),
-				stages: STAGES.map((k) =>
-					percentile(
-						server.map((s) => s.timings[k]),
-						50,
-					),
-				),
-				text: server[0].text,
-				score: await score(server[0].text, img.truth),
+		return {
+			key: engine,
+			worker,
+			loadMs: load.ms,
+			memory: { loaded },
+			measure: async (img) => {
+				const out = await call(`${worker.url}/run`, { method: "POST", body: img.bytes });
+				return { ms: out.timings.e2e, text: out.text, stages: STAGES.map((k) => out.timings[k]) };
+			},
+		};
+	} catch (err) {
+		worker.stop();
+		throw err;
+	}
+}
+
+/** A reference engine timed from here, file path to text. */
+function timedRunner(ref) {
+	return {
+		...ref,
+		measure: async (img) => {
+			const t0 = performance.now();
+			const text = await ref.read(img);
+			return { ms: performance.now() - t0, text };
+		},
+	};
+}
+
+/** Per image, every runner in turn (one warm-up, RUNS timed reads each), so load drift hits all alike. */
+async function fixtures(runners) {
+	const out = Object.fromEntries(runners.map((r) => [r.key, { perImage: {} }]));
+	for (const img of images)
+		for (const r of runners) {
+			await r.measure(img);
+			const runs = [];
+			for (let i = 0; i < RUNS; i++) runs.push(await r.measure(img));
+			const ms = runs.map((x) => x.ms);
+			out[r.key].perImage[img.name] = {
+				p50: percentile(ms, 50),
+				p95: percentile(ms, 95),
+				stages: runs[0].stages
+					? STAGES.map((_, i) =>
+							percentile(
+								runs.map((x) => x.stages[i]),
+								50,
+							),
+						)
+					: null,
+				text: runs[0].text,
 			};
 		}
-		const fixtures = await ocrMemory(worker.url, engine);
-		console.log(`${engine}: OCR wasm after the fixtures ${mib(fixtures.bytes)} MiB, peak ${mib(fixtures.peak)} MiB`);
-		// Large inputs: fixtures enlarged inside the Worker to a 2048-px long side (the route's intake cap).
-		for (const name of ["dev_en_receipt_01", "dev_en_para_02"]) {
-			const img = images.find((i) => i.name === name);
-			const probe = await call(`${worker.url}/run`, { method: "POST", body: img.bytes });
-			const scale = 2048 / Math.max(probe.width, probe.height);
-			const big = await call(`${worker.url}/run?scale=${scale}`, { method: "POST", body: img.bytes });
-			const c = await score(big.text, img.truth);
-			const t = big.timings;
-			console.log(
-				`${engine}: ${name} enlarged to ${big.width}x${big.height}: ${fmt(t.e2e)} ms (det ${fmt(t.det)}, rec ${fmt(t.rec)}), CER ${pct(c.cer)}`,
-			);
-		}
-		const large = await ocrMemory(worker.url, engine);
-		console.log(`${engine}: OCR wasm peak with the enlarged inputs ${mib(large.peak)} MiB`);
-		await wordsAndTurns(engine, worker.url);
-		return { perImage, loadMs: load.ms, memory: { loaded, fixtures, large } };
-	} finally {
-		worker.stop();
+	return out;
+}
+
+/** Two fixtures enlarged inside the Worker to a 2048-px long side (the route's intake cap). */
+async function enlarged(engine, url) {
+	const score = scorer(url);
+	for (const name of ["dev_en_receipt_01", "dev_en_para_02"]) {
+		const img = images.find((i) => i.name === name);
+		const probe = await call(`${url}/run`, { method: "POST", body: img.bytes });
+		const scale = 2048 / Math.max(probe.width, probe.height);
+		const big = await call(`${url}/run?scale=${scale}`, { method: "POST", body: img.bytes });
+		const c = await score(big.text, img.truth);
+		const t = big.timings;
+		console.log(
+			`${engine}: ${name} enlarged to ${big.width}x${big.height}: ${fmt(t.e2e)} ms (det ${fmt(t.det)}, rec ${fmt(t.rec)}), CER ${pct(c.cer)}`,
+		);
 	}
 }
 
@@ -152,22 +184,17 @@ async function wordsAndTurns(engine, url) {
 	);
 }
 
-/** The other engines' transcripts scored on a bench Worker started for that alone, after all timing. */
-async function scoreReferences(refs) {
-	const worker = await startWorker(null);
-	try {
-		const score = scorer(worker.url);
-		for (const perImage of Object.values(refs))
-			for (const img of images) perImage[img.name].score = await score(perImage[img.name].text, img.truth);
-	} finally {
-		worker.stop();
-	}
+async function repeat(fn, runs) {
+	await fn();
+	const out = [];
+	for (let i = 0; i < runs; i++) out.push({ out: await fn() });
+	return out;
 }
 
-function report(ours, refs, label) {
-	const keys = [...Object.keys(ours), ...Object.keys(refs)];
-	const all = { ...ours, ...Object.fromEntries(Object.entries(refs).map(([k, v]) => [k, { perImage: v }])) };
-	const cell = (k, name) => all[k].perImage[name];
+/** The tables: times, our stages, accuracy, and the summary against ocr-node. */
+function report(results, oursKeys, label) {
+	const keys = Object.keys(results);
+	const cell = (k, name) => results[k].perImage[name];
 	console.log(`\nOCR, ${RUNS} timed runs per image after one warm-up (ms; p50 and p95 end to end, decode included)\n`);
 	console.log(
 		table(
@@ -184,7 +211,7 @@ function report(ours, refs, label) {
 	console.log("\nOur stages, medians (ms): decode, det, cls, rec, post (DB post-processing, crops, reading order)\n");
 	const stageRows = [];
 	for (const { name } of images)
-		for (const k of Object.keys(ours)) {
+		for (const k of oursKeys) {
 			const row = { image: name, engine: k };
 			STAGES.forEach((s, i) => {
 				row[s] = fmt(cell(k, name).stages[i]);
@@ -210,7 +237,7 @@ function report(ours, refs, label) {
 		const scores = images.map(({ name }) => pick(cell(k, name).score));
 		return scores.reduce((s, x) => s + x.errors, 0) / scores.reduce((s, x) => s + x.length, 0);
 	};
-	const base = refs.native ? sum("native") : Number.NaN;
+	const base = results.native ? sum("native") : Number.NaN;
 	console.log("");
 	console.log(
 		table(
@@ -226,47 +253,70 @@ function report(ours, refs, label) {
 	);
 }
 
-async function main() {
-	const { engines, explicit } = chosenEngines();
-	const ours = {};
-	const cold = {};
-	const skipped = [];
-	const small = smallestFixture();
+/** Our engines, each on its own Worker: those the app does not run fail the run if named in ENGINES, else are skipped. */
+async function startOurs(engines, explicit, skipped) {
+	const ours = [];
 	for (const engine of engines) {
 		try {
-			ours[engine] = await measureOurs(engine);
-			if (COLD_RUNS > 0) {
-				console.log(`${engine}: cold start, ${COLD_RUNS} fresh servers, first request ${small.file}`);
-				cold[engine] = await coldStarts(engine, small, COLD_RUNS);
-			}
+			ours.push(await oursRunner(engine));
 		} catch (err) {
 			if (!(err instanceof EngineMismatch)) throw err;
-			// Named in ENGINES: the run fails here. From the default list: noted, and the others go on.
 			if (explicit)
 				throw new EngineMismatch(`ENGINES=${engines.join(",")}: ${engine} is not available: ${err.message}`);
 			console.log(`${engine}: skipped: ${err.message}`);
-			delete ours[engine];
 			skipped.push(engine);
 		}
 	}
-	const refs = {};
-	if (!OURS_ONLY) {
-		Object.assign(refs, await runNative(images, RUNS));
-		refs.tess = await runTesseract(images, RUNS);
-		await scoreReferences(refs);
+	if (!ours.length) throw new EngineMismatch(`none of ${engines.join(", ")} runs in this app`);
+	return ours;
+}
+
+async function main() {
+	const { engines, explicit } = chosenEngines();
+	const skipped = [];
+	const ours = await startOurs(engines, explicit, skipped);
+	const refs = [];
+	const results = {};
+	try {
+		if (!OURS_ONLY) refs.push(...(await nativeRunners()), await tesseractRunner());
+		Object.assign(results, await fixtures([...ours, ...refs.map(timedRunner)]));
+		for (const r of ours) {
+			r.memory.fixtures = await ocrMemory(r.worker.url, r.key);
+			await enlarged(r.key, r.worker.url);
+			r.memory.large = await ocrMemory(r.worker.url, r.key);
+			await wordsAndTurns(r.key, r.worker.url);
+		}
+		// Every transcript scored by the same function, inside the first Worker.
+		const score = scorer(ours[0].worker.url);
+		for (const { perImage } of Object.values(results))
+			for (const img of images) perImage[img.name].score = await score(perImage[img.name].text, img.truth);
+	} finally {
+		for (const r of ours) r.worker.stop();
+		for (const r of refs) await r.close();
+	}
+	const cold = {};
+	const small = smallestFixture();
+	for (const r of ours) {
+		if (COLD_RUNS <= 0) break;
+		console.log(`${r.key}: cold start, ${COLD_RUNS} fresh servers, first request ${small.file}`);
+		cold[r.key] = await coldStarts(r.key, small, COLD_RUNS);
 	}
 	const label = {
 		native: { short: "ocr-node", long: "@gutenye/ocr-node (native ORT, default threads)" },
 		native1: { short: "ocr-node 1t", long: "@gutenye/ocr-node (native ORT, 1 thread)" },
 		tess: { short: "tess.js", long: "tesseract.js eng+chi_sim" },
 	};
-	for (const e of Object.keys(ours)) label[e] = { short: e, long: `ours, ${e} (workerd, wasm, 1 thread)` };
-	report(ours, refs, label);
+	for (const r of ours) label[r.key] = { short: r.key, long: `ours, ${r.key} (workerd, wasm, 1 thread)` };
+	report(
+		results,
+		ours.map((r) => r.key),
+		label,
+	);
 	console.log("\nOCR wasm memory per engine (GET /api/status: memory.ocr_wasm_bytes, ocr_wasm_peak_bytes), MiB\n");
 	console.log(
 		table(
-			Object.entries(ours).map(([e, r]) => ({
-				engine: e,
+			ours.map((r) => ({
+				engine: r.key,
 				"load ms": fmt(r.loadMs),
 				"after load": mib(r.memory.loaded.bytes),
 				"after fixtures": mib(r.memory.fixtures.bytes),
