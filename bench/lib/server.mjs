@@ -2,19 +2,25 @@
 // finds the workerd process so its memory can be read from /proc.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-export async function startServer({ port = 8790, vars = {}, inspectorPort } = {}) {
+/**
+ * `config`: another wrangler.toml (a bench Worker's) instead of the app's; `startMs`: how
+ * long to wait for /health (a Worker that bundles the whole app takes longer to build).
+ */
+export async function startServer({ port = 8790, vars = {}, inspectorPort, config, startMs = 60_000 } = {}) {
 	// A fresh state folder: the local Cache API persists there, and a result cached by an
 	// earlier run would turn this run's work into cache hits.
 	const state = mkdtempSync(join(tmpdir(), "inkstone-bench-"));
 	const args = [
 		"wrangler",
 		"dev",
+		...(config ? ["-c", config] : []),
 		"--port",
 		String(port),
 		"--ip",
@@ -32,7 +38,7 @@ export async function startServer({ port = 8790, vars = {}, inspectorPort } = {}
 	child.stdout.on("data", (d) => (log += d));
 	child.stderr.on("data", (d) => (log += d));
 	const url = `http://127.0.0.1:${port}`;
-	const deadline = Date.now() + 60_000;
+	const deadline = Date.now() + startMs;
 	for (;;) {
 		try {
 			const res = await fetch(`${url}/health`);
@@ -61,6 +67,18 @@ export async function startServer({ port = 8790, vars = {}, inspectorPort } = {}
 			rmSync(state, { recursive: true, force: true });
 		},
 	};
+}
+
+/** A TCP port nothing listens on now (the OS picks it), so parallel benches do not collide. */
+export function freePort() {
+	return new Promise((resolve, reject) => {
+		const probe = createServer();
+		probe.once("error", reject);
+		probe.listen(0, "127.0.0.1", () => {
+			const { port } = probe.address();
+			probe.close(() => resolve(port));
+		});
+	});
 }
 
 function stopGroup(pid) {

@@ -1,20 +1,23 @@
-// OCR benchmark: our pipeline inside workerd (wrangler dev with the bench
-// Worker in this folder) against @gutenye/ocr-node (the same PP-OCRv4 models on
-// native onnxruntime-node) and tesseract.js (eng + chi_sim traineddata from
-// npm), on the OCR fixtures, in one run. Engines run one after another so they
-// never compete for the CPU. Usage: node bench/ocr/run.mjs [runs]; with
-// BENCH_OURS_ONLY=1 only our pipeline runs (no bench:setup needed).
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { percentile, ROOT, table } from "../lib/server.mjs";
+// OCR benchmark: our pipeline inside workerd, once per OCR engine of ours (ENGINES=ort,ink;
+// a fresh wrangler dev of the bench Worker in this folder for each), against
+// @gutenye/ocr-node (the same PP-OCRv4 models on native onnxruntime-node) and tesseract.js
+// (eng + chi_sim traineddata from npm), on the OCR fixtures, in one run; then each engine's
+// cold start (cold.mjs). Engines take turns, image by image, so they never compete for the
+// CPU and a change in the machine's load falls on all of them alike.
+// Usage: node bench/ocr/run.mjs [runs]; BENCH_OURS_ONLY=1: our engines only (no bench:setup
+// needed); COLD_RUNS=n fresh servers per engine for the cold start (0: none).
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { freePort, percentile, ROOT, startServer, table } from "../lib/server.mjs";
+import { coldStarts, coldTable, smallestFixture } from "./cold.mjs";
+import { chosenEngines, EngineMismatch, reportedEngine, requireEngine } from "./engines.mjs";
+import { nativeRunners, tesseractRunner } from "./reference.mjs";
 
 const RUNS = Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 5);
 const OURS_ONLY = process.env.BENCH_OURS_ONLY === "1";
-const PORT = 8797;
+const COLD_RUNS = Number(process.env.COLD_RUNS ?? 3);
 const FIXTURES = join(ROOT, "test", "fixtures", "ocr");
-const require = createRequire(join(ROOT, "bench", "package.json"));
+const STAGES = ["decode", "det", "cls", "rec", "post"];
 
 const images = readdirSync(FIXTURES)
 	.filter((f) => /\.(png|jpg)$/.test(f))
@@ -29,64 +32,20 @@ const images = readdirSync(FIXTURES)
 		};
 	});
 
-async function timed(fn) {
-	const t0 = performance.now();
-	const out = await fn();
-	return { ms: performance.now() - t0, out };
-}
-
-/** One warm-up call, then RUNS timed calls; returns the per-run results and the last output. */
-async function repeat(fn) {
-	await fn();
-	const runs = [];
-	for (let i = 0; i < RUNS; i++) runs.push(await timed(fn));
-	return runs;
-}
-
-async function startWorker() {
-	const child = spawn(
-		"npx",
-		[
-			"wrangler",
-			"dev",
-			"-c",
-			"bench/ocr/wrangler.toml",
-			"--port",
-			String(PORT),
-			"--ip",
-			"127.0.0.1",
-			"--log-level",
-			"warn",
-		],
-		{
-			cwd: ROOT,
-			detached: true,
-			stdio: ["ignore", "pipe", "pipe"],
-		},
+/** The bench Worker (bench/ocr/wrangler.toml) on a free port, with OCR_ENGINE set when given. */
+function startWorker(engine) {
+	return freePort().then((port) =>
+		startServer({
+			port,
+			config: "bench/ocr/wrangler.toml",
+			vars: engine ? { OCR_ENGINE: engine } : {},
+			startMs: 90_000,
+		}),
 	);
-	let log = "";
-	child.stdout.on("data", (d) => (log += d));
-	child.stderr.on("data", (d) => (log += d));
-	const url = `http://127.0.0.1:${PORT}`;
-	const deadline = Date.now() + 90_000;
-	for (;;) {
-		try {
-			if ((await fetch(`${url}/health`)).ok) break;
-		} catch {}
-		if (Date.now() > deadline || child.exitCode !== null)
-			throw new Error(`bench worker did not start:\n${log.slice(-2000)}`);
-		await new Promise((r) => setTimeout(r, 250));
-	}
-	const stop = () => {
-		try {
-			process.kill(-child.pid, "SIGTERM");
-		} catch {}
-	};
-	return { url, stop };
 }
 
 /**
- * POST to the bench Worker. wrangler dev reloads the Worker when a source file
+ * POST or GET on the bench Worker. wrangler dev reloads the Worker when a source file
  * it bundles changes (other work in the tree), failing the request in flight:
  * wait and retry, so one reload does not end the run. A retried call is
  * reported, and timings come from the Worker itself.
@@ -103,176 +62,274 @@ async function call(url, init) {
 }
 
 const fmt = (ms) => (Number.isFinite(ms) ? ms.toFixed(0) : "-");
-const pct = (x) => `${(x * 100).toFixed(1)}%`;
+const pct = (x) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : "-");
+const mib = (bytes) => (Number.isFinite(bytes) ? (bytes / 2 ** 20).toFixed(1) : "-");
 
-async function main() {
-	const worker = await startWorker();
-	const score = async (hypothesis, reference) =>
-		call(`${worker.url}/cer`, { method: "POST", body: JSON.stringify({ hypothesis, reference }) });
-	const results = Object.fromEntries(images.map((img) => [img.name, {}]));
+/** The OCR runtime's wasm memory as the app reports it (GET /api/status), and the engine it names. */
+async function ocrMemory(url, engine) {
+	const body = await call(`${url}/api/status`);
+	const named = reportedEngine(body);
+	if (named !== null && named !== engine)
+		console.log(`  warning: /api/status names engine "${named}", asked ${engine}`);
+	return { bytes: body.data.memory.ocr_wasm_bytes, peak: body.data.memory.ocr_wasm_peak_bytes };
+}
+
+/** Scores a transcript on a bench Worker: { cer, words: { wer } } with edits and lengths. */
+const scorer = (url) => (hypothesis, reference) =>
+	call(`${url}/cer`, { method: "POST", body: JSON.stringify({ hypothesis, reference }) });
+
+/**
+ * One engine of ours on its own fresh bench Worker, its engine checked and its models
+ * loaded: a runner whose time per read is the Worker's own (decode + pipeline).
+ */
+async function oursRunner(engine) {
+	const worker = await startWorker(engine);
 	try {
+		await requireEngine(worker.url, engine);
 		const load = await call(`${worker.url}/load`);
-		console.log(`workerd: models loaded in ${fmt(load.ms)} ms (wasm ${(load.wasmBytes / 2 ** 20).toFixed(1)} MiB)`);
-		let peak = 0;
-		for (const img of images) {
-			const post = () => call(`${worker.url}/run`, { method: "POST", body: img.bytes });
-			const runs = await repeat(post);
-			const server = runs.map((r) => r.out);
-			peak = Math.max(peak, ...server.map((s) => s.wasmPeak));
-			const stage = (k) =>
-				percentile(
-					server.map((s) => s.timings[k]),
-					50,
-				);
-			results[img.name].ours = {
-				p50: percentile(
-					server.map((s) => s.timings.e2e),
-					50,
-				),
-				p95: percentile(
-					server.map((s) => s.timings.e2e),
-					95,
-				),
-				stages: ["decode", "det", "cls", "rec", "post"].map(stage),
-				cer: await score(server[0].text, img.truth),
-				empty: server[0].text.trim() === "",
-			};
-		}
-		console.log(`workerd: peak ORT wasm memory over the fixtures ${(peak / 2 ** 20).toFixed(1)} MiB`);
-		// Large inputs: fixtures enlarged inside the Worker to a 2048-px long side (the route's intake cap).
-		for (const name of ["dev_en_receipt_01", "dev_en_para_02"]) {
-			const img = images.find((i) => i.name === name);
-			const probe = await call(`${worker.url}/run`, { method: "POST", body: img.bytes });
-			const scale = 2048 / Math.max(probe.width, probe.height);
-			const big = await call(`${worker.url}/run?scale=${scale}`, { method: "POST", body: img.bytes });
-			const c = await score(big.text, img.truth);
-			console.log(
-				`workerd: ${name} enlarged to ${big.width}x${big.height}: ${fmt(big.timings.e2e)} ms (det ${fmt(big.timings.det)}, rec ${fmt(big.timings.rec)}), CER ${pct(c.cer)}, peak wasm ${(big.wasmPeak / 2 ** 20).toFixed(1)} MiB`,
-			);
-		}
+		const loaded = await ocrMemory(worker.url, engine);
+		console.log(`${engine}: models loaded in ${fmt(load.ms)} ms (OCR wasm ${mib(loaded.bytes)} MiB)`);
+		return {
+			key: engine,
+			worker,
+			loadMs: load.ms,
+			memory: { loaded },
+			measure: async (img) => {
+				const out = await call(`${worker.url}/run`, { method: "POST", body: img.bytes });
+				return { ms: out.timings.e2e, text: out.text, stages: STAGES.map((k) => out.timings[k]) };
+			},
+		};
+	} catch (err) {
+		worker.stop();
+		throw err;
+	}
+}
 
-		// Words and page orientation: the words stage's share of each upright read, and every fixture
-		// turned a quarter (read twice: as it lies, then turned) against the same fixture upright.
-		let wordsMs = 0;
-		let uprightMs = 0;
-		let turnedMs = 0;
-		let turnedRight = 0;
-		for (const img of images) {
-			const upright = await repeat(() => call(`${worker.url}/run`, { method: "POST", body: img.bytes }));
-			const turned = await repeat(() => call(`${worker.url}/run?turn=90`, { method: "POST", body: img.bytes }));
-			wordsMs += percentile(
-				upright.map((r) => r.out.timings.words),
-				50,
-			);
-			uprightMs += percentile(
-				upright.map((r) => r.out.timings.e2e),
-				50,
-			);
-			turnedMs += percentile(
-				turned.map((r) => r.out.timings.e2e),
-				50,
-			);
-			if (turned[0].out.orientation === 270) turnedRight++;
-		}
-		console.log(
-			`workerd: words ${wordsMs.toFixed(2)} ms of ${fmt(uprightMs)} ms over the upright fixtures (${pct(wordsMs / uprightMs)}); turned 90 degrees: ${fmt(turnedMs)} ms, ${(turnedMs / uprightMs).toFixed(2)}x upright, orientation 270 found on ${turnedRight} of ${images.length}`,
-		);
-		if (OURS_ONLY) return;
+/** A reference engine timed from here, file path to text. */
+function timedRunner(ref) {
+	return {
+		...ref,
+		measure: async (img) => {
+			const t0 = performance.now();
+			const text = await ref.read(img);
+			return { ms: performance.now() - t0, text };
+		},
+	};
+}
 
-		const { default: Ocr } = await import(require.resolve("@gutenye/ocr-node"));
-		for (const [key, onnxOptions] of [
-			["native", {}],
-			["native1", { intraOpNumThreads: 1, interOpNumThreads: 1 }],
-		]) {
-			const ocr = await Ocr.create({ onnxOptions });
-			for (const img of images) {
-				const runs = await repeat(() => ocr.detect(img.path));
-				const text = runs[0].out.map((l) => l.text).join("\n");
-				const ms = runs.map((r) => r.ms);
-				results[img.name][key] = {
-					p50: percentile(ms, 50),
-					p95: percentile(ms, 95),
-					cer: await score(text, img.truth),
-					empty: text.trim() === "",
-				};
-			}
-		}
-
-		const { createWorker } = await import(require.resolve("tesseract.js"));
-		const langDir = join(ROOT, "bench", "out", "tessdata");
-		mkdirSync(langDir, { recursive: true });
-		for (const lang of ["eng", "chi_sim"]) {
-			const file = join(langDir, `${lang}.traineddata.gz`);
-			const pkg = dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`));
-			if (!existsSync(file)) symlinkSync(join(pkg, "4.0.0_best_int", `${lang}.traineddata.gz`), file);
-		}
-		const tess = await createWorker(["eng", "chi_sim"], 1, { langPath: langDir, cacheMethod: "none", gzip: true });
-		for (const img of images) {
-			const runs = await repeat(() => tess.recognize(img.path));
-			const ms = runs.map((r) => r.ms);
-			const text = runs[0].out.data.text;
-			results[img.name].tess = {
+/** Per image, every runner in turn (one warm-up, RUNS timed reads each), so load drift hits all alike. */
+async function fixtures(runners) {
+	const out = Object.fromEntries(runners.map((r) => [r.key, { perImage: {} }]));
+	for (const img of images)
+		for (const r of runners) {
+			await r.measure(img);
+			const runs = [];
+			for (let i = 0; i < RUNS; i++) runs.push(await r.measure(img));
+			const ms = runs.map((x) => x.ms);
+			out[r.key].perImage[img.name] = {
 				p50: percentile(ms, 50),
 				p95: percentile(ms, 95),
-				cer: await score(text, img.truth),
-				empty: text.trim() === "",
+				stages: runs[0].stages
+					? STAGES.map((_, i) =>
+							percentile(
+								runs.map((x) => x.stages[i]),
+								50,
+							),
+						)
+					: null,
+				text: runs[0].text,
 			};
 		}
-		await tess.terminate();
-	} finally {
-		worker.stop();
-	}
+	return out;
+}
 
-	const rows = images.map(({ name }) => {
-		const r = results[name];
-		const [decode, det, cls, rec, post] = r.ours.stages;
-		return {
-			image: name,
-			"ours p50": fmt(r.ours.p50),
-			p95: fmt(r.ours.p95),
-			decode: fmt(decode),
-			det: fmt(det),
-			cls: fmt(cls),
-			rec: fmt(rec),
-			post: fmt(post),
-			"native p50": fmt(r.native.p50),
-			"p95 ": fmt(r.native.p95),
-			"native 1t p50": fmt(r.native1.p50),
-			"tess.js p50": fmt(r.tess.p50),
-			" p95": fmt(r.tess.p95),
-			"CER ours": pct(r.ours.cer.cer),
-			"CER native": pct(r.native.cer.cer),
-			"CER tess.js": pct(r.tess.cer.cer),
-		};
-	});
-	const sum = (k) => images.reduce((s, { name }) => s + results[name][k].p50, 0);
-	const pooled = (k) => {
-		const all = images.map(({ name }) => results[name][k].cer);
-		return all.reduce((s, x) => s + x.errors, 0) / all.reduce((s, x) => s + x.length, 0);
+/** Two fixtures enlarged inside the Worker to a 2048-px long side (the route's intake cap). */
+async function enlarged(engine, url) {
+	const score = scorer(url);
+	for (const name of ["dev_en_receipt_01", "dev_en_para_02"]) {
+		const img = images.find((i) => i.name === name);
+		const probe = await call(`${url}/run`, { method: "POST", body: img.bytes });
+		const scale = 2048 / Math.max(probe.width, probe.height);
+		const big = await call(`${url}/run?scale=${scale}`, { method: "POST", body: img.bytes });
+		const c = await score(big.text, img.truth);
+		const t = big.timings;
+		console.log(
+			`${engine}: ${name} enlarged to ${big.width}x${big.height}: ${fmt(t.e2e)} ms (det ${fmt(t.det)}, rec ${fmt(t.rec)}), CER ${pct(c.cer)}`,
+		);
+	}
+}
+
+/** The words stage's share of each upright read, and every fixture turned a quarter (read as it lies, then turned). */
+async function wordsAndTurns(engine, url) {
+	let wordsMs = 0;
+	let uprightMs = 0;
+	let turnedMs = 0;
+	let turnedRight = 0;
+	const post = (img, query) => () => call(`${url}/run${query}`, { method: "POST", body: img.bytes });
+	for (const img of images) {
+		const upright = await repeat(post(img, ""), RUNS);
+		const turned = await repeat(post(img, "?turn=90"), RUNS);
+		const p50 = (runs, k) =>
+			percentile(
+				runs.map((r) => r.out.timings[k]),
+				50,
+			);
+		wordsMs += p50(upright, "words");
+		uprightMs += p50(upright, "e2e");
+		turnedMs += p50(turned, "e2e");
+		if (turned[0].out.orientation === 270) turnedRight++;
+	}
+	console.log(
+		`${engine}: words ${wordsMs.toFixed(2)} ms of ${fmt(uprightMs)} ms over the upright fixtures (${pct(wordsMs / uprightMs)}); turned 90 degrees: ${fmt(turnedMs)} ms, ${(turnedMs / uprightMs).toFixed(2)}x upright, orientation 270 found on ${turnedRight} of ${images.length}`,
+	);
+}
+
+async function repeat(fn, runs) {
+	await fn();
+	const out = [];
+	for (let i = 0; i < runs; i++) out.push({ out: await fn() });
+	return out;
+}
+
+/** The tables: times, our stages, accuracy, and the summary against ocr-node. */
+function report(results, oursKeys, label) {
+	const keys = Object.keys(results);
+	const cell = (k, name) => results[k].perImage[name];
+	console.log(`\nOCR, ${RUNS} timed runs per image after one warm-up (ms; p50 and p95 end to end, decode included)\n`);
+	console.log(
+		table(
+			images.map(({ name }) => {
+				const row = { image: name };
+				for (const k of keys) {
+					row[`${label[k].short} p50`] = fmt(cell(k, name).p50);
+					row[`${label[k].short} p95`] = fmt(cell(k, name).p95);
+				}
+				return row;
+			}),
+		),
+	);
+	console.log("\nOur stages, medians (ms): decode, det, cls, rec, post (DB post-processing, crops, reading order)\n");
+	const stageRows = [];
+	for (const { name } of images)
+		for (const k of oursKeys) {
+			const row = { image: name, engine: k };
+			STAGES.forEach((s, i) => {
+				row[s] = fmt(cell(k, name).stages[i]);
+			});
+			stageRows.push(row);
+		}
+	console.log(table(stageRows));
+	console.log(
+		"\nAccuracy of each engine's first run: CER (edits / reference chars) and WER (edits / reference words)\n",
+	);
+	console.log(
+		table(
+			images.map(({ name }) => {
+				const row = { image: name };
+				for (const k of keys) row[`CER ${label[k].short}`] = pct(cell(k, name).score.cer);
+				for (const k of keys) row[`WER ${label[k].short}`] = pct(cell(k, name).score.words.wer);
+				return row;
+			}),
+		),
+	);
+	const sum = (k) => images.reduce((s, { name }) => s + cell(k, name).p50, 0);
+	const pooled = (k, pick) => {
+		const scores = images.map(({ name }) => pick(cell(k, name).score));
+		return scores.reduce((s, x) => s + x.errors, 0) / scores.reduce((s, x) => s + x.length, 0);
 	};
-	const empty = (k) => images.filter(({ name }) => results[name][k].empty).length;
-	console.log(`\nOCR, ${RUNS} timed runs per image after one warm-up (ms; CER = edits / reference chars)\n`);
-	console.log(table(rows));
+	const base = results.native ? sum("native") : Number.NaN;
 	console.log("");
 	console.log(
 		table(
-			[
-				["ours (workerd, wasm, 1 thread)", "ours"],
-				["@gutenye/ocr-node (native ORT, default threads)", "native"],
-				["@gutenye/ocr-node (native ORT, 1 thread)", "native1"],
-				["tesseract.js eng+chi_sim", "tess"],
-			].map(([engine, k]) => ({
-				engine,
+			keys.map((k) => ({
+				engine: label[k].long,
 				"sum of p50 ms": fmt(sum(k)),
-				"ratio ours/engine": (sum("ours") / sum(k)).toFixed(2),
-				"overall CER": pct(pooled(k)),
-				"empty outputs": empty(k),
+				"ratio to ocr-node": (sum(k) / base).toFixed(2),
+				"overall CER": pct(pooled(k, (s) => s)),
+				"overall WER": pct(pooled(k, (s) => s.words)),
+				"empty outputs": images.filter(({ name }) => cell(k, name).text.trim() === "").length,
 			})),
 		),
 	);
 }
 
+/** Our engines, each on its own Worker: those the app does not run fail the run if named in ENGINES, else are skipped. */
+async function startOurs(engines, explicit, skipped) {
+	const ours = [];
+	for (const engine of engines) {
+		try {
+			ours.push(await oursRunner(engine));
+		} catch (err) {
+			if (!(err instanceof EngineMismatch)) throw err;
+			if (explicit)
+				throw new EngineMismatch(`ENGINES=${engines.join(",")}: ${engine} is not available: ${err.message}`);
+			console.log(`${engine}: skipped: ${err.message}`);
+			skipped.push(engine);
+		}
+	}
+	if (!ours.length) throw new EngineMismatch(`none of ${engines.join(", ")} runs in this app`);
+	return ours;
+}
+
+async function main() {
+	const { engines, explicit } = chosenEngines();
+	const skipped = [];
+	const ours = await startOurs(engines, explicit, skipped);
+	const refs = [];
+	const results = {};
+	try {
+		if (!OURS_ONLY) refs.push(...(await nativeRunners()), await tesseractRunner());
+		Object.assign(results, await fixtures([...ours, ...refs.map(timedRunner)]));
+		for (const r of ours) {
+			r.memory.fixtures = await ocrMemory(r.worker.url, r.key);
+			await enlarged(r.key, r.worker.url);
+			r.memory.large = await ocrMemory(r.worker.url, r.key);
+			await wordsAndTurns(r.key, r.worker.url);
+		}
+		// Every transcript scored by the same function, inside the first Worker.
+		const score = scorer(ours[0].worker.url);
+		for (const { perImage } of Object.values(results))
+			for (const img of images) perImage[img.name].score = await score(perImage[img.name].text, img.truth);
+	} finally {
+		for (const r of ours) r.worker.stop();
+		for (const r of refs) await r.close();
+	}
+	const cold = {};
+	const small = smallestFixture();
+	for (const r of ours) {
+		if (COLD_RUNS <= 0) break;
+		console.log(`${r.key}: cold start, ${COLD_RUNS} fresh servers, first request ${small.file}`);
+		cold[r.key] = await coldStarts(r.key, small, COLD_RUNS);
+	}
+	const label = {
+		native: { short: "ocr-node", long: "@gutenye/ocr-node (native ORT, default threads)" },
+		native1: { short: "ocr-node 1t", long: "@gutenye/ocr-node (native ORT, 1 thread)" },
+		tess: { short: "tess.js", long: "tesseract.js eng+chi_sim" },
+	};
+	for (const r of ours) label[r.key] = { short: r.key, long: `ours, ${r.key} (workerd, wasm, 1 thread)` };
+	report(
+		results,
+		ours.map((r) => r.key),
+		label,
+	);
+	console.log("\nOCR wasm memory per engine (GET /api/status: memory.ocr_wasm_bytes, ocr_wasm_peak_bytes), MiB\n");
+	console.log(
+		table(
+			ours.map((r) => ({
+				engine: r.key,
+				"load ms": fmt(r.loadMs),
+				"after load": mib(r.memory.loaded.bytes),
+				"after fixtures": mib(r.memory.fixtures.bytes),
+				"peak, fixtures": mib(r.memory.fixtures.peak),
+				"peak, with 2048 px": mib(r.memory.large.peak),
+			})),
+		),
+	);
+	if (Object.keys(cold).length) console.log(`\n${coldTable(cold, small)}`);
+	if (skipped.length) console.log(`\nnot measured: ${skipped.join(", ")} (the app does not run it; see above)`);
+}
+
 main().catch((err) => {
-	console.error(err);
+	console.error(err instanceof EngineMismatch ? err.message : err);
 	process.exit(1);
 });

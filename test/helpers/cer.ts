@@ -37,6 +37,32 @@ export function cer(hypothesis: string, reference: string): CerScore {
 	return { errors, length: ref.length, cer: ref.length ? errors / ref.length : hyp.length ? 1 : 0 };
 }
 
+/**
+ * The words of a transcript for the word error rate: after the same
+ * normalization as the CER, each Han character (or CJK mark) is a word of its
+ * own, since Chinese marks no word boundaries, and any other run without
+ * spaces is one word.
+ */
+const WORD = new RegExp(`[${HAN}]|[^\\s${HAN}]+`, "gu");
+
+export function wordsForWer(text: string): string[] {
+	return normalizeForCer(text).match(WORD) ?? [];
+}
+
+export interface WerScore {
+	errors: number;
+	length: number;
+	wer: number;
+}
+
+/** Word error rate: Levenshtein distance over words divided by the reference's word count. */
+export function wer(hypothesis: string, reference: string): WerScore {
+	const ref = wordsForWer(reference);
+	const hyp = wordsForWer(hypothesis);
+	const errors = levenshtein(hyp, ref);
+	return { errors, length: ref.length, wer: ref.length ? errors / ref.length : hyp.length ? 1 : 0 };
+}
+
 /** Overall rate: total edits over total reference characters. */
 export function pooledCer(scores: readonly CerScore[]): number {
 	const length = scores.reduce((s, x) => s + x.length, 0);
