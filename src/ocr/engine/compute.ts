@@ -36,6 +36,11 @@ const conv: Op = (heap, node, [input]) => {
 	const oh = out2d(h, kh, sh, pt, pb);
 	const ow = out2d(w, kw, sw, pl, pr);
 	const y = newFloat(heap, [n, cout, oh, ow]);
+	node.macs += n * cout * oh * ow * (cin / group) * kh * kw;
+	if (node.q8) {
+		conv8(heap, node, x, y);
+		return [y];
+	}
 	const k = heap.kernels;
 	const scratchBytes = k.convScratchBytes(cin, h, w, cout, kh, kw, sh, sw, pt, pl, pb, pr, group);
 	const scratch = scratchBytes > 0 ? heap.alloc(scratchBytes) : undefined;
@@ -68,9 +73,57 @@ const conv: Op = (heap, node, [input]) => {
 	} finally {
 		if (scratch) heap.release(scratch);
 	}
-	node.macs += n * cout * oh * ow * (cin / group) * kh * kw;
 	return [y];
 };
+
+/**
+ * An 8-bit convolution: the whole input tensor quantized once (one scale
+ * and zero point, as DynamicQuantizeLinear gives for the tensor), then the
+ * integer kernel per image, which dequantizes in its epilogue.
+ */
+function conv8(heap: Heap, node: PlannedNode, x: FloatValue, y: FloatValue): void {
+	const k = heap.kernels;
+	const [n, cin, h, w] = x.dims as [number, number, number, number];
+	const [, cout, oh, ow] = y.dims as [number, number, number, number];
+	const [kh, kw] = node.kernel as [number, number];
+	const [sh, sw] = node.strides as [number, number];
+	const [pt, pl, pb, pr] = node.pads as [number, number, number, number];
+	const plane = cin * h * w;
+	const q = heap.alloc(n * plane + k.q8ParamsBytes());
+	const params = q.ptr + Math.ceil((n * plane) / 64) * 64;
+	const scratch = heap.alloc(Math.max(16, k.conv8ScratchBytes(cin, h, w, cout, kh, kw, sh, sw, pt, pl, pb, pr)));
+	try {
+		k.quantizeU8(x.ptr, n * plane, q.ptr, params);
+		for (let i = 0; i < n; i++) {
+			k.conv8(
+				q.ptr + i * plane,
+				params,
+				node.wp,
+				node.bp,
+				y.ptr + i * cout * oh * ow * 4,
+				scratch.ptr,
+				cin,
+				h,
+				w,
+				cout,
+				kh,
+				kw,
+				sh,
+				sw,
+				pt,
+				pl,
+				pb,
+				pr,
+				node.act ?? ACT.none,
+				node.alpha ?? 0,
+				node.beta ?? 0,
+			);
+		}
+	} finally {
+		heap.release(scratch);
+		heap.release(q);
+	}
+}
 
 const convTranspose: Op = (heap, node, [input]) => {
 	const x = asFloat(input, "ConvTranspose");

@@ -72,6 +72,49 @@ export interface Kernels {
 	): void;
 	gemm(a: P, b: P, bias: P, c: P, m: number, k: number, n: number, act: number, alpha: number, beta: number): void;
 	matmulBatched(a: P, b: P, c: P, batch: number, m: number, k: number, n: number): void;
+	q8ParamsBytes(): number;
+	/** f32 [n] -> u8 as DynamicQuantizeLinear; scale (f32) and zero point (i32) into params. */
+	quantizeU8(x: P, n: number, q: P, params: P): void;
+	conv8PackedBytes(cout: number, cin: number, kh: number, kw: number): number;
+	/** f32 OIHW -> s8 per output channel (max|w| / 127) with its scales. */
+	conv8Pack(src: P, dst: P, cout: number, cin: number, kh: number, kw: number): void;
+	conv8ScratchBytes(
+		cin: number,
+		h: number,
+		w: number,
+		cout: number,
+		kh: number,
+		kw: number,
+		sh: number,
+		sw: number,
+		pt: number,
+		pl: number,
+		pb: number,
+		pr: number,
+	): number;
+	conv8(
+		q: P,
+		params: P,
+		wp: P,
+		bias: P,
+		y: P,
+		scratch: P,
+		cin: number,
+		h: number,
+		w: number,
+		cout: number,
+		kh: number,
+		kw: number,
+		sh: number,
+		sw: number,
+		pt: number,
+		pl: number,
+		pb: number,
+		pr: number,
+		act: number,
+		alpha: number,
+		beta: number,
+	): void;
 	gemmInt8PackedBytes(k: number, n: number): number;
 	/** f32 [K][N] -> s8 per column (max|w| / 127) with its scales. */
 	gemmInt8Pack(src: P, dst: P, k: number, n: number): void;

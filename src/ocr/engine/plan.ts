@@ -98,7 +98,12 @@ export class Plan {
 		const k = this.heap.kernels;
 		const dims = this.file.header.weights[index]?.dims ?? [];
 		node.wdims = dims;
-		if (node.op === "Conv") {
+		if (node.op === "Conv" && node.q8) {
+			const [cout, per, kh, kw] = dims as [number, number, number, number];
+			const packed = this.keep(k.conv8PackedBytes(cout, per, kh, kw));
+			this.withTemp(index, (src) => k.conv8Pack(src, packed.ptr, cout, per, kh, kw));
+			node.wp = packed.ptr;
+		} else if (node.op === "Conv") {
 			const [cout, per, kh, kw] = dims as [number, number, number, number];
 			const group = node.group ?? 1;
 			const packed = this.keep(k.convPackedBytes(cout, per, kh, kw, group));
