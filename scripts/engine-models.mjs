@@ -94,7 +94,7 @@ export function compileGraph(bytes, { quantize = false } = {}) {
 	const rename = (from, to) => {
 		for (const n of nodes) n.inputs = n.inputs.map((i) => (i === from ? to : i));
 	};
-	const counts = { mulOne: 0, act: 0, bias: 0, batchNorm: 0, layerNorm: 0, q8: 0 };
+	const counts = { mulOne: 0, act: 0, bias: 0, batchNorm: 0, layerNorm: 0, gatedResidual: 0, upsampleAdd: 0, q8: 0 };
 	const kill = (n) => {
 		n.dead = true;
 	};
@@ -253,6 +253,58 @@ export function compileGraph(bytes, { quantize = false } = {}) {
 		Object.assign(n, { op: "LayerNorm", eps, w: constWeight(gamma), b: constWeight(betaIn), outputs: add.outputs });
 		kill(add);
 		counts.layerNorm++;
+	}
+	reindex();
+
+	// x + x * g (a squeeze-excite gate with a residual) becomes x * (g + 1): one pass that
+	// can write over x, where the two ops held a second full map (measured: the detector's
+	// peak at a 480x480 tile was the neck's 96-channel map and its gated copy).
+	for (const add of nodes) {
+		if (add.dead || add.op !== "Add" || add.inputs.length !== 2) continue;
+		for (const [xi, mi] of [
+			[0, 1],
+			[1, 0],
+		]) {
+			const x = add.inputs[xi];
+			const mul = producer.get(add.inputs[mi]);
+			if (mul?.op !== "Mul" || mul.dead || only(add.inputs[mi]) !== add || !mul.inputs.includes(x)) continue;
+			const gate = mul.inputs.find((i) => i !== x);
+			if (!gate || consts.has(gate) || consts.has(x)) continue;
+			const plusOne = `${gate}/plus1`;
+			const one = `${gate}/one`;
+			consts.set(
+				one,
+				onnx.TensorProto.create({
+					name: one,
+					dataType: T.FLOAT,
+					dims: [],
+					rawData: new Uint8Array(Float32Array.of(1).buffer),
+				}),
+			);
+			Object.assign(mul, { op: "Add", inputs: [gate, one], outputs: [plusOne] });
+			Object.assign(add, { op: "Mul", inputs: [x, plusOne] });
+			counts.gatedResidual++;
+			break;
+		}
+	}
+	reindex();
+
+	// a + Resize(b) (the feature pyramid's top-down path) becomes one UpsampleAdd that reads b
+	// where the nearest-neighbour map would be, so the upsampled copy is never held.
+	for (const add of nodes) {
+		if (add.dead || add.op !== "Add" || add.inputs.length !== 2) continue;
+		for (const [ai, ri] of [
+			[0, 1],
+			[1, 0],
+		]) {
+			const resize = producer.get(add.inputs[ri]);
+			if (resize?.op !== "Resize" || resize.dead || only(add.inputs[ri]) !== add) continue;
+			if (Buffer.from(attr(resize.src, "mode")?.s ?? []).toString() !== "nearest") continue;
+			Object.assign(add, { op: "UpsampleAdd", inputs: [add.inputs[ai], ...resize.inputs] });
+			kill(resize);
+			counts.upsampleAdd++;
+			break;
+		}
 	}
 	reindex();
 

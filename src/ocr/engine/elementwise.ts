@@ -134,7 +134,37 @@ const unary =
 		return [y];
 	};
 
+/**
+ * a + nearest-upsampled b, b's integer scale read from the Resize operands:
+ * per block row of b, the kernel's three loops walk the scale's rows, b's
+ * columns and the scale's columns, with b's strides 0 where a pixel repeats.
+ */
+const upsampleAdd: Op = (heap, node, [ia, ib, , scales, sizes]) => {
+	if (ia?.kind !== "f32" || ib?.kind !== "f32") throw new EngineError("UpsampleAdd of non-float tensors");
+	const [n, c, hh, ww] = ia.dims as [number, number, number, number];
+	const [nb, cb, h, w] = ib.dims as [number, number, number, number];
+	let sh = 0;
+	let sw = 0;
+	if (sizes && count(sizes.dims) === 4) {
+		const s = sizes.kind === "int" ? sizes.values : Array.from(heap.f32(sizes.ptr, 4));
+		[sh, sw] = [(s[2] as number) / h, (s[3] as number) / w];
+	} else if (scales?.kind === "f32") [sh, sw] = Array.from(heap.f32(scales.ptr, 4).subarray(2)) as [number, number];
+	if (ia.dims.length !== 4 || nb !== n || cb !== c || hh !== h * sh || ww !== w * sw || !Number.isInteger(sh * sw))
+		throw new EngineError(`UpsampleAdd: [${ib.dims}] scaled by ${sh}x${sw} is not [${ia.dims}]`);
+	const y = reusable(ia, node.dying[0], ia.dims) ?? newFloat(heap, [...ia.dims]);
+	const k = heap.kernels;
+	for (let plane = 0; plane < n * c; plane++) {
+		for (let row = 0; row < h; row++) {
+			const at = (plane * hh + row * sh) * ww * 4;
+			const from = ib.ptr + (plane * h + row) * w * 4;
+			k.binary(BINARY.Add, ia.ptr + at, from, y.ptr + at, sh, w, sw, ww, sw, 1, 0, 1, 0);
+		}
+	}
+	return [y];
+};
+
 export const ELEMENTWISE: Record<string, Op> = {
+	UpsampleAdd: upsampleAdd,
 	Add: binary("Add"),
 	Sub: binary("Sub"),
 	Mul: binary("Mul"),

@@ -139,8 +139,31 @@ export class Plan {
 		return this.blocks.reduce((s, b) => s + b.bytes, 0);
 	}
 
+	/**
+	 * Runs the graph on `feeds`: first dry, to lay out every block the run
+	 * will make (arena.ts), then for real inside that layout.
+	 */
 	run(feeds: Record<string, TensorData>): Record<string, TensorData> {
 		const heap = this.heap;
+		heap.beginDry();
+		let layout: ReturnType<Heap["endDry"]>;
+		try {
+			this.walk(feeds);
+		} finally {
+			layout = heap.endDry();
+		}
+		heap.beginPlanned(layout);
+		try {
+			return this.walk(feeds) as Record<string, TensorData>;
+		} finally {
+			heap.endPlanned();
+		}
+	}
+
+	/** One pass over the nodes; in a dry run (heap.recording) nothing is read or written. */
+	private walk(feeds: Record<string, TensorData>): Record<string, TensorData> | undefined {
+		const heap = this.heap;
+		const dry = heap.recording !== undefined;
 		const values = new Map<string, Value>(this.numbers);
 		try {
 			for (const input of this.file.header.inputs) {
@@ -148,14 +171,17 @@ export class Plan {
 				if (!feed) throw new EngineError(`input ${input.name} is missing`);
 				if (feed.data.length !== count(feed.dims)) throw new EngineError("input data does not match its dims");
 				const block = heap.alloc(feed.data.length * 4);
-				heap.f32(block.ptr, feed.data.length).set(feed.data);
+				if (!dry) heap.f32(block.ptr, feed.data.length).set(feed.data);
 				values.set(input.name, { kind: "f32", block, ptr: block.ptr, dims: [...feed.dims] });
 			}
 			for (const node of this.nodes) {
 				const inputs = node.operands.map((o) => (typeof o === "string" ? (o ? values.get(o) : undefined) : o));
-				const t0 = this.profile ? performance.now() : 0;
+				const timing = this.profile && !dry;
+				const t0 = timing ? performance.now() : 0;
+				const macs = node.macs;
 				const outs = (OPS[node.op] as Op)(heap, node, inputs);
-				if (this.profile) node.ms += performance.now() - t0;
+				if (timing) node.ms += performance.now() - t0;
+				if (dry) node.macs = macs;
 				node.outputs.forEach((name, i) => {
 					values.set(name, outs[i] as Value);
 				});
@@ -165,6 +191,7 @@ export class Plan {
 					values.delete(name);
 				}
 			}
+			if (dry) return undefined;
 			const result: Record<string, TensorData> = {};
 			for (const name of this.file.header.outputs) {
 				const v = values.get(name);

@@ -86,6 +86,7 @@ const slice: Op = (heap, node, [x, ...rest]) => {
 	const outerOne = x.dims.slice(0, first).every((d) => d === 1);
 	if (innerWhole && outerOne) return [view(x, dims, (lo[first] as number) * count(x.dims.slice(first + 1)) * 4)];
 	const y = newFloat(heap, dims);
+	if (heap.recording) return [y];
 	const src = heap.f32(x.ptr, count(x.dims));
 	const dst = heap.f32(y.ptr, count(dims));
 	const strides = x.dims.map((_, i) => count(x.dims.slice(i + 1)));
@@ -117,6 +118,7 @@ const concat: Op = (heap, node, inputs) => {
 	const dims = [...first.dims];
 	dims[axis] = parts.reduce((s, p) => s + (p.dims[axis] as number), 0);
 	const y = newFloat(heap, dims);
+	if (heap.recording) return [y];
 	const outer = count(dims.slice(0, axis));
 	const rowOut = count(dims.slice(axis)) * 4;
 	const mem = heap.bytes(0, heap.memoryBytes);
