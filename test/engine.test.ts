@@ -17,6 +17,8 @@ import { layOut, Recording } from "../src/ocr/engine/arena";
 import { readInk } from "../src/ocr/engine/format";
 import { Heap } from "../src/ocr/engine/heap";
 import { Plan } from "../src/ocr/engine/plan";
+import { LINE_HEIGHT } from "../src/ocr/lineTensor";
+import { OCR_RUNTIME_BYTES, REC_LIMITS } from "../src/ocr/memory";
 
 async function file(name: string): Promise<Uint8Array> {
 	const res = await env.MODELS.fetch(`http://assets/${name}`);
@@ -158,5 +160,21 @@ describe("engine arena", () => {
 		// placement without the dry run rose to 16.6 MiB above the weights).
 		expect(heap.memoryBytes - plan.weightBytes).toBeLessThan(12 * 2 ** 20);
 		expect(heap.liveBytes).toBe(plan.weightBytes);
+	});
+});
+
+describe("engine at the pipeline's bounds", () => {
+	it("holds the three models and a run at the largest tile and the widest line within what OCR reserves", async () => {
+		const heap = new Heap();
+		const plans = await Promise.all(
+			["det", "cls", "rec"].map(async (m) => new Plan(heap, readInk(await file(`${m}.ink`)))),
+		);
+		const [det, cls, rec] = plans as [Plan, Plan, Plan];
+		det.run({ x: { data: noise(3 * 480 * 480), dims: [1, 3, 480, 480] } });
+		cls.run({ x: { data: noise(6 * 3 * 48 * 192), dims: [6, 3, 48, 192] } });
+		rec.run({ x: { data: noise(3 * 48 * 3200), dims: [1, 3, LINE_HEIGHT, REC_LIMITS.maxWidth] } });
+		expect(heap.memoryBytes).toBeLessThanOrEqual(OCR_RUNTIME_BYTES.ink);
+		// The figure is measured, not padded: within 1 MiB of what the runs took.
+		expect(OCR_RUNTIME_BYTES.ink - heap.memoryBytes).toBeLessThan(2 ** 20);
 	});
 });

@@ -6,7 +6,7 @@
  * or line bound means the runtime figure beside it must be measured again.
  */
 
-import { wasmPeakBytes } from "./inference";
+import { currentEngine, wasmPeakBytes } from "./inference";
 import type { BatchLimits } from "./lineTensor";
 
 const MB = 1024 * 1024;
@@ -32,17 +32,22 @@ export const CLS_LIMITS: BatchLimits = {
 };
 
 /**
- * ORT's heap with the three models loaded, at the end of an OCR request, when
- * no larger peak has been seen yet (measured: 57.6 MiB with the 8-bit
- * recogniser reading one line of at most 3200 columns at a time and 480x480
- * detector tiles, the bounds above; 70.4 MiB with the float recogniser in
- * batches of 1920).
+ * The OCR runtime's heap with the three models loaded, at the end of an OCR
+ * request, when no larger peak has been seen yet, at the bounds above (one
+ * line of at most 3200 columns, detector tiles of 480x480 pixels).
+ * - ort: 57.6 MiB measured with the 8-bit recogniser (70.4 MiB with the float
+ *   one in batches of 1920).
+ * - ink: 11.7 MiB of weights (packed; the recogniser's 8-bit) plus the run's
+ *   arena, largest for the widest line: 25.8 MiB at 3200 columns (the
+ *   recogniser's 64-channel maps at 1600 columns, in and out, and the 8-bit
+ *   copy of one), 37.5 MiB in all. A 480x480 tile needs 10.8 MiB; over the
+ *   OCR fixtures the heap peaked at 22.6 MiB.
  */
-export const OCR_RUNTIME_BYTES = 58 * MB;
+export const OCR_RUNTIME_BYTES = { ort: 58 * MB, ink: 38 * MB } as const;
 
 /** The OCR runtime's full size as a request must reserve it. */
 export function ocrRuntimeBytes(): number {
-	return Math.max(OCR_RUNTIME_BYTES, wasmPeakBytes());
+	return Math.max(OCR_RUNTIME_BYTES[currentEngine()], wasmPeakBytes());
 }
 
 /**
