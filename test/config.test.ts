@@ -18,6 +18,7 @@ describe("configuration", () => {
 			uploadPoolBytes: 64 * MiB,
 			source: { origins: [], timeoutMs: 10_000 },
 			signingKey: undefined,
+			ocrEngine: "ink",
 		});
 		expect(configFrom({})).toEqual(configFrom(undefined));
 		expect(DEFAULT_LIMITS).toEqual(configFrom(undefined).limits);
@@ -55,6 +56,7 @@ describe("configuration", () => {
 			SOURCE_ORIGINS: " https://IMG.example/ , http://localhost:9000,",
 			SOURCE_TIMEOUT_MS: "2500",
 			SIGNING_KEY: "s",
+			OCR_ENGINE: "ort",
 		});
 		expect(config).toEqual({
 			limits: { maxUploadBytes: 1000, maxPixels: 2000, maxSide: 300 },
@@ -66,6 +68,7 @@ describe("configuration", () => {
 			uploadPoolBytes: 8000,
 			source: { origins: ["https://img.example", "http://localhost:9000"], timeoutMs: 2500 },
 			signingKey: "s",
+			ocrEngine: "ort",
 		});
 		expect(configFrom({ CACHE_EDGE: "On" }).cache.edge).toBe(true);
 		expect(configFrom({ CORS_ORIGINS: " * " }).corsOrigins).toBe("*");
