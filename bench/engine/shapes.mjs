@@ -102,18 +102,19 @@ function prepare(inst, s) {
  * timed units (about `unitMs` each; on a shared machine the minimum of short
  * runs is what survives other processes), instances alternating unit by unit
  * so their ratio is measured side by side under the same load. */
-export async function runAll(ks, now, tick = async () => {}, unitMs = 2, budgetMs = 400) {
+export async function runAll(ks, now, tick = async () => {}, unitMs = 2, budgetMs = 400, warmMs = 100) {
 	const rows = [];
 	for (const s of SHAPES) {
 		const runs = ks.map((k) => prepare(k, s));
 		const m = macs(s);
-		// Warm-up: long enough for every instance's loops to tier up.
+		// Warm-up: long enough for every instance's loops to tier up (on a
+		// loaded machine the optimising compiler may take a while).
 		for (const run of runs) {
 			const w0 = now();
 			do {
 				run();
 				await tick();
-			} while (now() - w0 < 100);
+			} while (now() - w0 < warmMs);
 		}
 		await tick();
 		let t0 = now();
