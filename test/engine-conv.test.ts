@@ -186,6 +186,33 @@ describe("conv2d against the naive loop", () => {
 	}
 });
 
+describe("sigmoid and swish epilogues", () => {
+	// A 1x1 conv with unit weights passes x straight to the activation, so the
+	// error is the activation's own: within 2e-6 absolute of the f64 formula.
+	it("within 2e-6 of 1/(1+e^-v) and v/(1+e^-v) over [-20, 20]", () => {
+		const n = 8001;
+		const x = new Float32Array(n).map((_, i) => -20 + (40 * i) / (n - 1));
+		for (const act of [4, 5]) {
+			const heap = new Heap();
+			const src = heap.put(new Float32Array([1, 1, 1, 1]));
+			const wp = heap.take(k.convPackedBytes(4, 1, 1, 1, 1), true);
+			k.convPack(src, wp, 4, 1, 1, 1, 1);
+			const y = heap.take(4 * n * 4, true);
+			const xp = heap.atEnd(x);
+			k.conv2d(xp, wp, 0, y, 0, 1, 1, n, 4, 1, 1, 1, 1, 0, 0, 0, 0, 1, act, 0, 0);
+			expect(heap.guardsIntact()).toBe(true);
+			const got = heap.read(y, 4 * n);
+			let err = 0;
+			for (let i = 0; i < 4 * n; i++) {
+				const v = x[i % n];
+				const s = 1 / (1 + Math.exp(-v));
+				err = Math.max(err, Math.abs(got[i] - (act === 4 ? s : v * s)));
+			}
+			expect(err, `act ${act}`).toBeLessThan(2e-6);
+		}
+	});
+});
+
 describe("convTranspose2d against the naive loop", () => {
 	const TCASES: [string, number[]][] = [
 		["2x2 24->24 on 9x13", [24, 9, 13, 24, 2, 2]],
