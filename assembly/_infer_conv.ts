@@ -8,7 +8,7 @@
 // direct loop of _infer_conv_kxk. Kernels keep no state and allocate nothing;
 // the caller passes every buffer, including `scratch` of convScratchBytes.
 
-import { pointwise } from "./_infer_conv_1x1";
+import { pointwise, pointwiseScratch } from "./_infer_conv_1x1";
 import { convDepthwise, dwScratch } from "./_infer_conv_dw";
 import { convDense, denseScratch } from "./_infer_conv_kxk";
 import { convTranspose, transposePack, transposePackedBytes } from "./_infer_conv_t";
@@ -75,7 +75,7 @@ export function convScratchBytes(
 ): i32 {
 	const cinPG = cin / group;
 	if (isDepthwise(cout, cinPG, group)) return dwScratch(h, w, kh, kw, sh, sw, pt, pl, pb, pr);
-	if (isPointwise(kh, kw, sh, sw, pt, pl, pb, pr)) return 0;
+	if (isPointwise(kh, kw, sh, sw, pt, pl, pb, pr)) return pointwiseScratch(cinPG, h * w);
 	if (winoEligible(cinPG, kh, kw, group) && sh === 1 && sw === 1) return winoScratch(cin, h, w, cout, pt, pl, pb, pr);
 	return denseScratch(cinPG, h, w, kh, kw, sh, sw, pt, pl, pb, pr);
 }
@@ -125,7 +125,7 @@ export function conv2d(
 		const yq = y + <usize>g * yg;
 		const wq = wp + <usize>g * wg;
 		const bq: usize = bias === 0 ? 0 : bias + <usize>(g * coutPG) * 4;
-		if (pointw) pointwise(xq, wq, bq, yq, cinPG, h * w, coutPG, act, alpha, beta);
+		if (pointw) pointwise(xq, wq, bq, yq, scratch, cinPG, h * w, coutPG, act, alpha, beta);
 		else convDense(xq, wq, bq, yq, scratch, cinPG, h, w, coutPG, kh, kw, sh, sw, pt, pl, pb, pr, act, alpha, beta);
 	}
 }

@@ -134,6 +134,8 @@ const CASES: [string, ConvShape][] = [
 	["1x1 96->96 on 12x12", shape(96, 12, 12, 96, 1, 1)],
 	["1x1 480->120 on 1x80", shape(480, 1, 80, 120, 1, 1)],
 	["1x1 960->10 on 2x9 (pixel blocks)", shape(960, 2, 9, 10, 1, 1)],
+	["1x1 100->12 on 33x41 (x copied by tiles, several blocks)", shape(100, 33, 41, 12, 1, 1)],
+	["1x1 grouped g2 16->6 on 32x40 (x copied by tiles)", shape(16, 32, 40, 6, 1, 1, { group: 2 })],
 	["1x1 s2 16->8 on 9x11", shape(16, 9, 11, 8, 1, 1, { sh: 2, sw: 2 })],
 	["1x1 pad 1 6->5 on 4x9", shape(6, 4, 9, 5, 1, 1, { pt: 1, pl: 1, pb: 1, pr: 1 })],
 	["3x3 s1 96->24 on 13x17", shape(96, 13, 17, 24, 3, 3)],
