@@ -1,10 +1,14 @@
 // Conv family of the inference engine: the ABI the engine calls. Weights are
 // packed once at load (convPack) into the layout of the loop that runs them:
 // depthwise taps pre-splatted, every other conv in blocks of 4 output
-// channels per group. Kernels keep no state and allocate nothing; the caller
-// passes every buffer, including `scratch` of convScratchBytes.
+// channels per group, and dense 3x3 convs of 8 or more input channels also
+// in Winograd form (run at stride 1; the direct form serves other strides).
+// Routes: depthwise -> _infer_conv_dw; 1x1 stride 1 unpadded -> the GEMM of
+// _infer_conv_1x1; 3x3 stride 1 -> _infer_conv_wino; any other -> the banded
+// direct loop of _infer_conv_kxk. Kernels keep no state and allocate nothing;
+// the caller passes every buffer, including `scratch` of convScratchBytes.
 
-import { pointwise } from "./_infer_conv_1x1";
+import { pointwise, pointwiseScratch } from "./_infer_conv_1x1";
 import { convDepthwise, dwScratch } from "./_infer_conv_dw";
 import { convDense, denseScratch } from "./_infer_conv_kxk";
 import { convTranspose, transposePack, transposePackedBytes } from "./_infer_conv_t";
@@ -49,8 +53,6 @@ export function convPack(src: usize, dst: usize, cout: i32, cinPerGroup: i32, kh
 			}
 		}
 	}
-	// 3x3 dense convs also keep the Winograd form after the direct one: the
-	// direct layout serves strides other than 1.
 	if (winoEligible(cinPerGroup, kh, kw, group)) {
 		winoPack(src, dst + <usize>(group * blocks * k * 16), cout, cinPerGroup);
 	}
@@ -73,7 +75,7 @@ export function convScratchBytes(
 ): i32 {
 	const cinPG = cin / group;
 	if (isDepthwise(cout, cinPG, group)) return dwScratch(h, w, kh, kw, sh, sw, pt, pl, pb, pr);
-	if (isPointwise(kh, kw, sh, sw, pt, pl, pb, pr)) return 0;
+	if (isPointwise(kh, kw, sh, sw, pt, pl, pb, pr)) return pointwiseScratch(cinPG, h * w);
 	if (winoEligible(cinPG, kh, kw, group) && sh === 1 && sw === 1) return winoScratch(cin, h, w, cout, pt, pl, pb, pr);
 	return denseScratch(cinPG, h, w, kh, kw, sh, sw, pt, pl, pb, pr);
 }
@@ -123,7 +125,7 @@ export function conv2d(
 		const yq = y + <usize>g * yg;
 		const wq = wp + <usize>g * wg;
 		const bq: usize = bias === 0 ? 0 : bias + <usize>(g * coutPG) * 4;
-		if (pointw) pointwise(xq, wq, bq, yq, cinPG, h * w, coutPG, act, alpha, beta);
+		if (pointw) pointwise(xq, wq, bq, yq, scratch, cinPG, h * w, coutPG, act, alpha, beta);
 		else convDense(xq, wq, bq, yq, scratch, cinPG, h, w, coutPG, kh, kw, sh, sw, pt, pl, pb, pr, act, alpha, beta);
 	}
 }

@@ -109,12 +109,42 @@ function narrow(
 	}
 }
 
-/** y [cout][hw] = act(W [cout][cin] . x [cin][hw] + bias), W packed. */
+/** Pixels per block: about 128 KiB of x, so every channel block after the
+ * first reads them from cache rather than memory. */
+function blockPixels(cin: i32): i32 {
+	return max(8, (32768 / cin) & ~7);
+}
+
+/** Planes at least this wide have rows a page or more apart: a tile's loads
+ * would touch cin pages, so a block of x is first copied tile by tile. */
+const PACK_PIXELS: i32 = 1024;
+
+/** Scratch of pointwise: one block of x laid out [tile][k][8]. */
+export function pointwiseScratch(cin: i32, hw: i32): i32 {
+	return hw >= PACK_PIXELS ? cin * (blockPixels(cin) + 16) * 4 : 0;
+}
+
+/** Copies the tiles of pixels p0..p1 (the last at hw - 8) as [tile][k][8]. */
+function packBlock(x: usize, xs: usize, cin: i32, hw: i32, p0: i32, p1: i32, dst: usize): void {
+	for (let p = p0; p < p1; p += 8) {
+		let src = x + ((<usize>(p + 8 <= hw ? p : hw - 8)) << 2);
+		for (let k = 0; k < cin; k++) {
+			v128.store(dst, v128.load(src));
+			v128.store(dst, v128.load(src, 16), 16);
+			src += xs;
+			dst += 32;
+		}
+	}
+}
+
+/** y [cout][hw] = act(W [cout][cin] . x [cin][hw] + bias), W packed;
+ * scratch: pointwiseScratch bytes (0 when that is 0). */
 export function pointwise(
 	x: usize,
 	wp: usize,
 	bias: usize,
 	y: usize,
+	scratch: usize,
 	cin: i32,
 	hw: i32,
 	cout: i32,
@@ -132,13 +162,14 @@ export function pointwise(
 	const wstride = (<usize>cin) << 4;
 	const form = setEpilogue(act, alpha, beta);
 	const late = act >= 4 ? act : 0;
-	// Pixel blocks of about 128 KiB of x, so every channel block after the
-	// first reads them from cache rather than memory.
-	const pb = max(8, (32768 / cin) & ~7);
+	const pb = blockPixels(cin);
+	const packed = scratch !== 0 && hw >= PACK_PIXELS;
+	const tileBytes = (<usize>cin) << 5;
 	for (let p0 = 0; p0 < hw; p0 += pb) {
 		// A last block shorter than a tile joins the one before it, so the
 		// overlapping last tile never rewrites a finished block.
 		const p1 = hw - (p0 + pb) < 8 ? hw : p0 + pb;
+		if (packed) packBlock(x, xs, cin, hw, p0, p1, scratch);
 		for (let co = 0; co < cout; co += 4) {
 			const nco = min(4, cout - co);
 			const wb = wp + <usize>(co >> 2) * wstride;
@@ -147,7 +178,8 @@ export function pointwise(
 				// The last tile of a plane overlaps the previous one instead of
 				// running past the end of x and y.
 				const q = (<usize>(p + 8 <= hw ? p : hw - 8)) << 2;
-				tile(x + q, xs, cin, wb, yb + q, xs, nco, bias, co, form);
+				if (packed) tile(scratch + <usize>((p - p0) >> 3) * tileBytes, 32, cin, wb, yb + q, xs, nco, bias, co, form);
+				else tile(x + q, xs, cin, wb, yb + q, xs, nco, bias, co, form);
 			}
 			for (let j = 0; j < nco; j++) actRow(yb + <usize>j * xs + ((<usize>p0) << 2), p1 - p0, late, al, be);
 		}

@@ -1,8 +1,6 @@
 // Fused epilogue of the conv kernels: bias, then one of the activation codes
 // of the engine (0 none, 1 relu, 2 hardsigmoid, 3 hardswish, 4 sigmoid, 5 swish).
 
-import { exp4 } from "./_simd";
-
 // Parameters of the fused epilogue (written at the start of each kernel call,
 // read only within it): scale, offset, low and high clamp, as 4 v128.
 const EP: usize = memory.data(64, 16);
@@ -43,14 +41,36 @@ export function fused(v: v128, form: i32): v128 {
 	return form === 1 ? c : f32x4.mul(v, c);
 }
 
+/** e^x for x <= 0 (relative error about 2e-7). n = round(x log2 e) comes from
+ * adding 1.5 * 2^23, whose low mantissa bits then hold n as an integer: no
+ * rounding or float-to-int conversion instruction (several each in wasm). */
+function expNeg4(x: v128): v128 {
+	const magic = f32x4.splat(12582912.0);
+	x = f32x4.pmax(x, f32x4.splat(-87.0));
+	const t = f32x4.add(f32x4.mul(x, f32x4.splat(<f32>Math.LOG2E)), magic);
+	const n = f32x4.sub(t, magic);
+	let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
+	r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.1219444e-4)));
+	let p = f32x4.splat(1.98756915e-4);
+	p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+	p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+	p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+	p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+	p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+	p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1.0));
+	const scale = i32x4.shl(i32x4.add(i32x4.sub(t, magic), i32x4.splat(127)), 23);
+	return f32x4.mul(p, scale);
+}
+
 /** 1/(1+e^-v) for 4 lanes. e^-|v| never overflows, and the negative half is
  * e/(1+e) of the same e, so both halves keep full relative precision. */
 export function sigmoid4(v: v128): v128 {
-	const e = exp4(f32x4.neg(f32x4.abs(v)));
+	const e = expNeg4(f32x4.neg(f32x4.abs(v)));
 	const one = f32x4.splat(1.0);
 	const d = f32x4.add(one, e);
 	const pos = f32x4.div(one, d);
-	const neg = f32x4.div(e, d);
+	// e * (1/d) rather than a second division (the slow instruction here).
+	const neg = f32x4.mul(e, pos);
 	return v128.bitselect(pos, neg, f32x4.ge(v, f32x4.splat(0.0)));
 }
 

@@ -5,6 +5,8 @@
 import { store8 } from "./_infer_conv_1x1";
 import { actRow, biasOf, fused, setEpilogue } from "./_infer_conv_act";
 import { bandHeight, bandRows, fillBand, phaseLen } from "./_infer_conv_band";
+import { rows3x3Pair } from "./_infer_conv_dw3";
+import { row5x5s1, row5x5s2 } from "./_infer_conv_dw5";
 
 const DW_BUDGET: i32 = 64 << 10;
 
@@ -52,7 +54,7 @@ function tile8(
 }
 
 /** Stores v + bias at y, fused activation applied. */
-function put(y: usize, v: v128, bv: v128, form: i32): void {
+export function put(y: usize, v: v128, bv: v128, form: i32): void {
 	v128.store(y, fused(f32x4.add(v, bv), form));
 }
 
@@ -220,6 +222,7 @@ export function convDepthwise(
 	const taps = (<usize>(kh * kw)) << 4;
 	const o1: usize = sw === 1 ? 4 : ps;
 	const o2: usize = sw === 1 ? 8 : 4;
+	const pairs = kh === 3 && kw === 3 && sh === 1 && sw <= 2 && ow >= 8;
 	for (let ch = 0; ch < c; ch++) {
 		const xc = x + <usize>ch * plane;
 		const wc = wp + <usize>ch * taps;
@@ -231,11 +234,21 @@ export function convDepthwise(
 			for (let i = 0; i < nr; i++) {
 				const xr = scratch + <usize>(i * sh) * rs;
 				const yr = yc + ((<usize>(oy0 + i) * <usize>ow) << 2);
+				if (pairs && i + 1 < nr) {
+					rows3x3Pair(xr, rs, o1, o2, wc, yr, (<usize>ow) << 2, ow, bv, form);
+					actRow(yr, ow << 1, late, al, be);
+					i++;
+					continue;
+				}
 				if (ow < 8) {
 					tile8(xr, rs, ps, kh, kw, sw, wc, TMP, bv, form);
 					memory.copy(yr, TMP, (<usize>ow) << 2);
 				} else if (kh === 3 && kw === 3 && ow >= 16 && sw <= 2) {
 					row3x3(xr, rs, o1, o2, wc, yr, ow, bv, form);
+				} else if (kh === 5 && kw === 5 && ow >= 16 && sw === 1) {
+					row5x5s1(xr, rs, wc, yr, ow, bv, form);
+				} else if (kh === 5 && kw === 5 && ow >= 16 && sw === 2) {
+					row5x5s2(xr, rs, ps, wc, yr, ow, bv, form);
 				} else {
 					row16(xr, rs, ps, kh, kw, sw, wc, yr, ow, bv, form);
 				}

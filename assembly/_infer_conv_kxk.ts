@@ -7,7 +7,8 @@ import { store8 } from "./_infer_conv_1x1";
 import { actRow, biasOf, setEpilogue } from "./_infer_conv_act";
 import { bandHeight, bandRows, fillBand, phaseLen } from "./_infer_conv_band";
 
-/** Bytes of band a dense conv of one group of `nc` input channels needs. */
+/** Band bytes the dense loop aims at: the rows of one group's input channels
+ * that a block of output rows reads, kept in L2 across the channel blocks. */
 export const DENSE_BUDGET: i32 = 256 << 10;
 
 // Outputs of a tile whose plane is narrower than 8 columns land here first.

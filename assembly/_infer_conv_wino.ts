@@ -232,7 +232,19 @@ export function convWino(
 			}
 		}
 		for (let xi = 0; xi < 16; xi++) {
-			pointwise(vbuf + <usize>xi * vs, wp + <usize>xi * wblock, 0, mbuf + <usize>xi * msx, cin, nt, cout, 0, 0.0, 0.0);
+			pointwise(
+				vbuf + <usize>xi * vs,
+				wp + <usize>xi * wblock,
+				0,
+				mbuf + <usize>xi * msx,
+				0,
+				cin,
+				nt,
+				cout,
+				0,
+				0.0,
+				0.0,
+			);
 		}
 		// The GEMMs above set their own (plain) epilogue.
 		const form = setEpilogue(act, alpha, beta);

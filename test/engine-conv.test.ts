@@ -134,6 +134,8 @@ const CASES: [string, ConvShape][] = [
 	["1x1 96->96 on 12x12", shape(96, 12, 12, 96, 1, 1)],
 	["1x1 480->120 on 1x80", shape(480, 1, 80, 120, 1, 1)],
 	["1x1 960->10 on 2x9 (pixel blocks)", shape(960, 2, 9, 10, 1, 1)],
+	["1x1 100->12 on 33x41 (x copied by tiles, several blocks)", shape(100, 33, 41, 12, 1, 1)],
+	["1x1 grouped g2 16->6 on 32x40 (x copied by tiles)", shape(16, 32, 40, 6, 1, 1, { group: 2 })],
 	["1x1 s2 16->8 on 9x11", shape(16, 9, 11, 8, 1, 1, { sh: 2, sw: 2 })],
 	["1x1 pad 1 6->5 on 4x9", shape(6, 4, 9, 5, 1, 1, { pt: 1, pl: 1, pb: 1, pr: 1 })],
 	["3x3 s1 96->24 on 13x17", shape(96, 13, 17, 24, 3, 3)],
@@ -145,6 +147,7 @@ const CASES: [string, ConvShape][] = [
 	["3x3 s1 Winograd several bands 64->64 on 20x64", shape(64, 20, 64, 64, 3, 3)],
 	["3x3 s1 Winograd 1x1 map 16->8", shape(16, 1, 1, 8, 3, 3)],
 	["3x3 s2 16->8 on 11x13 (weights also packed for Winograd)", shape(16, 11, 13, 8, 3, 3, { sh: 2, sw: 2 })],
+	["3x3 s2 16->8 on 60x100 (several bands)", shape(16, 60, 100, 8, 3, 3, { sh: 2, sw: 2 })],
 	["3x3 s2 stem 3->16 on 31x37", shape(3, 31, 37, 16, 3, 3, { sh: 2, sw: 2 })],
 	["3x3 s2 stem 3->16 on 32x32", shape(3, 32, 32, 16, 3, 3, { sh: 2, sw: 2 })],
 	["1x3 pad (0,1,0,1) 12->10 on 3x21", shape(12, 3, 21, 10, 1, 3)],
@@ -154,7 +157,12 @@ const CASES: [string, ConvShape][] = [
 	["dw 3x3 s1 32ch 15x21", dw(32, 15, 21, 3, 1, 1)],
 	["dw 3x3 s2 32ch 16x16", dw(32, 16, 16, 3, 2, 2)],
 	["dw 3x3 s2 7ch 15x23", dw(7, 15, 23, 3, 2, 2)],
+	["dw 3x3 s2 6ch 9x41 (16-column rows)", dw(6, 9, 41, 3, 2, 2)],
+	["dw 5x5 s2 4ch 9x37 (16-column rows)", dw(4, 9, 37, 5, 2, 2)],
+	["dw 5x5 s1x2 3ch 5x40 (16-column rows)", dw(3, 5, 40, 5, 1, 2)],
 	["dw 3x3 s2x1 9ch 11x19", dw(9, 11, 19, 3, 2, 1)],
+	["dw 3x3 s1 2ch 101x200 (several bands)", dw(2, 101, 200, 3, 1, 1)],
+	["dw 5x5 s2 2ch 150x200 (several bands)", dw(2, 150, 200, 5, 2, 2)],
 	["dw 3x3 s1x2 9ch 11x19", dw(9, 11, 19, 3, 1, 2)],
 	["dw 5x5 s1 24ch 6x80", dw(24, 6, 80, 5, 1, 1)],
 	["dw 5x5 s2 5ch 13x17", dw(5, 13, 17, 5, 2, 2)],
@@ -178,6 +186,33 @@ describe("conv2d against the naive loop", () => {
 			}
 		});
 	}
+});
+
+describe("sigmoid and swish epilogues", () => {
+	// A 1x1 conv with unit weights passes x straight to the activation, so the
+	// error is the activation's own: within 2e-6 absolute of the f64 formula.
+	it("within 2e-6 of 1/(1+e^-v) and v/(1+e^-v) over [-20, 20]", () => {
+		const n = 8001;
+		const x = new Float32Array(n).map((_, i) => -20 + (40 * i) / (n - 1));
+		for (const act of [4, 5]) {
+			const heap = new Heap();
+			const src = heap.put(new Float32Array([1, 1, 1, 1]));
+			const wp = heap.take(k.convPackedBytes(4, 1, 1, 1, 1), true);
+			k.convPack(src, wp, 4, 1, 1, 1, 1);
+			const y = heap.take(4 * n * 4, true);
+			const xp = heap.atEnd(x);
+			k.conv2d(xp, wp, 0, y, 0, 1, 1, n, 4, 1, 1, 1, 1, 0, 0, 0, 0, 1, act, 0, 0);
+			expect(heap.guardsIntact()).toBe(true);
+			const got = heap.read(y, 4 * n);
+			let err = 0;
+			for (let i = 0; i < 4 * n; i++) {
+				const v = x[i % n];
+				const s = 1 / (1 + Math.exp(-v));
+				err = Math.max(err, Math.abs(got[i] - (act === 4 ? s : v * s)));
+			}
+			expect(err, `act ${act}`).toBeLessThan(2e-6);
+		}
+	});
 });
 
 describe("convTranspose2d against the naive loop", () => {

@@ -9,7 +9,7 @@ import { runAll, table } from "./shapes.mjs";
 it("conv kernels: GMAC/s in workerd", async () => {
 	const k = new WebAssembly.Instance(inferModule, { env: { abort: () => {} } }).exports;
 	const tick = () => new Promise((r) => setTimeout(r, 0));
-	const rows = await runAll([k], () => performance.now(), tick);
+	const rows = await runAll([k], () => performance.now(), tick, 20, 400, 1000);
 	console.log(`workerd\n${table(rows)}`);
 	expect(rows.length).toBeGreaterThan(0);
 });
