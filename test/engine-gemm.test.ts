@@ -217,4 +217,25 @@ describe("engine int8 gemm", () => {
 			expect(h.guardsIntact()).toBe(true);
 		});
 	}
+
+	it("quantizeRows reads nothing past an A that ends linear memory", () => {
+		for (const [M, K] of [
+			[3, 13],
+			[5, 20],
+			[1, 7],
+		]) {
+			const h = new Harness();
+			const av = randomFloats(M * K, 77, -2, 1);
+			const qa = h.alloc(h.call("quantizeRowsBytes", M, K) / 4);
+			const a = h.put(h.allocAtEnd(M * K), av);
+			h.call("quantizeRows", a, qa, M, K);
+			const ref = quantizeRef(av, new Float32Array(K), M, K, 1);
+			const Kp = (K + 7) & ~7;
+			const rowsQ = new Int16Array(h.k.memory.buffer, qa + 16, M * Kp);
+			for (let i = 0; i < M; i++) {
+				expect(Array.from(rowsQ.subarray(i * Kp, i * Kp + K))).toEqual(Array.from(ref.qa.subarray(i * K, (i + 1) * K)));
+			}
+			expect(h.guardsIntact()).toBe(true);
+		}
+	});
 });
