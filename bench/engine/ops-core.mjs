@@ -30,17 +30,17 @@ function fill(k, p, n, seed) {
 	}
 }
 
-// Seconds per call of each function: timed in alternating rounds (each >= 20 ms)
-// and the best round counts, so other load on the machine slows all of them alike
-// and spares the best.
-export function timeAll(fns, rounds = 15) {
+// Seconds per call of each function: timed in many short alternating rounds
+// (each >= 5 ms) and the best round counts, so on a loaded machine some round
+// of each still runs undisturbed.
+export function timeAll(fns, rounds = 60) {
 	const reps = fns.map((fn) => {
 		fn();
 		let r = 1;
 		for (;;) {
 			const t0 = performance.now();
 			for (let i = 0; i < r; i++) fn();
-			if (performance.now() - t0 > 20) return r;
+			if (performance.now() - t0 > 5) return r;
 			if (r > 1 << 20) throw new Error("the clock does not advance during a call");
 			r *= 2;
 		}

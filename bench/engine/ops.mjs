@@ -39,7 +39,7 @@ if (process.argv.includes("--workerd")) {
 		return res;
 	};
 	// Seconds per call of each case, from request times: reps per case so a request
-	// takes >= 150 ms, the time of an empty request subtracted, best of 7 rounds.
+	// takes >= 40 ms, the time of an empty request subtracted, best of 25 rounds.
 	const timeRemote = async (count) => {
 		const ms = async (c, reps) => {
 			const t0 = performance.now();
@@ -51,11 +51,11 @@ if (process.argv.includes("--workerd")) {
 		const reps = [];
 		for (let c = 0; c < count; c++) {
 			let r = 1;
-			while ((await ms(c, r)) < 150) r *= 2;
+			while ((await ms(c, r)) < 40) r *= 2;
 			reps.push(r);
 		}
 		const best = reps.map(() => Infinity);
-		for (let round = 0; round < 7; round++) {
+		for (let round = 0; round < 25; round++) {
 			for (let c = 0; c < count; c++) best[c] = Math.min(best[c], (await ms(c, reps[c])) - idle);
 		}
 		return best.map((b, c) => b / reps[c] / 1000);
@@ -97,6 +97,6 @@ console.table(
 const cases = elementCases(instance());
 const secs = timeAll(
 	cases.map((c) => c[2]),
-	7,
+	30,
 );
 console.table(cases.map(([kernel, bytes], c) => ({ kernel, "GB/s": Number((bytes / secs[c] / 1e9).toFixed(2)) })));
