@@ -31,29 +31,34 @@ function fill(k, p, n, seed) {
 }
 
 // Seconds per call of each function: timed in many short alternating rounds
-// (each >= 5 ms) and the best round counts, so on a loaded machine some round
-// of each still runs undisturbed.
-export function timeAll(fns, rounds = 60) {
-	const reps = fns.map((fn) => {
+// (each about `ms`) and the best round counts, so on a loaded machine some
+// round of each still runs undisturbed. `now` is the host's clock, `tick`
+// whatever makes it advance (workerd moves it on I/O only).
+export async function timeAll(fns, { now, tick, ms = 5, rounds = 60 }) {
+	const reps = [];
+	for (const fn of fns) {
 		fn();
-		let r = 1;
-		for (;;) {
-			const t0 = performance.now();
-			for (let i = 0; i < r; i++) fn();
-			if (performance.now() - t0 > 5) return r;
-			if (r > 1 << 20) throw new Error("the clock does not advance during a call");
-			r *= 2;
-		}
-	});
+		await tick();
+		const t0 = now();
+		let r = 0;
+		do {
+			fn();
+			r++;
+			if (r % 4 === 0) await tick();
+		} while (now() - t0 < ms && r < 100000);
+		reps.push(r);
+	}
 	const best = fns.map(() => Infinity);
 	for (let round = 0; round < rounds; round++) {
-		fns.forEach((fn, f) => {
-			const t0 = performance.now();
-			for (let i = 0; i < reps[f]; i++) fn();
-			best[f] = Math.min(best[f], (performance.now() - t0) / reps[f]);
-		});
+		for (let f = 0; f < fns.length; f++) {
+			await tick();
+			const t0 = now();
+			for (let i = 0; i < reps[f]; i++) fns[f]();
+			await tick();
+			best[f] = Math.min(best[f], (now() - t0) / reps[f]);
+		}
 	}
-	return best.map((ms) => ms / 1000);
+	return best.map((t) => t / 1000);
 }
 
 /** One gemm shape set up in a fresh instance: the variants to time, the MACs of
@@ -130,4 +135,30 @@ export function elementCases(k) {
 		cases.push([`unary ${unames[op]}`, n * 8, () => k.unary(op, op === 6 ? y : x, z, n, 1 / 6, 0.5)]);
 	}
 	return cases;
+}
+
+/** Both tables; `instance()` makes a fresh kernel instance per group of cases. */
+export async function runOps(instance, clock) {
+	const gemm = [];
+	for (const shape of GEMM_SHAPES) {
+		const set = gemmCases(instance(), shape);
+		const secs = await timeAll(Object.values(set.fns), clock);
+		gemm.push(
+			gemmRow(shape, set.macs, Object.fromEntries(Object.keys(set.fns).map((n, c) => [n, secs[c]])), set.int8Err),
+		);
+	}
+	const cases = elementCases(instance());
+	const secs = await timeAll(
+		cases.map((c) => c[2]),
+		{ ...clock, rounds: 30 },
+	);
+	const elements = cases.map(([kernel, bytes], c) => ({ kernel, "GB/s": Number((bytes / secs[c] / 1e9).toFixed(2)) }));
+	return { gemm, elements };
+}
+
+/** Rows of objects as a Markdown table (workerd has no console.table). */
+export function markdown(rows) {
+	const keys = Object.keys(rows[0]);
+	const line = (cells) => `| ${cells.join(" | ")} |`;
+	return [line(keys), line(keys.map(() => "---")), ...rows.map((r) => line(keys.map((k) => String(r[k]))))].join("\n");
 }
