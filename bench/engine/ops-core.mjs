@@ -109,7 +109,8 @@ export function gemmRow(shape, macs, secs, int8Err) {
 	return row;
 }
 
-/** The element-wise cases on 1M floats (3 buffers of 4 MiB): name, bytes moved, call. */
+/** The element-wise cases on 1M floats (3 buffers of 4 MiB) and the CTC softmax:
+ * name, bytes moved, call. */
 export function elementCases(k) {
 	const alloc = heap(k);
 	const n = 1 << 20;
@@ -130,6 +131,8 @@ export function elementCases(k) {
 	cases.push(["binary mul per-channel (64 x 16384)", n * 8, () => k.binary(2, x, y, z, 1, 64, hw, 0, hw, 1, 0, 1, 0)]);
 	cases.push(["binary add scalar", n * 8, () => k.binary(0, x, y, z, 1, 1, n, 0, 0, 1, 0, 0, 0)]);
 	cases.push(["binary add strided (a step 2)", n * 6, () => k.binary(0, x, y, z, 1, 1, n / 2, 0, 0, 2, 0, 0, 1)]);
+	// The CTC head's output: 160 steps (a 1280-pixel line) of 6625 classes, in x and y.
+	cases.push(["softmax 160 x 6625 (counted as 8 B/float)", 160 * 6625 * 8, () => k.softmax(x, z, 160, 6625)]);
 	const unames = ["", "relu", "hardsigmoid", "hardswish", "sigmoid", "swish", "sqrt", "copy"];
 	for (let op = 1; op <= 7; op++) {
 		cases.push([`unary ${unames[op]}`, n * 8, () => k.unary(op, op === 6 ? y : x, z, n, 1 / 6, 0.5)]);
