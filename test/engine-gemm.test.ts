@@ -72,10 +72,18 @@ describe("engine gemm", () => {
 	}
 
 	it("gemm reads nothing past B or A when they end linear memory", () => {
+		// K * N a multiple of 4, so B ends exactly at the end of memory; N tails of 1 to 7 columns.
 		for (const [M, K, N] of [
 			[5, 7, 12],
 			[3, 9, 20],
 			[6, 4, 36],
+			[5, 8, 3],
+			[3, 4, 1],
+			[4, 4, 13],
+			[2, 2, 2],
+			[7, 12, 9],
+			[9, 20, 15],
+			[1, 3, 4],
 		]) {
 			const h = new Harness();
 			const av = randomFloats(M * K, 11);
@@ -98,6 +106,7 @@ describe("engine gemm", () => {
 		for (const [batch, M, K, N] of [
 			[3, 7, 15, 9],
 			[8, 80, 15, 80],
+			[8, 40, 40, 15],
 			[2, 1, 1, 5],
 		]) {
 			const h = new Harness();
