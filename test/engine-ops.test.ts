@@ -3,7 +3,7 @@ import { actRef, Harness, maxErr, randomFloats } from "./helpers/engineKernel";
 
 // The element-wise kernels of build/kernels/infer.wasm (binary with every
 // broadcast pattern of the engine, unary) against plain loops on seeded
-// random data. Tolerances: arithmetic, relu, sqrt and copy exact; sigmoid and
+// random data. Tolerances: arithmetic, relu, sqrt, copy and affine exact; sigmoid and
 // swish 2e-6 absolute (the engine spec); hard sigmoid/swish 1e-6.
 
 const ALPHA = 1 / 6;
@@ -98,15 +98,17 @@ describe("engine binary", () => {
 });
 
 describe("engine unary", () => {
-	const names = ["", "relu", "hardsigmoid", "hardswish", "sigmoid", "swish", "sqrt", "copy"];
+	const names = ["", "relu", "hardsigmoid", "hardswish", "sigmoid", "swish", "sqrt", "copy", "affine"];
+	// Op 8 is a scalar Mul then a scalar Add, rounded as those two ops round.
+	const affine = (v: number) => Math.fround(Math.fround(v * Math.fround(ALPHA)) + BETA);
 	for (const n of [1, 3, 4, 17, 1001]) {
 		it(`every op on ${n} floats, in place and not`, () => {
-			for (let op = 1; op <= 7; op++) {
+			for (let op = 1; op <= 8; op++) {
 				const xv = op === 6 ? randomFloats(n, n + op, 0, 9) : randomFloats(n, n + op, -9, 9);
 				const want = Array.from(xv, (v) =>
-					op === 6 ? Math.fround(Math.sqrt(v)) : op === 7 ? v : actRef(v, op, ALPHA, BETA),
+					op === 6 ? Math.fround(Math.sqrt(v)) : op === 7 ? v : op === 8 ? affine(v) : actRef(v, op, ALPHA, BETA),
 				);
-				const tol = op === 4 || op === 5 ? 2e-6 : op === 6 || op === 7 || op === 1 ? 0 : 1e-6;
+				const tol = op === 4 || op === 5 ? 2e-6 : op === 2 || op === 3 ? 1e-6 : 0;
 				for (const inPlace of [false, true]) {
 					const h = new Harness();
 					const x = h.load(xv);

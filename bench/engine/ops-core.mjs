@@ -133,8 +133,8 @@ export function elementCases(k) {
 	cases.push(["binary add strided (a step 2)", n * 6, () => k.binary(0, x, y, z, 1, 1, n / 2, 0, 0, 2, 0, 0, 1)]);
 	// The CTC head's output: 160 steps (a 1280-pixel line) of 6625 classes, in x and y.
 	cases.push(["softmax 160 x 6625 (counted as 8 B/float)", 160 * 6625 * 8, () => k.softmax(x, z, 160, 6625)]);
-	const unames = ["", "relu", "hardsigmoid", "hardswish", "sigmoid", "swish", "sqrt", "copy"];
-	for (let op = 1; op <= 7; op++) {
+	const unames = ["", "relu", "hardsigmoid", "hardswish", "sigmoid", "swish", "sqrt", "copy", "affine"];
+	for (let op = 1; op <= 8; op++) {
 		cases.push([`unary ${unames[op]}`, n * 8, () => k.unary(op, op === 6 ? y : x, z, n, 1 / 6, 0.5)]);
 	}
 	return cases;
