@@ -1,7 +1,8 @@
 // Row reductions: layer norm and softmax of the SVTR neck and the global
-// average pool of the SE blocks and the classifier. Sums of whole rows run
-// in f64 lanes: a softmax row of 6625 exponentials or a 60k-pixel plane
-// summed in f32 would lose a few ulp of relative accuracy to rounding.
+// average pool of the SE blocks and the classifier. Sums of whole rows add
+// blocks of 64 in f32 and the blocks in f64: a softmax row of 6625
+// exponentials or a 60k-pixel plane summed in f32 alone would lose a few ulp
+// of relative accuracy to rounding.
 
 import { Act } from "./_infer_ops_act";
 
@@ -32,18 +33,23 @@ class Lanes {
 	}
 }
 
-/** Sum of n floats at p, in f64. */
+/** Sum of n floats at p: blocks of 64 in f32 (8 terms a lane), the blocks
+ * in f64, so a 60k-pixel plane keeps nearly f64 accuracy at f32 speed. */
 function sumRun(p: usize, n: i32): f64 {
-	let s0 = f64x2.splat(0);
-	let s1 = f64x2.splat(0);
+	let wide = f64x2.splat(0);
 	let i = 0;
-	for (; i + 8 <= n; i += 8) {
-		const q = p + ((<usize>i) << 2);
-		s0 = f64x2.add(s0, Lanes.wide(v128.load(q)));
-		s1 = f64x2.add(s1, Lanes.wide(v128.load(q, 16)));
+	for (; i + 64 <= n; i += 64) {
+		let s0 = f32x4.splat(0);
+		let s1 = s0;
+		for (let j = 0; j < 64; j += 8) {
+			const q = p + ((<usize>(i + j)) << 2);
+			s0 = f32x4.add(s0, v128.load(q));
+			s1 = f32x4.add(s1, v128.load(q, 16));
+		}
+		wide = f64x2.add(wide, Lanes.wide(f32x4.add(s0, s1)));
 	}
-	for (; i + 4 <= n; i += 4) s0 = f64x2.add(s0, Lanes.wide(v128.load(p + ((<usize>i) << 2))));
-	let s = Lanes.hsum2(f64x2.add(s0, s1));
+	for (; i + 4 <= n; i += 4) wide = f64x2.add(wide, Lanes.wide(v128.load(p + ((<usize>i) << 2))));
+	let s = Lanes.hsum2(wide);
 	for (; i < n; i++) s += <f64>load<f32>(p + ((<usize>i) << 2));
 	return s;
 }
