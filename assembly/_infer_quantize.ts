@@ -4,7 +4,7 @@
 // _infer_gemm_int8.ts for why centred and widened), rows Kp = K rounded up
 // to 8 apart, zero padded.
 
-import { padK } from "./_infer_gemm_int8";
+import { padK } from "./_infer_gemm_int8_pack";
 
 /** Bytes quantizeRows writes for an [M][K] f32 matrix. */
 export function quantizeRowsBytes(M: i32, K: i32): i32 {
