@@ -105,7 +105,7 @@ export function gemmRow(shape, macs, secs, int8Err) {
 	const row = { shape: shape.join("x") };
 	for (const [name, s] of Object.entries(secs)) row[`${name} GMAC/s`] = Number((macs / s / 1e9).toFixed(2));
 	row["int8+q / packed"] = Number((secs.gemmPacked / secs["int8 + quantize"]).toFixed(2));
-	row["int8 max err / max|C|"] = `${(100 * int8Err).toFixed(2)} %`;
+	row["int8 max err, % of max abs C"] = `${(100 * int8Err).toFixed(2)} %`;
 	return row;
 }
 
