@@ -46,6 +46,10 @@ export function pool2d(
 ): void {
 	const oh = (h + pt + pb - kh) / sh + 1;
 	const ow = (w + pl + pr - kw) / sw + 1;
+	if (kw === 2 && sw === 2 && (pt | pl | pb | pr) === 0) {
+		poolPairs(kind, x, y, c, h, w, kh, sh, oh, ow);
+		return;
+	}
 	const full: f32 = 1 / <f32>(kh * kw);
 	let py = y;
 	for (let ch = 0; ch < c; ch++) {
@@ -71,6 +75,52 @@ export function pool2d(
 					acc *= countIncludePad !== 0 ? full : cells > 0 ? 1 / <f32>cells : 0;
 				}
 				store<f32>(py, acc);
+				py += 4;
+			}
+		}
+	}
+}
+
+// pool2d without padding over windows 2 wide at stride 2 (the classifier's
+// 2x2 max pool, the recogniser's 3x2 average pool): 4 outputs per step from
+// 8 inputs of each window row, split into even and odd lanes.
+function poolPairs(kind: i32, x: usize, y: usize, c: i32, h: i32, w: i32, kh: i32, sh: i32, oh: i32, ow: i32): void {
+	const k = f32x4.splat(1 / <f32>(kh * 2));
+	const kk: f32 = 1 / <f32>(kh * 2);
+	const rowIn = (<usize>w) << 2;
+	let py = y;
+	for (let ch = 0; ch < c; ch++) {
+		const plane = x + ((<usize>ch * <usize>h * <usize>w) << 2);
+		for (let oy = 0; oy < oh; oy++) {
+			const top = plane + <usize>(oy * sh) * rowIn;
+			let ox = 0;
+			for (; ox + 4 <= ow; ox += 4) {
+				let p = top + ((<usize>ox) << 3);
+				let acc = f32x4.splat(0);
+				for (let r = 0; r < kh; r++) {
+					const a = v128.load(p);
+					const b = v128.load(p, 16);
+					const even = v128.shuffle<f32>(a, b, 0, 2, 4, 6);
+					const odd = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+					if (kind === 1) {
+						const m = f32x4.max(even, odd);
+						acc = r === 0 ? m : f32x4.max(acc, m);
+					} else acc = f32x4.add(acc, f32x4.add(even, odd));
+					p += rowIn;
+				}
+				v128.store(py, kind === 1 ? acc : f32x4.mul(acc, k));
+				py += 16;
+			}
+			for (; ox < ow; ox++) {
+				let p = top + ((<usize>ox) << 3);
+				let acc: f32 = kind === 1 ? -Infinity : 0;
+				for (let r = 0; r < kh; r++) {
+					const a = load<f32>(p);
+					const b = load<f32>(p, 4);
+					acc = kind === 1 ? max(acc, max(a, b)) : acc + (a + b);
+					p += rowIn;
+				}
+				store<f32>(py, kind === 1 ? acc : acc * kk);
 				py += 4;
 			}
 		}
