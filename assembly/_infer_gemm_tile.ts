@@ -1,13 +1,14 @@
-// Register tiles of the float GEMM. A tile of fewer than 4 rows points its
+// Register tile of the float GEMM. A tile of fewer than 4 rows points its
 // missing rows at the last real one (computed, never stored), so the row
 // tail needs no loop of its own; a panel of fewer than 8 columns stores
-// only its real lanes.
+// only its real lanes and reads B by lane in the rows where 8 wide would
+// pass the end of B.
 
 import { Act } from "./_infer_ops_act";
 
 // biome-ignore lint/complexity/noStaticOnlyClass: the linter parses `@inline` only on class members, so inlined helpers are static methods.
 class Tile {
-	/** Bias of up to 4 columns, zero in the missing lanes, without reading past. */
+	/** Up to 4 floats (bias, a B row's tail), zero in the missing lanes, without reading past. */
 	@inline
 	static loadPart(p: usize, n: i32): v128 {
 		if (n >= 4) return v128.load(p);
