@@ -15,8 +15,8 @@ it("gemm GMAC/s and element-wise GB/s in workerd", async () => {
 			},
 		}).exports;
 	const tick = () => new Promise((r) => setTimeout(r, 0));
-	// Rounds long enough for the clock, which workerd coarsens.
-	const { gemm, elements } = await runOps(instance, { now: () => performance.now(), tick, ms: 20, rounds: 25 });
+	// Rounds long enough for the clock, which workerd coarsens (to about a millisecond here).
+	const { gemm, elements } = await runOps(instance, { now: () => performance.now(), tick, ms: 60, rounds: 12 });
 	console.log(`workerd\n\n${markdown(gemm)}\n\n${markdown(elements)}`);
 	expect(gemm.length).toBe(4);
 });
