@@ -3,14 +3,15 @@
 //
 // The work is cut into panels of 8 columns of B; each panel stays in L1
 // while every 4-row tile of A streams past it. A tile keeps its 4 x 8
-// results in eight v128 accumulators (started at the bias), takes one
-// splatted A value per row and k, and applies the activation on the
-// registers before the only store. Packed B is the same panels stored
-// back to back (K x 8 floats each, the last one zero-padded), so the inner
-// loop reads B sequentially and never needs a column tail.
+// results in eight v128 accumulators (started at the bias), takes each A
+// value splatted over a register, and applies the activation on the
+// registers before the only store. A last panel of fewer than 8 columns
+// runs the same tile: it reads B rows 8 wide (the extra lanes land in the
+// next row, computed and dropped) except the last row or few, read by lane
+// so nothing past B is touched. Packed B is the same panels stored back to
+// back (K x 8 floats each, the last one zero-padded), read sequentially.
 
-import { tile4x4, tile4x8 } from "./_infer_gemm_tile";
-import { act1 } from "./_infer_ops_act";
+import { tile4x8 } from "./_infer_gemm_tile";
 
 /** Bytes gemmPack writes for a [K][N] matrix. */
 export function gemmPackedBytes(K: i32, N: i32): i32 {
@@ -47,6 +48,7 @@ function panel(
 	M: i32,
 	K: i32,
 	ldc: usize,
+	safeK: i32,
 	bias: usize,
 	cols: i32,
 	act: i32,
@@ -55,7 +57,22 @@ function panel(
 ): void {
 	const lda = (<usize>K) << 2;
 	for (let i = 0; i < M; i += 4) {
-		tile4x8(a + <usize>i * lda, lda, min(4, M - i), b, ldb, c + <usize>i * ldc, ldc, K, bias, cols, act, alpha, beta);
+		tile4x8(
+			a + <usize>i * lda,
+			lda,
+			min(4, M - i),
+			b,
+			ldb,
+			c + <usize>i * ldc,
+			ldc,
+			K,
+			safeK,
+			bias,
+			cols,
+			act,
+			alpha,
+			beta,
+		);
 	}
 }
 
@@ -74,31 +91,14 @@ export function gemm(
 ): void {
 	const ldb = (<usize>N) << 2;
 	const ldc = ldb;
-	let j = 0;
-	for (; j + 8 <= N; j += 8) {
+	for (let j = 0; j < N; j += 8) {
 		const o = (<usize>j) << 2;
-		panel(a, b + o, ldb, c + o, M, K, ldc, bias === 0 ? 0 : bias + o, 8, act, alpha, beta);
-	}
-	if (j + 4 <= N) {
-		const o = (<usize>j) << 2;
-		const lda = (<usize>K) << 2;
-		for (let i = 0; i < M; i += 4) {
-			const rows = min(4, M - i);
-			const pc = c + <usize>i * ldc + o;
-			tile4x4(a + <usize>i * lda, lda, rows, b + o, ldb, pc, ldc, K, bias === 0 ? 0 : bias + o, act, alpha, beta);
-		}
-		j += 4;
-	}
-	// The last 1-3 columns: dot products down B's columns.
-	for (; j < N; j++) {
-		for (let i = 0; i < M; i++) {
-			const pa = a + ((<usize>i * <usize>K) << 2);
-			let s: f32 = bias === 0 ? 0 : load<f32>(bias + ((<usize>j) << 2));
-			for (let k = 0; k < K; k++) {
-				s += load<f32>(pa + ((<usize>k) << 2)) * load<f32>(b + ((<usize>k * <usize>N + <usize>j) << 2));
-			}
-			store<f32>(c + ((<usize>i * <usize>N + <usize>j) << 2), act1(s, act, alpha, beta));
-		}
+		const cols = min(8, N - j);
+		// Row k of the last panel is read 8 wide while that stays inside B
+		// (k * N + j + 8 <= K * N); only the last row or few are read by lane.
+		const room = K * N - j - 8;
+		const safeK = cols === 8 ? K : room < 0 ? 0 : min(K, room / N + 1);
+		panel(a, b + o, ldb, c + o, M, K, ldc, safeK, bias === 0 ? 0 : bias + o, cols, act, alpha, beta);
 	}
 }
 
@@ -121,7 +121,7 @@ export function gemmPacked(
 		const j = p << 3;
 		const o = (<usize>j) << 2;
 		const pb = bp + <usize>p * <usize>K * 32;
-		panel(a, pb, 32, c + o, M, K, ldc, bias === 0 ? 0 : bias + o, min(8, N - j), act, alpha, beta);
+		panel(a, pb, 32, c + o, M, K, ldc, K, bias === 0 ? 0 : bias + o, min(8, N - j), act, alpha, beta);
 	}
 }
 

@@ -17,114 +17,14 @@
 // Packed B: [Np] f32 column scales, then per panel of 8 columns Kp/2 blocks
 // of 16 bytes (column 0's w[2t], w[2t+1], column 1's, ...), Np = N rounded
 // up to 8, Kp = K rounded up to 8, padding zero.
-// Quantized A: a 16-byte header (f32 scale, i32 zero point, 8 bytes 0) then
-// M rows of Kp i16 (padding 0).
+// Quantized A (quantizeRows in _infer_quantize.ts): a 16-byte header (f32
+// scale, i32 zero point, 8 bytes 0) then M rows of Kp i16 (padding 0).
 
+import { padK, padN } from "./_infer_gemm_int8_pack";
 import { Act } from "./_infer_ops_act";
-
-function padN(N: i32): i32 {
-	return (N + 7) & ~7;
-}
-
-function padK(K: i32): i32 {
-	return (K + 7) & ~7;
-}
-
-/** Bytes of the packed s8 weights of a [K][N] matrix. */
-export function gemmInt8PackedBytes(K: i32, N: i32): i32 {
-	return padN(N) * 4 + padN(N) * padK(K);
-}
-
-/** Quantizes f32 B [K][N] per column to s8 and packs it for gemmInt8. */
-export function gemmInt8Pack(src: usize, dst: usize, K: i32, N: i32): void {
-	const Np = padN(N);
-	const Kp = padK(K);
-	const w = dst + ((<usize>Np) << 2);
-	memory.fill(dst, 0, <usize>gemmInt8PackedBytes(K, N));
-	for (let j = 0; j < N; j++) {
-		let m: f32 = 0;
-		for (let k = 0; k < K; k++) m = max(m, Mathf.abs(load<f32>(src + ((<usize>k * <usize>N + <usize>j) << 2))));
-		const inv: f32 = m > 0 ? 127 / m : 0;
-		// Column j: panel j/8, then one 16-byte block per k pair, 2 bytes per column.
-		const col = w + <usize>(j >> 3) * <usize>Kp * 8 + ((<usize>(j & 7)) << 1);
-		for (let k = 0; k < K; k++) {
-			const v = load<f32>(src + ((<usize>k * <usize>N + <usize>j) << 2));
-			const q = max(-127, min(127, <i32>nearest<f32>(v * inv)));
-			store<i8>(col + ((<usize>(k >> 1)) << 4) + <usize>(k & 1), <i8>q);
-		}
-		store<f32>(dst + ((<usize>j) << 2), m / 127);
-	}
-}
-
-/** Bytes quantizeRows writes for an [M][K] f32 matrix. */
-export function quantizeRowsBytes(M: i32, K: i32): i32 {
-	return 16 + M * padK(K) * 2;
-}
-
-/** A [M][K] f32 -> q - zp (i16) with q the DynamicQuantizeLinear value:
- * scale = (max(0, max) - min(0, min)) / 255, zp = round(-min / scale),
- * q = saturate(round(v / scale) + zp) to 0..255, rounding half to even. */
-export function quantizeRows(a: usize, q: usize, M: i32, K: i32): void {
-	const n = M * K;
-	let lo = f32x4.splat(0);
-	let hi = f32x4.splat(0);
-	let i = 0;
-	for (; i + 4 <= n; i += 4) {
-		const v = v128.load(a + ((<usize>i) << 2));
-		lo = f32x4.pmin(lo, v);
-		hi = f32x4.pmax(hi, v);
-	}
-	let mn = min(
-		min(f32x4.extract_lane(lo, 0), f32x4.extract_lane(lo, 1)),
-		min(f32x4.extract_lane(lo, 2), f32x4.extract_lane(lo, 3)),
-	);
-	let mx = max(
-		max(f32x4.extract_lane(hi, 0), f32x4.extract_lane(hi, 1)),
-		max(f32x4.extract_lane(hi, 2), f32x4.extract_lane(hi, 3)),
-	);
-	for (; i < n; i++) {
-		const v = load<f32>(a + ((<usize>i) << 2));
-		mn = min(mn, v);
-		mx = max(mx, v);
-	}
-	let scale: f32 = (mx - mn) / 255;
-	if (!(scale > 0)) scale = 1;
-	const zp = <i32>max<f32>(0, min<f32>(255, nearest<f32>(-mn / scale)));
-	store<f32>(q, scale);
-	store<i32>(q, zp, 4);
-	store<i64>(q, 0, 8);
-	const Kp = padK(K);
-	const invS: f32 = 1 / scale;
-	const inv = f32x4.splat(invS);
-	const top = i32x4.splat(255 - zp);
-	const bottom = i32x4.splat(-zp);
-	for (let r = 0; r < M; r++) {
-		const src = a + ((<usize>r * <usize>K) << 2);
-		const dst = q + 16 + ((<usize>r * <usize>Kp) << 1);
-		let k = 0;
-		for (; k + 8 <= K; k += 8) {
-			const s = src + ((<usize>k) << 2);
-			const q0 = Quant.centred(v128.load(s), inv, bottom, top);
-			const q1 = Quant.centred(v128.load(s, 16), inv, bottom, top);
-			v128.store(dst + ((<usize>k) << 1), i16x8.narrow_i32x4_s(q0, q1));
-		}
-		for (; k < K; k++) {
-			const t = <i32>nearest<f32>(load<f32>(src + ((<usize>k) << 2)) * invS) + zp;
-			store<i16>(dst + ((<usize>k) << 1), <i16>(max(0, min(255, t)) - zp));
-		}
-		for (; k < Kp; k++) store<i16>(dst + ((<usize>k) << 1), 0);
-	}
-}
 
 // biome-ignore lint/complexity/noStaticOnlyClass: the linter parses `@inline` only on class members, so inlined helpers are static methods.
 class Quant {
-	/** saturate(round(v / scale) + zp) - zp, as i32 lanes. */
-	@inline
-	static centred(v: v128, inv: v128, bottom: v128, top: v128): v128 {
-		const t = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v, inv)));
-		return i32x4.max_s(bottom, i32x4.min_s(top, t));
-	}
-
 	/** Dequantize, bias, activation, store of one row's 8 (or the last `cols`) outputs. */
 	@inline
 	static finish(

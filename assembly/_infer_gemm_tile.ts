@@ -1,13 +1,14 @@
-// Register tiles of the float GEMM. A tile of fewer than 4 rows points its
+// Register tile of the float GEMM. A tile of fewer than 4 rows points its
 // missing rows at the last real one (computed, never stored), so the row
 // tail needs no loop of its own; a panel of fewer than 8 columns stores
-// only its real lanes.
+// only its real lanes and reads B by lane in the rows where 8 wide would
+// pass the end of B.
 
 import { Act } from "./_infer_ops_act";
 
 // biome-ignore lint/complexity/noStaticOnlyClass: the linter parses `@inline` only on class members, so inlined helpers are static methods.
 class Tile {
-	/** Bias of up to 4 columns, zero in the missing lanes, without reading past. */
+	/** Up to 4 floats (bias, a B row's tail), zero in the missing lanes, without reading past. */
 	@inline
 	static loadPart(p: usize, n: i32): v128 {
 		if (n >= 4) return v128.load(p);
@@ -44,7 +45,9 @@ class Tile {
 }
 
 /** rows (1..4) x cols (1..8) of C at c from A rows at a (lda bytes apart)
- * and B rows at b (ldb bytes apart, 8 floats readable in each). */
+ * and B rows at b (ldb bytes apart). The first safeK rows of B may be read 8
+ * floats wide (lanes past `cols` are computed, never stored); the rest, at
+ * the end of an unpacked B's column tail, are read `cols` floats wide. */
 export function tile4x8(
 	a: usize,
 	lda: usize,
@@ -54,6 +57,7 @@ export function tile4x8(
 	c: usize,
 	ldc: usize,
 	K: i32,
+	safeK: i32,
 	bias: usize,
 	cols: i32,
 	act: i32,
@@ -82,7 +86,7 @@ export function tile4x8(
 	// Four k at a time: one v128 of each A row, its lanes splatted by shuffles,
 	// halves the loads (workerd checks the bounds of every one).
 	let k = 0;
-	for (; k + 4 <= K; k += 4) {
+	for (; k + 4 <= safeK; k += 4) {
 		const a0 = v128.load(q0);
 		const a1 = v128.load(q1);
 		const a2 = v128.load(q2);
@@ -152,9 +156,30 @@ export function tile4x8(
 		q2 += 16;
 		q3 += 16;
 	}
-	for (; k < K; k++) {
+	for (; k < safeK; k++) {
 		const b0 = v128.load(pb);
 		const b1 = v128.load(pb, 16);
+		let s = v128.load32_splat(q0);
+		c00 = f32x4.add(c00, f32x4.mul(s, b0));
+		c01 = f32x4.add(c01, f32x4.mul(s, b1));
+		s = v128.load32_splat(q1);
+		c10 = f32x4.add(c10, f32x4.mul(s, b0));
+		c11 = f32x4.add(c11, f32x4.mul(s, b1));
+		s = v128.load32_splat(q2);
+		c20 = f32x4.add(c20, f32x4.mul(s, b0));
+		c21 = f32x4.add(c21, f32x4.mul(s, b1));
+		s = v128.load32_splat(q3);
+		c30 = f32x4.add(c30, f32x4.mul(s, b0));
+		c31 = f32x4.add(c31, f32x4.mul(s, b1));
+		q0 += 4;
+		q1 += 4;
+		q2 += 4;
+		q3 += 4;
+		pb += ldb;
+	}
+	for (; k < K; k++) {
+		const b0 = Tile.loadPart(pb, cols);
+		const b1 = cols > 4 ? Tile.loadPart(pb + 16, cols - 4) : f32x4.splat(0);
 		let s = v128.load32_splat(q0);
 		c00 = f32x4.add(c00, f32x4.mul(s, b0));
 		c01 = f32x4.add(c01, f32x4.mul(s, b1));
@@ -179,49 +204,4 @@ export function tile4x8(
 	if (rows > 1) Tile.storeRow(c + ldc, c10, c11, cols, act, al, be);
 	if (rows > 2) Tile.storeRow(c + 2 * ldc, c20, c21, cols, act, al, be);
 	if (rows > 3) Tile.storeRow(c + 3 * ldc, c30, c31, cols, act, al, be);
-}
-
-/** rows (1..4) x 4 columns, for the 4..7-column tail of an unpacked B. */
-export function tile4x4(
-	a: usize,
-	lda: usize,
-	rows: i32,
-	b: usize,
-	ldb: usize,
-	c: usize,
-	ldc: usize,
-	K: i32,
-	bias: usize,
-	act: i32,
-	alpha: f32,
-	beta: f32,
-): void {
-	const z = bias !== 0 ? v128.load(bias) : f32x4.splat(0);
-	let c0 = z;
-	let c1 = z;
-	let c2 = z;
-	let c3 = z;
-	let q0 = a;
-	let q1 = rows > 1 ? a + lda : a;
-	let q2 = rows > 2 ? a + 2 * lda : q1;
-	let q3 = rows > 3 ? a + 3 * lda : q2;
-	let pb = b;
-	for (let k = 0; k < K; k++) {
-		const b0 = v128.load(pb);
-		c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(q0), b0));
-		c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(q1), b0));
-		c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(q2), b0));
-		c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(q3), b0));
-		q0 += 4;
-		q1 += 4;
-		q2 += 4;
-		q3 += 4;
-		pb += ldb;
-	}
-	const al = f32x4.splat(alpha);
-	const be = f32x4.splat(beta);
-	v128.store(c, Act.act4(c0, act, al, be));
-	if (rows > 1) v128.store(c + ldc, Act.act4(c1, act, al, be));
-	if (rows > 2) v128.store(c + 2 * ldc, Act.act4(c2, act, al, be));
-	if (rows > 3) v128.store(c + 3 * ldc, Act.act4(c3, act, al, be));
 }

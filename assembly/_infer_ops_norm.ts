@@ -1,7 +1,8 @@
 // Row reductions: layer norm and softmax of the SVTR neck and the global
-// average pool of the SE blocks and the classifier. Sums of whole rows run
-// in f64 lanes: a softmax row of 6625 exponentials or a 60k-pixel plane
-// summed in f32 would lose a few ulp of relative accuracy to rounding.
+// average pool of the SE blocks and the classifier. Sums of whole rows add
+// blocks of 64 in f32 and the blocks in f64: a softmax row of 6625
+// exponentials or a 60k-pixel plane summed in f32 alone would lose a few ulp
+// of relative accuracy to rounding.
 
 import { Act } from "./_infer_ops_act";
 
@@ -32,18 +33,23 @@ class Lanes {
 	}
 }
 
-/** Sum of n floats at p, in f64. */
+/** Sum of n floats at p: blocks of 64 in f32 (8 terms a lane), the blocks
+ * in f64, so a 60k-pixel plane keeps nearly f64 accuracy at f32 speed. */
 function sumRun(p: usize, n: i32): f64 {
-	let s0 = f64x2.splat(0);
-	let s1 = f64x2.splat(0);
+	let wide = f64x2.splat(0);
 	let i = 0;
-	for (; i + 8 <= n; i += 8) {
-		const q = p + ((<usize>i) << 2);
-		s0 = f64x2.add(s0, Lanes.wide(v128.load(q)));
-		s1 = f64x2.add(s1, Lanes.wide(v128.load(q, 16)));
+	for (; i + 64 <= n; i += 64) {
+		let s0 = f32x4.splat(0);
+		let s1 = s0;
+		for (let j = 0; j < 64; j += 8) {
+			const q = p + ((<usize>(i + j)) << 2);
+			s0 = f32x4.add(s0, v128.load(q));
+			s1 = f32x4.add(s1, v128.load(q, 16));
+		}
+		wide = f64x2.add(wide, Lanes.wide(f32x4.add(s0, s1)));
 	}
-	for (; i + 4 <= n; i += 4) s0 = f64x2.add(s0, Lanes.wide(v128.load(p + ((<usize>i) << 2))));
-	let s = Lanes.hsum2(f64x2.add(s0, s1));
+	for (; i + 4 <= n; i += 4) wide = f64x2.add(wide, Lanes.wide(v128.load(p + ((<usize>i) << 2))));
+	let s = Lanes.hsum2(wide);
 	for (; i < n; i++) s += <f64>load<f32>(p + ((<usize>i) << 2));
 	return s;
 }
@@ -84,26 +90,48 @@ export function layerNorm(x: usize, gamma: usize, beta: usize, y: usize, rows: i
 	}
 }
 
-/** Softmax over each row of `cols`, max-subtracted. y may be x. */
+/** Softmax over each row of `cols`, max-subtracted. y may be x. Each block of
+ * 64 exponentials is summed in f32 (8 terms a lane), the blocks in f64: about
+ * as exact as an f64 sum over a 6625-class CTC row, at nearly f32 speed. */
 export function softmax(x: usize, y: usize, rows: i32, cols: i32): void {
 	for (let r = 0; r < rows; r++) {
 		const px = x + ((<usize>r * <usize>cols) << 2);
 		const py = y + ((<usize>r * <usize>cols) << 2);
-		let vm = f32x4.splat(-Infinity);
+		let m0 = f32x4.splat(-Infinity);
+		let m1 = m0;
 		let i = 0;
-		for (; i + 4 <= cols; i += 4) vm = f32x4.max(vm, v128.load(px + ((<usize>i) << 2)));
-		let m = Lanes.hmax(vm);
+		for (; i + 8 <= cols; i += 8) {
+			const q = px + ((<usize>i) << 2);
+			m0 = f32x4.pmax(m0, v128.load(q));
+			m1 = f32x4.pmax(m1, v128.load(q, 16));
+		}
+		for (; i + 4 <= cols; i += 4) m0 = f32x4.pmax(m0, v128.load(px + ((<usize>i) << 2)));
+		let m = Lanes.hmax(f32x4.pmax(m0, m1));
 		for (; i < cols; i++) m = max(m, load<f32>(px + ((<usize>i) << 2)));
-		vm = f32x4.splat(m);
-		let s0 = f64x2.splat(0);
+		const vm = f32x4.splat(m);
+		let wide = f64x2.splat(0);
 		i = 0;
+		for (; i + 64 <= cols; i += 64) {
+			let s0 = f32x4.splat(0);
+			let s1 = s0;
+			for (let j = 0; j < 64; j += 8) {
+				const o = (<usize>(i + j)) << 2;
+				const e0 = Act.expNeg4(f32x4.sub(v128.load(px + o), vm));
+				const e1 = Act.expNeg4(f32x4.sub(v128.load(px + o, 16), vm));
+				v128.store(py + o, e0);
+				v128.store(py + o, e1, 16);
+				s0 = f32x4.add(s0, e0);
+				s1 = f32x4.add(s1, e1);
+			}
+			wide = f64x2.add(wide, Lanes.wide(f32x4.add(s0, s1)));
+		}
 		for (; i + 4 <= cols; i += 4) {
 			const o = (<usize>i) << 2;
 			const e = Act.expNeg4(f32x4.sub(v128.load(px + o), vm));
 			v128.store(py + o, e);
-			s0 = f64x2.add(s0, Lanes.wide(e));
+			wide = f64x2.add(wide, Lanes.wide(e));
 		}
-		let s = Lanes.hsum2(s0);
+		let s = Lanes.hsum2(wide);
 		for (; i < cols; i++) {
 			const o = (<usize>i) << 2;
 			const e = Mathf.exp(load<f32>(px + o) - m);
@@ -113,6 +141,11 @@ export function softmax(x: usize, y: usize, rows: i32, cols: i32): void {
 		const k = <f32>(1 / s);
 		const vk = f32x4.splat(k);
 		i = 0;
+		for (; i + 8 <= cols; i += 8) {
+			const o = (<usize>i) << 2;
+			v128.store(py + o, f32x4.mul(v128.load(py + o), vk));
+			v128.store(py + o, f32x4.mul(v128.load(py + o, 16), vk), 16);
+		}
 		for (; i + 4 <= cols; i += 4) {
 			const o = (<usize>i) << 2;
 			v128.store(py + o, f32x4.mul(v128.load(py + o), vk));

@@ -17,6 +17,8 @@ export {
 	convTransposePackedBytes,
 } from "./_infer_conv";
 export { gemm, gemmPack, gemmPacked, gemmPackedBytes, matmulBatched } from "./_infer_gemm";
-export { gemmInt8, gemmInt8Pack, gemmInt8PackedBytes, quantizeRows, quantizeRowsBytes } from "./_infer_gemm_int8";
+export { gemmInt8 } from "./_infer_gemm_int8";
+export { gemmInt8Pack, gemmInt8PackedBytes } from "./_infer_gemm_int8_pack";
 export { binary, globalAvgPool, layerNorm, pool2d, resizeNearest, softmax, transpose, unary } from "./_infer_ops";
 export { conv8, conv8Pack, conv8PackedBytes, conv8ScratchBytes, q8ParamsBytes, quantizeU8 } from "./_infer_q8";
+export { quantizeRows, quantizeRowsBytes } from "./_infer_quantize";

@@ -72,10 +72,18 @@ describe("engine gemm", () => {
 	}
 
 	it("gemm reads nothing past B or A when they end linear memory", () => {
+		// K * N a multiple of 4, so B ends exactly at the end of memory; N tails of 1 to 7 columns.
 		for (const [M, K, N] of [
 			[5, 7, 12],
 			[3, 9, 20],
 			[6, 4, 36],
+			[5, 8, 3],
+			[3, 4, 1],
+			[4, 4, 13],
+			[2, 2, 2],
+			[7, 12, 9],
+			[9, 20, 15],
+			[1, 3, 4],
 		]) {
 			const h = new Harness();
 			const av = randomFloats(M * K, 11);
@@ -98,6 +106,7 @@ describe("engine gemm", () => {
 		for (const [batch, M, K, N] of [
 			[3, 7, 15, 9],
 			[8, 80, 15, 80],
+			[8, 40, 40, 15],
 			[2, 1, 1, 5],
 		]) {
 			const h = new Harness();
@@ -217,4 +226,25 @@ describe("engine int8 gemm", () => {
 			expect(h.guardsIntact()).toBe(true);
 		});
 	}
+
+	it("quantizeRows reads nothing past an A that ends linear memory", () => {
+		for (const [M, K] of [
+			[3, 13],
+			[5, 20],
+			[1, 7],
+		]) {
+			const h = new Harness();
+			const av = randomFloats(M * K, 77, -2, 1);
+			const qa = h.alloc(h.call("quantizeRowsBytes", M, K) / 4);
+			const a = h.put(h.allocAtEnd(M * K), av);
+			h.call("quantizeRows", a, qa, M, K);
+			const ref = quantizeRef(av, new Float32Array(K), M, K, 1);
+			const Kp = (K + 7) & ~7;
+			const rowsQ = new Int16Array(h.k.memory.buffer, qa + 16, M * Kp);
+			for (let i = 0; i < M; i++) {
+				expect(Array.from(rowsQ.subarray(i * Kp, i * Kp + K))).toEqual(Array.from(ref.qa.subarray(i * K, (i + 1) * K)));
+			}
+			expect(h.guardsIntact()).toBe(true);
+		}
+	});
 });
