@@ -74,6 +74,42 @@ function storeSome(y: usize, u: v128, v: v128, n: i32): void {
 	if (n > 2) store<f32>(y, f32x4.extract_lane(u, 2), 8);
 }
 
+/**
+ * Activation `act` in place over n floats at y. Codes 1-3 on pmin/pmax (one
+ * instruction each, where min/max take several for their NaN and signed-zero
+ * rules; the results differ only in the sign of a zero); sigmoid and swish
+ * through the conv family's row pass.
+ */
+function activateRow(y: usize, n: i32, act: i32, al: v128, be: v128): void {
+	if (act === 0 || n <= 0) return;
+	if (act > 3) {
+		actRow(y, n, act, al, be);
+		return;
+	}
+	const zero = f32x4.splat(0.0);
+	const one = f32x4.splat(1.0);
+	const end = y + ((<usize>n) << 2);
+	const vend = y + ((<usize>(n & ~3)) << 2);
+	let p = y;
+	if (act === 1) {
+		for (; p < vend; p += 16) v128.store(p, f32x4.pmax(v128.load(p), zero));
+		for (; p < end; p += 4) store<f32>(p, max<f32>(load<f32>(p), 0.0));
+		return;
+	}
+	for (; p < vend; p += 16) {
+		const v = v128.load(p);
+		const hs = f32x4.pmax(f32x4.pmin(f32x4.add(f32x4.mul(al, v), be), one), zero);
+		v128.store(p, act === 2 ? hs : f32x4.mul(v, hs));
+	}
+	const a = f32x4.extract_lane(al, 0);
+	const b = f32x4.extract_lane(be, 0);
+	for (; p < end; p += 4) {
+		const v = load<f32>(p);
+		const hs = max<f32>(0.0, min<f32>(1.0, a * v + b));
+		store<f32>(p, act === 2 ? hs : v * hs);
+	}
+}
+
 /** Dequantizes one channel's 8 accumulators, adds bias, stores n. */
 function emit(y: usize, a: v128, b: v128, sc: v128, bv: v128, n: i32): void {
 	const u = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(a), sc), bv);
@@ -170,7 +206,7 @@ export function gemm8(
 			// its code chosen once per row rather than per vector.
 			const q0 = pan0 << 3;
 			const q1 = min(p, pan1 << 3);
-			for (let j = 0; j < nco; j++) actRow(yb + <usize>j * ys + ((<usize>q0) << 2), q1 - q0, act, al, be);
+			for (let j = 0; j < nco; j++) activateRow(yb + <usize>j * ys + ((<usize>q0) << 2), q1 - q0, act, al, be);
 		}
 	}
 }

@@ -42,12 +42,22 @@ function range(x: usize, n: i32): v128 {
 	return f32x4.replace_lane(f32x4.splat(l), 1, h);
 }
 
-/** 16 floats -> 16 u8: round half to even of x/scale, plus zp, saturated to 0..255. */
-function quant16(p: usize, sc: v128, zp: v128): v128 {
-	const a = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.div(v128.load(p), sc))), zp);
-	const b = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.div(v128.load(p, 16), sc))), zp);
-	const c = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.div(v128.load(p, 32), sc))), zp);
-	const d = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.div(v128.load(p, 48), sc))), zp);
+// 1.5 * 2^23: adding it to a float of magnitude below 2^22 leaves the nearest
+// integer, ties to even, in the low mantissa bits (the add itself rounds).
+const ROUNDER: f32 = 12582912.0;
+const ROUNDER_BITS: i32 = 0x4b400000;
+
+/** 4 floats -> round half to even of x/scale, plus zp, as i32 (|x/scale| <= 255 by construction). */
+function codes4(v: v128, sc: v128, bits: v128): v128 {
+	return i32x4.sub(f32x4.add(f32x4.div(v, sc), f32x4.splat(ROUNDER)), bits);
+}
+
+/** 16 floats -> 16 u8 codes, saturated to 0..255. */
+function quant16(p: usize, sc: v128, bits: v128): v128 {
+	const a = codes4(v128.load(p), sc, bits);
+	const b = codes4(v128.load(p, 16), sc, bits);
+	const c = codes4(v128.load(p, 32), sc, bits);
+	const d = codes4(v128.load(p, 48), sc, bits);
 	return i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(a, b), i16x8.narrow_i32x4_s(c, d));
 }
 
@@ -70,7 +80,8 @@ export function quantize(x: usize, n: i32, q: usize, params: usize): void {
 	store<f32>(params, scale);
 	store<i32>(params, zp, 4);
 	const sc = f32x4.splat(scale);
-	const zv = i32x4.splat(zp);
+	// Subtracting the rounder's bits and adding zp in one integer step.
+	const zv = i32x4.splat(ROUNDER_BITS - zp);
 	let i = 0;
 	for (; i + 16 <= n; i += 16) v128.store(q + <usize>i, quant16(x + ((<usize>i) << 2), sc, zv));
 	for (; i < n; i++) {
