@@ -6,8 +6,9 @@
 // u8 input minus its zero point into i16 panels in scratch (through an im2col
 // copy for kernels other than 1x1 s1), then runs the integer GEMM.
 
-import { gemm8, packPanels, panelBytes } from "./_infer_q8_gemm";
+import { gemm8 } from "./_infer_q8_gemm";
 import { im2col } from "./_infer_q8_im2col";
+import { packPanels, panelBytes } from "./_infer_q8_panels";
 import { channelScale, PARAMS_BYTES, quantize, weightCode } from "./_infer_q8_quant";
 
 function isPointwise(kh: i32, kw: i32, sh: i32, sw: i32, pt: i32, pl: i32, pb: i32, pr: i32): bool {
@@ -55,6 +56,7 @@ export function conv8ScratchBytes(
 	cin: i32,
 	h: i32,
 	w: i32,
+	// biome-ignore lint/correctness/noUnusedFunctionParameters: the scratch does not depend on it, the ABI passes it
 	cout: i32,
 	kh: i32,
 	kw: i32,

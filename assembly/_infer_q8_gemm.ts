@@ -2,16 +2,12 @@
 // in exact i32, then y = f32(acc) * (scale * s[co]) + bias[co] and the activation.
 // Both operands are widened to i16 once, in pairs of consecutive k, so that
 // one i32x4.dot_i16x8_s does 8 multiply-adds:
-// - x panels (scratch): 8 pixels x K2 pairs, each pair 8 x [k even, k odd] (32 bytes);
+// - x panels (scratch, _infer_q8_panels.ts): 8 pixels x K2 pairs, each pair 8 x [k even, k odd];
 // - weights (packed at load): blocks of 4 channels, each pair 4 x [k even, k odd] (16 bytes).
 // A tile keeps 4 channels x 8 pixels of i32 accumulators.
 
-import { actRow, biasOf } from "./_infer_conv_act";
-
-/** Bytes of the x panels of a K x P operand. */
-export function panelBytes(k: i32, p: i32): i32 {
-	return ((p + 7) >> 3) * ((k + 1) >> 1) * 32;
-}
+import { biasVec } from "./_infer_conv_1x1";
+import { activate, actRow, biasOf } from "./_infer_conv_act";
 
 /** One weight i16 pair of 4 channels: lanes 2j, 2j+1 of channel j. */
 
@@ -20,39 +16,6 @@ function pairOf(wv: v128, j: i32): v128 {
 	if (j === 1) return v128.shuffle<i32>(wv, wv, 1, 1, 1, 1);
 	if (j === 2) return v128.shuffle<i32>(wv, wv, 2, 2, 2, 2);
 	return v128.shuffle<i32>(wv, wv, 3, 3, 3, 3);
-}
-
-/**
- * Rows 0..k of `src` (u8, `rs` bytes apart, p values each) minus zp into
- * x panels at `dst`; pixels past p and the odd row past k are zeros.
- */
-export function packPanels(src: usize, rs: usize, k: i32, p: i32, zp: i32, dst: usize): void {
-	const k2 = (k + 1) >> 1;
-	const z = i16x8.splat(<i16>zp);
-	const npan = (p + 7) >> 3;
-	let d = dst;
-	for (let pan = 0; pan < npan; pan++) {
-		const p0 = pan << 3;
-		const n = min(8, p - p0);
-		let ra = src + <usize>p0;
-		for (let i = 0; i < k2; i++) {
-			const odd = 2 * i + 1 < k;
-			if (n === 8 && odd) {
-				const a = i16x8.sub(v128.load8x8_u(ra), z);
-				const b = i16x8.sub(v128.load8x8_u(ra + rs), z);
-				v128.store(d, v128.shuffle<i16>(a, b, 0, 8, 1, 9, 2, 10, 3, 11));
-				v128.store(d, v128.shuffle<i16>(a, b, 4, 12, 5, 13, 6, 14, 7, 15), 16);
-			} else {
-				for (let l = 0; l < 8; l++) {
-					const e = l < n ? <i32>load<u8>(ra + <usize>l) - zp : 0;
-					const o = l < n && odd ? <i32>load<u8>(ra + rs + <usize>l) - zp : 0;
-					store<i32>(d + ((<usize>l) << 2), (e & 0xffff) | (o << 16));
-				}
-			}
-			ra += rs << 1;
-			d += 32;
-		}
-	}
 }
 
 /** Stores the first n (1..8) of the 8 floats u, v. */
@@ -166,6 +129,54 @@ function tile(
 }
 
 /**
+ * Planes of fewer than 8 pixels (SE blocks on 1x1 maps): the 4 channels of a
+ * weight block in the lanes, one pixel's k pair splatted, so no lane is wasted.
+ */
+function narrow(
+	xb: usize,
+	k2: i32,
+	p: i32,
+	w: usize,
+	ws: usize,
+	cout: i32,
+	sc: v128,
+	bias: usize,
+	y: usize,
+	act: i32,
+	al: v128,
+	be: v128,
+): void {
+	const wbytes = (<usize>k2) << 4;
+	const ys = (<usize>p) << 2;
+	for (let l = 0; l < p; l++) {
+		for (let co = 0; co < cout; co += 4) {
+			let a0 = i32x4.splat(0);
+			let a1 = a0;
+			let xq = xb + ((<usize>l) << 2);
+			let wq = w + <usize>(co >> 2) * wbytes;
+			let i = 0;
+			// Two accumulators: consecutive dots do not wait on each other.
+			for (; i + 2 <= k2; i += 2) {
+				a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v128.load(wq), v128.load32_splat(xq)));
+				a1 = i32x4.add(a1, i32x4.dot_i16x8_s(v128.load(wq, 16), v128.load32_splat(xq, 32)));
+				xq += 64;
+				wq += 32;
+			}
+			if (i < k2) a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v128.load(wq), v128.load32_splat(xq)));
+			const nco = min(4, cout - co);
+			const scv = f32x4.mul(sc, v128.load(ws + ((<usize>co) << 2)));
+			const v = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.add(a0, a1)), scv), biasVec(bias, co, nco));
+			const r = activate(v, act, al, be);
+			const yq = y + <usize>co * ys + ((<usize>l) << 2);
+			store<f32>(yq, f32x4.extract_lane(r, 0));
+			if (nco > 1) store<f32>(yq + ys, f32x4.extract_lane(r, 1));
+			if (nco > 2) store<f32>(yq + 2 * ys, f32x4.extract_lane(r, 2));
+			if (nco > 3) store<f32>(yq + 3 * ys, f32x4.extract_lane(r, 3));
+		}
+	}
+}
+
+/**
  * y [cout][p] from x panels `xb` (K2 pairs) and packed weights `w` (channel
  * scales at `ws`), activation scale `scale`.
  */
@@ -186,6 +197,10 @@ export function gemm8(
 	const sc = f32x4.splat(scale);
 	const al = f32x4.splat(alpha);
 	const be = f32x4.splat(beta);
+	if (p < 8) {
+		narrow(xb, k2, p, w, ws, cout, sc, bias, y, act, al, be);
+		return;
+	}
 	const npan = (p + 7) >> 3;
 	const pbytes = (<usize>k2) << 5;
 	const wbytes = (<usize>k2) << 4;
