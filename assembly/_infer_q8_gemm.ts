@@ -136,6 +136,7 @@ function narrow(
 	xb: usize,
 	k2: i32,
 	p: i32,
+	ys: usize,
 	w: usize,
 	ws: usize,
 	cout: i32,
@@ -147,7 +148,6 @@ function narrow(
 	be: v128,
 ): void {
 	const wbytes = (<usize>k2) << 4;
-	const ys = (<usize>p) << 2;
 	for (let l = 0; l < p; l++) {
 		for (let co = 0; co < cout; co += 4) {
 			let a0 = i32x4.splat(0);
@@ -176,14 +176,24 @@ function narrow(
 	}
 }
 
+/** Panels per chunk of the GEMM: about 64 KiB of x, packed just before it is
+ * used and read from cache by every channel block after the first; at least
+ * 16 (128 pixels), so that long-K chunks still amortize the im2col's per-row
+ * calls and the weights' trip through the cache. */
+export function chunkPanels(k2: i32): i32 {
+	return max(16, 65536 / (k2 << 5));
+}
+
 /**
- * y [cout][p] from x panels `xb` (K2 pairs) and packed weights `w` (channel
+ * n pixels of y [cout][.] (rows `ys` bytes apart, y at the chunk's first pixel)
+ * from the chunk's x panels `xb` (K2 pairs) and packed weights `w` (channel
  * scales at `ws`), activation scale `scale`.
  */
 export function gemm8(
 	xb: usize,
 	k2: i32,
-	p: i32,
+	n: i32,
+	ys: usize,
 	w: usize,
 	ws: usize,
 	cout: i32,
@@ -197,31 +207,23 @@ export function gemm8(
 	const sc = f32x4.splat(scale);
 	const al = f32x4.splat(alpha);
 	const be = f32x4.splat(beta);
-	if (p < 8) {
-		narrow(xb, k2, p, w, ws, cout, sc, bias, y, act, al, be);
+	if (n < 8) {
+		narrow(xb, k2, n, ys, w, ws, cout, sc, bias, y, act, al, be);
 		return;
 	}
-	const npan = (p + 7) >> 3;
+	const npan = (n + 7) >> 3;
 	const pbytes = (<usize>k2) << 5;
 	const wbytes = (<usize>k2) << 4;
-	const ys = (<usize>p) << 2;
-	// Panels in chunks of about 64 KiB, read from cache by every channel block after the first.
-	const chunk = max(1, 65536 / (k2 << 5));
-	for (let pan0 = 0; pan0 < npan; pan0 += chunk) {
-		const pan1 = min(npan, pan0 + chunk);
-		for (let co = 0; co < cout; co += 4) {
-			const nco = min(4, cout - co);
-			const wb = w + <usize>(co >> 2) * wbytes;
-			const yb = y + <usize>co * ys;
-			for (let pan = pan0; pan < pan1; pan++) {
-				const p0 = pan << 3;
-				tile(xb + <usize>pan * pbytes, wb, k2, yb + ((<usize>p0) << 2), ys, min(8, p - p0), nco, sc, ws, bias, co);
-			}
-			// The activation as one pass over the rows just written (still in cache),
-			// its code chosen once per row rather than per vector.
-			const q0 = pan0 << 3;
-			const q1 = min(p, pan1 << 3);
-			for (let j = 0; j < nco; j++) activateRow(yb + <usize>j * ys + ((<usize>q0) << 2), q1 - q0, act, al, be);
+	for (let co = 0; co < cout; co += 4) {
+		const nco = min(4, cout - co);
+		const wb = w + <usize>(co >> 2) * wbytes;
+		const yb = y + <usize>co * ys;
+		for (let pan = 0; pan < npan; pan++) {
+			const p0 = pan << 3;
+			tile(xb + <usize>pan * pbytes, wb, k2, yb + ((<usize>p0) << 2), ys, min(8, n - p0), nco, sc, ws, bias, co);
 		}
+		// The activation as one pass over the rows just written (still in cache),
+		// its code chosen once per row rather than per vector.
+		for (let j = 0; j < nco; j++) activateRow(yb + <usize>j * ys, n, act, al, be);
 	}
 }

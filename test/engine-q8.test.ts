@@ -94,6 +94,7 @@ describe("conv8", () => {
 		["1x1 32->64 @12x800", shape(32, 12, 800, 64)],
 		["1x1 16->32 @24x1600", shape(16, 24, 1600, 32)],
 		["1x1 480->120 @1x80", shape(480, 1, 80, 120)],
+		["1x1 480->18 @1x131 (last chunk under 8 pixels)", shape(480, 1, 131, 18)],
 		["1x1 120->480 @1x1 (SE)", shape(120, 1, 1, 480)],
 		["1x1 240->60 @3x400", shape(240, 3, 400, 60)],
 		["1x1 960->240 @1x37", shape(960, 1, 37, 240)],
@@ -177,4 +178,16 @@ describe("conv8", () => {
 			);
 		});
 	}
+
+	it("needs scratch for one chunk of pixels, not the plane", () => {
+		const h = new Harness();
+		const bytes = (s: ConvShape) => h.call("conv8ScratchBytes", ...args(s));
+		// 1x1: i16 panels of about 64 KiB.
+		expect(bytes(shape(16, 24, 1600, 32))).toBe(bytes(shape(16, 24, 3200, 32)));
+		expect(bytes(shape(16, 24, 1600, 32))).toBeLessThanOrEqual(66_000);
+		// 1x3 960->60: 128 pixels of panels and of the u8 im2col.
+		const wide = bytes(shape(960, 1, 800, 60, 1, 3, [1, 1], [0, 1, 0, 1]));
+		expect(wide).toBe(bytes(shape(960, 1, 1600, 60, 1, 3, [1, 1], [0, 1, 0, 1])));
+		expect(wide).toBe(2880 * 128 * 3);
+	});
 });
