@@ -4,7 +4,9 @@
 // one i32x4.dot_i16x8_s does 8 multiply-adds:
 // - x panels (scratch, _infer_q8_panels.ts): 8 pixels x K2 pairs, each pair 8 x [k even, k odd];
 // - weights (packed at load): blocks of 4 channels, each pair 4 x [k even, k odd] (16 bytes).
-// A tile keeps 4 channels x 8 pixels of i32 accumulators.
+// A tile keeps 4 channels x 8 pixels of i32 accumulators and stores them raw
+// into y; one pass per finished row then dequantizes and activates them (a
+// lighter tile ran faster than any epilogue fused into it).
 
 import { biasVec } from "./_infer_conv_1x1";
 import { activate, actRow, biasOf } from "./_infer_conv_act";
@@ -18,8 +20,7 @@ function pairOf(wv: v128, j: i32): v128 {
 	return v128.shuffle<i32>(wv, wv, 3, 3, 3, 3);
 }
 
-/** Stores the first n (1..8) of the 8 floats u, v. */
-
+/** Stores the first n (1..8) of the 8 lanes of u, v. */
 function storeSome(y: usize, u: v128, v: v128, n: i32): void {
 	if (n === 8) {
 		v128.store(y, u);
@@ -38,62 +39,40 @@ function storeSome(y: usize, u: v128, v: v128, n: i32): void {
 }
 
 /**
- * Activation `act` in place over n floats at y. Codes 1-3 on pmin/pmax (one
- * instruction each, where min/max take several for their NaN and signed-zero
- * rules; the results differ only in the sign of a zero); sigmoid and swish
- * through the conv family's row pass.
+ * One channel's row of n raw i32 sums at y, in place: f32(acc) * sc + bias,
+ * then activation `act`. Codes 1-3 on pmin/pmax (one instruction each, where
+ * min/max take several for their NaN and signed-zero rules; the results differ
+ * only in the sign of a zero); sigmoid and swish through the conv family's row pass.
  */
-function activateRow(y: usize, n: i32, act: i32, al: v128, be: v128): void {
-	if (act === 0 || n <= 0) return;
-	if (act > 3) {
-		actRow(y, n, act, al, be);
-		return;
-	}
+function finishRow(y: usize, n: i32, sc: v128, bv: v128, act: i32, al: v128, be: v128): void {
 	const zero = f32x4.splat(0.0);
 	const one = f32x4.splat(1.0);
 	const end = y + ((<usize>n) << 2);
 	const vend = y + ((<usize>(n & ~3)) << 2);
 	let p = y;
 	if (act === 1) {
-		for (; p < vend; p += 16) v128.store(p, f32x4.pmax(v128.load(p), zero));
-		for (; p < end; p += 4) store<f32>(p, max<f32>(load<f32>(p), 0.0));
-		return;
+		for (; p < vend; p += 16) {
+			const v = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(v128.load(p)), sc), bv);
+			v128.store(p, f32x4.pmax(v, zero));
+		}
+	} else if (act === 2 || act === 3) {
+		for (; p < vend; p += 16) {
+			const v = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(v128.load(p)), sc), bv);
+			const hs = f32x4.pmax(f32x4.pmin(f32x4.add(f32x4.mul(al, v), be), one), zero);
+			v128.store(p, act === 2 ? hs : f32x4.mul(v, hs));
+		}
+	} else {
+		for (; p < vend; p += 16) v128.store(p, f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(v128.load(p)), sc), bv));
 	}
-	for (; p < vend; p += 16) {
-		const v = v128.load(p);
-		const hs = f32x4.pmax(f32x4.pmin(f32x4.add(f32x4.mul(al, v), be), one), zero);
-		v128.store(p, act === 2 ? hs : f32x4.mul(v, hs));
-	}
-	const a = f32x4.extract_lane(al, 0);
-	const b = f32x4.extract_lane(be, 0);
 	for (; p < end; p += 4) {
-		const v = load<f32>(p);
-		const hs = max<f32>(0.0, min<f32>(1.0, a * v + b));
-		store<f32>(p, act === 2 ? hs : v * hs);
+		const v = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(v128.load32_splat(p)), sc), bv);
+		store<f32>(p, f32x4.extract_lane(act > 3 ? v : activate(v, act, al, be), 0));
 	}
-}
-
-/** Dequantizes one channel's 8 accumulators, adds bias, stores n. */
-function emit(y: usize, a: v128, b: v128, sc: v128, bv: v128, n: i32): void {
-	const u = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(a), sc), bv);
-	const v = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(b), sc), bv);
-	storeSome(y, u, v, n);
+	if (act > 3) actRow(y, n, act, al, be);
 }
 
 /** 4 channels (nco stored) x 8 pixels (n stored) of output. */
-function tile(
-	x: usize,
-	w: usize,
-	k2: i32,
-	y: usize,
-	ys: usize,
-	n: i32,
-	nco: i32,
-	sc: v128,
-	ws: usize,
-	bias: usize,
-	co: i32,
-): void {
+function tile(x: usize, w: usize, k2: i32, y: usize, ys: usize, n: i32, nco: i32): void {
 	let a0 = i32x4.splat(0);
 	let a1 = a0;
 	let a2 = a0;
@@ -121,11 +100,11 @@ function tile(
 		x += 32;
 		w += 16;
 	}
-	const s4 = ws + ((<usize>co) << 2);
-	emit(y, a0, a1, f32x4.mul(sc, v128.load32_splat(s4)), biasOf(bias, co), n);
-	if (nco > 1) emit(y + ys, a2, a3, f32x4.mul(sc, v128.load32_splat(s4, 4)), biasOf(bias, co + 1), n);
-	if (nco > 2) emit(y + 2 * ys, a4, a5, f32x4.mul(sc, v128.load32_splat(s4, 8)), biasOf(bias, co + 2), n);
-	if (nco > 3) emit(y + 3 * ys, a6, a7, f32x4.mul(sc, v128.load32_splat(s4, 12)), biasOf(bias, co + 3), n);
+	// Raw sums; finishRow dequantizes them once the rows are complete.
+	storeSome(y, a0, a1, n);
+	if (nco > 1) storeSome(y + ys, a2, a3, n);
+	if (nco > 2) storeSome(y + 2 * ys, a4, a5, n);
+	if (nco > 3) storeSome(y + 3 * ys, a6, a7, n);
 }
 
 /**
@@ -220,10 +199,14 @@ export function gemm8(
 		const yb = y + <usize>co * ys;
 		for (let pan = 0; pan < npan; pan++) {
 			const p0 = pan << 3;
-			tile(xb + <usize>pan * pbytes, wb, k2, yb + ((<usize>p0) << 2), ys, min(8, n - p0), nco, sc, ws, bias, co);
+			tile(xb + <usize>pan * pbytes, wb, k2, yb + ((<usize>p0) << 2), ys, min(8, n - p0), nco);
 		}
-		// The activation as one pass over the rows just written (still in cache),
-		// its code chosen once per row rather than per vector.
-		for (let j = 0; j < nco; j++) activateRow(yb + <usize>j * ys, n, act, al, be);
+		// Dequantization, bias and activation as one pass over the rows just written
+		// (still in cache), the activation chosen once per row rather than per vector.
+		for (let j = 0; j < nco; j++) {
+			const c = co + j;
+			const scj = f32x4.mul(sc, v128.load32_splat(ws + ((<usize>c) << 2)));
+			finishRow(yb + <usize>j * ys, n, scj, biasOf(bias, c), act, al, be);
+		}
 	}
 }
