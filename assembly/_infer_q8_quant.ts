@@ -7,9 +7,11 @@
 /** Bytes of the header quantizeU8 writes: scale f32 at 0, zero point i32 at 4. */
 export const PARAMS_BYTES = 16;
 
-/** Smallest and largest of x[0..n) as lanes 0 and 1 (n >= 1). */
+/** min(0, min x) and max(0, max x) over x[0..n), as lanes 0 and 1. pmin/pmax
+ * are one instruction each (min/max take several for NaN and signed-zero
+ * rules, which cannot change the scale and zero point of finite data). */
 function range(x: usize, n: i32): v128 {
-	let lo = f32x4.splat(load<f32>(x));
+	let lo = f32x4.splat(0.0);
 	let hi = lo;
 	let i = 0;
 	for (; i + 16 <= n; i += 16) {
@@ -18,13 +20,13 @@ function range(x: usize, n: i32): v128 {
 		const b = v128.load(p, 16);
 		const c = v128.load(p, 32);
 		const d = v128.load(p, 48);
-		lo = f32x4.min(lo, f32x4.min(f32x4.min(a, b), f32x4.min(c, d)));
-		hi = f32x4.max(hi, f32x4.max(f32x4.max(a, b), f32x4.max(c, d)));
+		lo = f32x4.pmin(lo, f32x4.pmin(f32x4.pmin(a, b), f32x4.pmin(c, d)));
+		hi = f32x4.pmax(hi, f32x4.pmax(f32x4.pmax(a, b), f32x4.pmax(c, d)));
 	}
 	for (; i + 4 <= n; i += 4) {
 		const v = v128.load(x + ((<usize>i) << 2));
-		lo = f32x4.min(lo, v);
-		hi = f32x4.max(hi, v);
+		lo = f32x4.pmin(lo, v);
+		hi = f32x4.pmax(hi, v);
 	}
 	let l = min(
 		min(f32x4.extract_lane(lo, 0), f32x4.extract_lane(lo, 1)),
@@ -67,13 +69,9 @@ function quant16(p: usize, sc: v128, bits: v128): v128 {
  * an all-zero tensor gets scale 1 and zero point 0.
  */
 export function quantize(x: usize, n: i32, q: usize, params: usize): void {
-	let lo: f32 = 0.0;
-	let hi: f32 = 0.0;
-	if (n > 0) {
-		const r = range(x, n);
-		lo = min(lo, f32x4.extract_lane(r, 0));
-		hi = max(hi, f32x4.extract_lane(r, 1));
-	}
+	const r = range(x, n);
+	const lo = f32x4.extract_lane(r, 0);
+	const hi = f32x4.extract_lane(r, 1);
 	const scale: f32 = hi === lo ? 1.0 : (hi - lo) / 255.0;
 	const zpf: f32 = max<f32>(0.0, min<f32>(255.0, 0.0 - lo / scale));
 	const zp = <i32>nearest<f32>(zpf);
