@@ -2,12 +2,15 @@
 // calls. An activation is quantized once (quantizeU8) and read by every conv8
 // that consumes it; weights are quantized and packed once at load (conv8Pack).
 // Packed weights: cout rounded up to 4 f32 channel scales, then blocks of 4
-// channels of i16 codes in k pairs (see _infer_q8_gemm.ts). conv8 widens the
-// u8 input minus its zero point into i16 panels in scratch (through an im2col
-// copy for kernels other than 1x1 s1), then runs the integer GEMM.
+// channels of i16 codes in k pairs (see _infer_q8_gemm.ts). conv8 works in
+// chunks of output pixels: it widens the chunk's u8 input minus its zero point
+// into i16 panels in scratch (through an im2col copy for kernels other than
+// 1x1 s1), then runs the integer GEMM on them: scratch is one chunk's worth
+// (about 64 KiB of panels, 128 pixels' for long K) however large the plane.
 
-import { gemm8, packPanels, panelBytes } from "./_infer_q8_gemm";
+import { chunkPanels, gemm8 } from "./_infer_q8_gemm";
 import { im2col } from "./_infer_q8_im2col";
+import { packPanels, panelBytes } from "./_infer_q8_panels";
 import { channelScale, PARAMS_BYTES, quantize, weightCode } from "./_infer_q8_quant";
 
 function isPointwise(kh: i32, kw: i32, sh: i32, sw: i32, pt: i32, pl: i32, pb: i32, pr: i32): bool {
@@ -51,10 +54,16 @@ export function conv8Pack(src: usize, dst: usize, cout: i32, cin: i32, kh: i32, 
 	}
 }
 
+/** Pixels per chunk: x is packed and multiplied one chunk at a time. */
+function chunkPixels(k: i32): i32 {
+	return chunkPanels((k + 1) >> 1) << 3;
+}
+
 export function conv8ScratchBytes(
 	cin: i32,
 	h: i32,
 	w: i32,
+	// biome-ignore lint/correctness/noUnusedFunctionParameters: the scratch does not depend on it, the ABI passes it
 	cout: i32,
 	kh: i32,
 	kw: i32,
@@ -68,9 +77,10 @@ export function conv8ScratchBytes(
 	const oh = (h + pt + pb - kh) / sh + 1;
 	const ow = (w + pl + pr - kw) / sw + 1;
 	const k = cin * kh * kw;
-	const panels = panelBytes(k, oh * ow);
+	const n = min(oh * ow, chunkPixels(k));
+	const panels = panelBytes(k, n);
 	if (isPointwise(kh, kw, sh, sw, pt, pl, pb, pr)) return panels;
-	return panels + ((k * oh * ow + 15) & ~15);
+	return panels + ((k * n + 15) & ~15);
 }
 
 export function conv8(
@@ -102,13 +112,20 @@ export function conv8(
 	const ow = (w + pl + pr - kw) / sw + 1;
 	const p = oh * ow;
 	const k = cin * kh * kw;
-	if (isPointwise(kh, kw, sh, sw, pt, pl, pb, pr)) {
-		packPanels(q, <usize>p, k, p, zp, scratch);
-	} else {
-		const cols = scratch + <usize>panelBytes(k, p);
-		im2col(q, zp, cin, h, w, kh, kw, sh, sw, pt, pl, oh, ow, cols);
-		packPanels(cols, <usize>p, k, p, zp, scratch);
-	}
+	const k2 = (k + 1) >> 1;
+	const chunk = chunkPixels(k);
+	const pointw = isPointwise(kh, kw, sh, sw, pt, pl, pb, pr);
+	const cols = scratch + <usize>panelBytes(k, min(p, chunk));
 	const codes = wp + <usize>scalesBytes(cout);
-	gemm8(scratch, (k + 1) >> 1, p, codes, wp, cout, scale, bias, y, act, alpha, beta);
+	const ys = (<usize>p) << 2;
+	for (let p0 = 0; p0 < p; p0 += chunk) {
+		const n = min(chunk, p - p0);
+		if (pointw) {
+			packPanels(q + <usize>p0, <usize>p, k, n, zp, scratch);
+		} else {
+			im2col(q, zp, cin, h, w, kh, kw, sh, sw, pt, pl, ow, p0, n, cols);
+			packPanels(cols, <usize>n, k, n, zp, scratch);
+		}
+		gemm8(scratch, k2, n, ys, codes, wp, cout, scale, bias, y + ((<usize>p0) << 2), act, alpha, beta);
+	}
 }

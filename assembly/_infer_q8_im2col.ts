@@ -24,7 +24,10 @@ function gather2(src: usize, dst: usize, n: i32): void {
 	for (; i < n; i++) store<u8>(dst + <usize>i, load<u8>(src + ((<usize>i) << 1)));
 }
 
-/** dst u8 [cin*kh*kw][oh*ow] from q u8 [cin][h][w]. */
+/**
+ * Output pixels p0..p0+n of every row (ci, ky, kx): dst u8 [cin*kh*kw][n]
+ * from q u8 [cin][h][w], pixel p being output (p / ow, p % ow).
+ */
 export function im2col(
 	q: usize,
 	zp: i32,
@@ -37,11 +40,13 @@ export function im2col(
 	sw: i32,
 	pt: i32,
 	pl: i32,
-	oh: i32,
 	ow: i32,
+	p0: i32,
+	n: i32,
 	dst: usize,
 ): void {
-	const p = <usize>(oh * ow);
+	const oy0 = p0 / ow;
+	const oy1 = (p0 + n - 1) / ow;
 	let d = dst;
 	for (let ci = 0; ci < cin; ci++) {
 		const plane = q + <usize>(ci * h * w);
@@ -50,21 +55,27 @@ export function im2col(
 				const span = inside(ow, w, kx, sw, pl);
 				const lo = <i32>span;
 				const hi = <i32>(span >> 32);
-				for (let oy = 0; oy < oh; oy++) {
-					const row = d + <usize>(oy * ow);
+				for (let oy = oy0; oy <= oy1; oy++) {
+					// Columns a..b of output row oy fall in this chunk.
+					const a = max(0, p0 - oy * ow);
+					const b = min(ow, p0 + n - oy * ow);
+					const row = d + <usize>(oy * ow + a - p0);
 					const iy = oy * sh + ky - pt;
-					if (iy < 0 || iy >= h || lo >= hi) {
-						memory.fill(row, <u8>zp, <usize>ow);
+					const l = max(a, lo);
+					const r = min(b, hi);
+					if (iy < 0 || iy >= h || l >= r) {
+						memory.fill(row, <u8>zp, <usize>(b - a));
 						continue;
 					}
-					memory.fill(row, <u8>zp, <usize>lo);
-					memory.fill(row + <usize>hi, <u8>zp, <usize>(ow - hi));
-					const s = plane + <usize>(iy * w + lo * sw + kx - pl);
-					if (sw === 1) memory.copy(row + <usize>lo, s, <usize>(hi - lo));
-					else if (sw === 2) gather2(s, row + <usize>lo, hi - lo);
-					else for (let o = lo; o < hi; o++) store<u8>(row + <usize>o, load<u8>(s + <usize>((o - lo) * sw)));
+					memory.fill(row, <u8>zp, <usize>(l - a));
+					memory.fill(row + <usize>(r - a), <u8>zp, <usize>(b - r));
+					const s = plane + <usize>(iy * w + l * sw + kx - pl);
+					const o = row + <usize>(l - a);
+					if (sw === 1) memory.copy(o, s, <usize>(r - l));
+					else if (sw === 2) gather2(s, o, r - l);
+					else for (let c = 0; c < r - l; c++) store<u8>(o + <usize>c, load<u8>(s + <usize>(c * sw)));
 				}
-				d += p;
+				d += <usize>n;
 			}
 		}
 	}

@@ -7,9 +7,11 @@
 /** Bytes of the header quantizeU8 writes: scale f32 at 0, zero point i32 at 4. */
 export const PARAMS_BYTES = 16;
 
-/** Smallest and largest of x[0..n) as lanes 0 and 1 (n >= 1). */
+/** min(0, min x) and max(0, max x) over x[0..n), as lanes 0 and 1. pmin/pmax
+ * are one instruction each (min/max take several for NaN and signed-zero
+ * rules, which cannot change the scale and zero point of finite data). */
 function range(x: usize, n: i32): v128 {
-	let lo = f32x4.splat(load<f32>(x));
+	let lo = f32x4.splat(0.0);
 	let hi = lo;
 	let i = 0;
 	for (; i + 16 <= n; i += 16) {
@@ -18,13 +20,13 @@ function range(x: usize, n: i32): v128 {
 		const b = v128.load(p, 16);
 		const c = v128.load(p, 32);
 		const d = v128.load(p, 48);
-		lo = f32x4.min(lo, f32x4.min(f32x4.min(a, b), f32x4.min(c, d)));
-		hi = f32x4.max(hi, f32x4.max(f32x4.max(a, b), f32x4.max(c, d)));
+		lo = f32x4.pmin(lo, f32x4.pmin(f32x4.pmin(a, b), f32x4.pmin(c, d)));
+		hi = f32x4.pmax(hi, f32x4.pmax(f32x4.pmax(a, b), f32x4.pmax(c, d)));
 	}
 	for (; i + 4 <= n; i += 4) {
 		const v = v128.load(x + ((<usize>i) << 2));
-		lo = f32x4.min(lo, v);
-		hi = f32x4.max(hi, v);
+		lo = f32x4.pmin(lo, v);
+		hi = f32x4.pmax(hi, v);
 	}
 	let l = min(
 		min(f32x4.extract_lane(lo, 0), f32x4.extract_lane(lo, 1)),
@@ -42,12 +44,22 @@ function range(x: usize, n: i32): v128 {
 	return f32x4.replace_lane(f32x4.splat(l), 1, h);
 }
 
-/** 16 floats -> 16 u8: round half to even of x/scale, plus zp, saturated to 0..255. */
-function quant16(p: usize, sc: v128, zp: v128): v128 {
-	const a = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.div(v128.load(p), sc))), zp);
-	const b = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.div(v128.load(p, 16), sc))), zp);
-	const c = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.div(v128.load(p, 32), sc))), zp);
-	const d = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.div(v128.load(p, 48), sc))), zp);
+// 1.5 * 2^23: adding it to a float of magnitude below 2^22 leaves the nearest
+// integer, ties to even, in the low mantissa bits (the add itself rounds).
+const ROUNDER: f32 = 12582912.0;
+const ROUNDER_BITS: i32 = 0x4b400000;
+
+/** 4 floats -> round half to even of x/scale, plus zp, as i32 (|x/scale| <= 255 by construction). */
+function codes4(v: v128, sc: v128, bits: v128): v128 {
+	return i32x4.sub(f32x4.add(f32x4.div(v, sc), f32x4.splat(ROUNDER)), bits);
+}
+
+/** 16 floats -> 16 u8 codes, saturated to 0..255. */
+function quant16(p: usize, sc: v128, bits: v128): v128 {
+	const a = codes4(v128.load(p), sc, bits);
+	const b = codes4(v128.load(p, 16), sc, bits);
+	const c = codes4(v128.load(p, 32), sc, bits);
+	const d = codes4(v128.load(p, 48), sc, bits);
 	return i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(a, b), i16x8.narrow_i32x4_s(c, d));
 }
 
@@ -57,20 +69,17 @@ function quant16(p: usize, sc: v128, zp: v128): v128 {
  * an all-zero tensor gets scale 1 and zero point 0.
  */
 export function quantize(x: usize, n: i32, q: usize, params: usize): void {
-	let lo: f32 = 0.0;
-	let hi: f32 = 0.0;
-	if (n > 0) {
-		const r = range(x, n);
-		lo = min(lo, f32x4.extract_lane(r, 0));
-		hi = max(hi, f32x4.extract_lane(r, 1));
-	}
+	const r = range(x, n);
+	const lo = f32x4.extract_lane(r, 0);
+	const hi = f32x4.extract_lane(r, 1);
 	const scale: f32 = hi === lo ? 1.0 : (hi - lo) / 255.0;
 	const zpf: f32 = max<f32>(0.0, min<f32>(255.0, 0.0 - lo / scale));
 	const zp = <i32>nearest<f32>(zpf);
 	store<f32>(params, scale);
 	store<i32>(params, zp, 4);
 	const sc = f32x4.splat(scale);
-	const zv = i32x4.splat(zp);
+	// Subtracting the rounder's bits and adding zp in one integer step.
+	const zv = i32x4.splat(ROUNDER_BITS - zp);
 	let i = 0;
 	for (; i + 16 <= n; i += 16) v128.store(q + <usize>i, quant16(x + ((<usize>i) << 2), sc, zv));
 	for (; i < n; i++) {

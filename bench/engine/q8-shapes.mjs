@@ -21,6 +21,54 @@ export const SHAPES = [
 	conv("1x3 960->60 @1x80", 960, 1, 80, 60, 1, 3, [1, 1], [0, 1, 0, 1]),
 ];
 
+// Every group-1 conv of the 8-bit recogniser at line widths 320 and 1280, as
+// [count, cin, h, w, cout, kh, kw, sh, sw, pt, pl, pb, pr] (input shapes read off
+// onnxruntime running models/ch_PP-OCRv4_rec_infer.u8.onnx on 1x3x48xW).
+export const REC = {
+	320: [
+		[1, 3, 48, 320, 16, 3, 3, 2, 2, 1, 1, 1, 1],
+		[1, 16, 24, 160, 32, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 32, 24, 160, 64, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 64, 24, 160, 64, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 64, 12, 160, 128, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 128, 12, 160, 128, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 128, 12, 80, 240, 1, 1, 1, 1, 0, 0, 0, 0],
+		[4, 240, 12, 80, 240, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 240, 1, 1, 60, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 60, 1, 1, 240, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 240, 6, 80, 480, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 480, 1, 1, 120, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 120, 1, 1, 480, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 480, 6, 80, 480, 1, 1, 1, 1, 0, 0, 0, 0],
+		[2, 480, 3, 80, 480, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 480, 1, 40, 60, 1, 3, 1, 1, 0, 1, 0, 1],
+		[2, 60, 1, 40, 120, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 120, 1, 40, 480, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 960, 1, 40, 60, 1, 3, 1, 1, 0, 1, 0, 1],
+	],
+	1280: [
+		[1, 3, 48, 1280, 16, 3, 3, 2, 2, 1, 1, 1, 1],
+		[1, 16, 24, 640, 32, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 32, 24, 640, 64, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 64, 24, 640, 64, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 64, 12, 640, 128, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 128, 12, 640, 128, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 128, 12, 320, 240, 1, 1, 1, 1, 0, 0, 0, 0],
+		[4, 240, 12, 320, 240, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 240, 1, 1, 60, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 60, 1, 1, 240, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 240, 6, 320, 480, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 480, 1, 1, 120, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 120, 1, 1, 480, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 480, 6, 320, 480, 1, 1, 1, 1, 0, 0, 0, 0],
+		[2, 480, 3, 320, 480, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 480, 1, 160, 60, 1, 3, 1, 1, 0, 1, 0, 1],
+		[2, 60, 1, 160, 120, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 120, 1, 160, 480, 1, 1, 1, 1, 0, 0, 0, 0],
+		[1, 960, 1, 160, 60, 1, 3, 1, 1, 0, 1, 0, 1],
+	],
+};
+
 const outSize = ([, h, w, , kh, kw, sh, sw, pt, pl, pb, pr]) => [
 	Math.floor((h + pt + pb - kh) / sh) + 1,
 	Math.floor((w + pl + pr - kw) / sw) + 1,
@@ -109,6 +157,37 @@ export async function runQ8(k, now, tick = async () => {}, filter = "", ms = 15,
 			}
 		}
 		rows.push({ label: s.label, mmac: macs(s.g) / 1e6, ms: best });
+	}
+	return rows;
+}
+
+/** Per line width: the recogniser's group-1 convs summed (each layer timed as in runQ8, times its count). */
+export async function runRec(k, now, tick = async () => {}, ms = 15, rounds = 15) {
+	const rows = [];
+	for (const [width, layers] of Object.entries(REC)) {
+		const sum = [0, 0, 0];
+		let mmac = 0;
+		for (const [count, ...g] of layers) {
+			const r = prepare(k, g);
+			const runs = [r.float, r.conv8, r.both];
+			const batches = [];
+			for (const run of runs) batches.push(await batchOf(run, ms, now, tick));
+			const best = runs.map(() => Number.POSITIVE_INFINITY);
+			for (let i = 0; i < rounds; i++) {
+				for (let j = 0; j < runs.length; j++) {
+					await tick();
+					const t0 = now();
+					for (let b = 0; b < batches[j]; b++) runs[j]();
+					await tick();
+					best[j] = Math.min(best[j], (now() - t0) / batches[j]);
+				}
+			}
+			best.forEach((t, j) => {
+				sum[j] += t * count;
+			});
+			mmac += (macs(g) * count) / 1e6;
+		}
+		rows.push({ label: `recogniser 1x3x48x${width}: ${layers.reduce((n, l) => n + l[0], 0)} convs`, mmac, ms: sum });
 	}
 	return rows;
 }

@@ -2,11 +2,11 @@
 // Microbenchmark of the int8 convolutions against the float conv of the same
 // module, in Node (shapes and timing: q8-shapes.mjs; the same inside workerd:
 // q8.workerd.test.ts). Run `node scripts/build-kernels.mjs` first.
-// Usage: node bench/engine/q8.mjs [shape filter] [other infer.wasm]
+// Usage: node bench/engine/q8.mjs [shape filter | rec] [other infer.wasm]
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runQ8, table } from "./q8-shapes.mjs";
+import { runQ8, runRec, table } from "./q8-shapes.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const args = process.argv.slice(2);
@@ -18,10 +18,8 @@ const k = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), {
 		},
 	},
 }).exports;
-const rows = await runQ8(
-	k,
-	() => performance.now(),
-	undefined,
-	args.find((a) => !a.endsWith(".wasm")),
-);
+const filter = args.find((a) => !a.endsWith(".wasm"));
+const now = () => performance.now();
+const rows = filter === "rec" ? [] : await runQ8(k, now, undefined, filter);
+if (!filter || filter === "rec") rows.push(...(await runRec(k, now)));
 console.log(table(rows));

@@ -89,8 +89,10 @@ function conv8(heap: Heap, node: PlannedNode, x: FloatValue, y: FloatValue): voi
 	const [sh, sw] = node.strides as [number, number];
 	const [pt, pl, pb, pr] = node.pads as [number, number, number, number];
 	const plane = cin * h * w;
-	const q = heap.alloc(n * plane + k.q8ParamsBytes());
-	const params = q.ptr + Math.ceil((n * plane) / 64) * 64;
+	// The quantization header follows the codes at a 64-byte boundary, inside the block.
+	const codes = Math.ceil((n * plane) / 64) * 64;
+	const q = heap.alloc(codes + k.q8ParamsBytes());
+	const params = q.ptr + codes;
 	const scratch = heap.alloc(Math.max(16, k.conv8ScratchBytes(cin, h, w, cout, kh, kw, sh, sw, pt, pl, pb, pr)));
 	try {
 		k.quantizeU8(x.ptr, n * plane, q.ptr, params);
