@@ -33,7 +33,10 @@ export async function startServer({ port = 8790, vars = {}, inspectorPort, confi
 	for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
 	// wrangler's DevTools proxy (bench/lib/inspector.mjs reads the isolate's heap through it).
 	if (inspectorPort) args.push("--inspector-port", String(inspectorPort));
-	const child = spawn("npx", args, { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+	// No call home: the Request.cf lookup (a fetch that fails here without internet, at times while
+	// a request waits) and usage metrics are both off, so nothing but the Worker itself is timed.
+	const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
+	const child = spawn("npx", args, { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
 	let log = "";
 	child.stdout.on("data", (d) => (log += d));
 	child.stderr.on("data", (d) => (log += d));

@@ -34,14 +34,20 @@ export function chosenEngines(raw = process.env.ENGINES) {
 }
 
 /**
- * The engine a JSON body names, wherever the app puts it: `engine` at the top of the
- * /api/models data or of its runtime, or in /api/status's models section. Null: not named.
+ * The engine a JSON body names, wherever the app puts it: on each model of the /api/models
+ * list (they must agree), at the top of its data or of its runtime, or in /api/status's
+ * models section. Null: not named; "mixed" when the models name different engines.
  */
 export function reportedEngine(body) {
 	const data = body?.data ?? body;
+	const named = (v) => typeof v === "string" && v !== "";
+	if (Array.isArray(data?.models)) {
+		const each = new Set(data.models.map((m) => m?.engine).filter(named));
+		if (each.size > 1) return "mixed";
+		if (each.size === 1) return [...each][0];
+	}
 	const spots = [data?.engine, data?.runtime?.engine, data?.models?.engine, data?.models?.ocr_runtime?.engine];
-	const found = spots.find((v) => typeof v === "string" && v !== "");
-	return found ?? null;
+	return spots.find(named) ?? null;
 }
 
 /**

@@ -86,13 +86,19 @@ async function oursRunner(engine) {
 	const worker = await startWorker(engine);
 	try {
 		await requireEngine(worker.url, engine);
+		// Timed from here: workerd's clock stands still while a request computes without I/O, and a
+		// runtime that packs its weights synchronously would look faster to the Worker's own clock.
+		const t0 = performance.now();
 		const load = await call(`${worker.url}/load`);
+		const loadMs = performance.now() - t0;
 		const loaded = await ocrMemory(worker.url, engine);
-		console.log(`${engine}: models loaded in ${fmt(load.ms)} ms (OCR wasm ${mib(loaded.bytes)} MiB)`);
+		console.log(
+			`${engine}: models loaded in ${fmt(loadMs)} ms from here, ${fmt(load.ms)} ms by the Worker's clock (OCR wasm ${mib(loaded.bytes)} MiB)`,
+		);
 		return {
 			key: engine,
 			worker,
-			loadMs: load.ms,
+			loadMs,
 			memory: { loaded },
 			measure: async (img) => {
 				const out = await call(`${worker.url}/run`, { method: "POST", body: img.bytes });
