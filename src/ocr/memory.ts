@@ -38,12 +38,12 @@ export const CLS_LIMITS: BatchLimits = {
  * - ort: 57.6 MiB measured with the 8-bit recogniser (70.4 MiB with the float
  *   one in batches of 1920).
  * - ink: 11.7 MiB of weights (packed; the recogniser's 8-bit) plus the run's
- *   arena, largest for the widest line: 25.8 MiB at 3200 columns (the
+ *   arena, largest for the widest line: 21.2 MiB at 3200 columns (the
  *   recogniser's 64-channel maps at 1600 columns, in and out, and the 8-bit
- *   copy of one), 37.5 MiB in all. A 480x480 tile needs 10.8 MiB; over the
+ *   copy of one), 32.9 MiB in all. A 480x480 tile needs 10.9 MiB; over the
  *   OCR fixtures the heap peaked at 22.6 MiB.
  */
-export const OCR_RUNTIME_BYTES = { ort: 58 * MB, ink: 38 * MB } as const;
+export const OCR_RUNTIME_BYTES = { ort: 58 * MB, ink: 33 * MB } as const;
 
 /** The OCR runtime's full size as a request must reserve it. */
 export function ocrRuntimeBytes(): number {
