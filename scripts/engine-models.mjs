@@ -94,7 +94,17 @@ export function compileGraph(bytes, { quantize = false } = {}) {
 	const rename = (from, to) => {
 		for (const n of nodes) n.inputs = n.inputs.map((i) => (i === from ? to : i));
 	};
-	const counts = { mulOne: 0, act: 0, bias: 0, batchNorm: 0, layerNorm: 0, gatedResidual: 0, upsampleAdd: 0, q8: 0 };
+	const counts = {
+		mulOne: 0,
+		act: 0,
+		bias: 0,
+		batchNorm: 0,
+		layerNorm: 0,
+		gatedResidual: 0,
+		upsampleAdd: 0,
+		affine: 0,
+		q8: 0,
+	};
 	const kill = (n) => {
 		n.dead = true;
 	};
@@ -305,6 +315,28 @@ export function compileGraph(bytes, { quantize = false } = {}) {
 			counts.upsampleAdd++;
 			break;
 		}
+	}
+	reindex();
+
+	// a * x + b with scalar constants (the recogniser's learnable affine after each hard-swish
+	// that the folding could not move into a padded convolution) becomes one Affine pass.
+	for (const mul of nodes) {
+		if (mul.dead || mul.op !== "Mul" || mul.inputs.length !== 2) continue;
+		const ka = mul.inputs.findIndex((i) => scalar(i) !== undefined);
+		if (ka < 0 || scalar(mul.inputs[1 - ka]) !== undefined) continue;
+		const add = only(mul.outputs[0]);
+		const kb = add?.op === "Add" ? add.inputs.findIndex((i) => i !== mul.outputs[0]) : -1;
+		const b = kb >= 0 ? scalar(add.inputs[kb]) : undefined;
+		if (b === undefined) continue;
+		Object.assign(mul, {
+			op: "Affine",
+			alpha: scalar(mul.inputs[ka]),
+			beta: b,
+			inputs: [mul.inputs[1 - ka]],
+			outputs: add.outputs,
+		});
+		kill(add);
+		counts.affine++;
 	}
 	reindex();
 

@@ -173,6 +173,8 @@ export const ELEMENTWISE: Record<string, Op> = {
 	HardSigmoid: unary(ACT.hardsigmoid),
 	Sigmoid: unary(ACT.sigmoid),
 	Sqrt: unary(UNARY.sqrt),
+	/** alpha * x + beta, rounded as the Mul and Add it replaces. */
+	Affine: unary(UNARY.affine),
 };
 
 export type { Value };

@@ -7,7 +7,7 @@ type P = number;
 
 export const ACT = { none: 0, relu: 1, hardsigmoid: 2, hardswish: 3, sigmoid: 4, swish: 5 } as const;
 /** `unary` codes beyond the activations. */
-export const UNARY = { sqrt: 6, copy: 7 } as const;
+export const UNARY = { sqrt: 6, copy: 7, affine: 8 } as const;
 export const BINARY = { Add: 0, Sub: 1, Mul: 2, Div: 3 } as const;
 
 export interface Kernels {
