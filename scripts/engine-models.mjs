@@ -11,12 +11,13 @@
 // - Conv / ConvTranspose / MatMul-with-constant-weight followed by its bias
 //   Add, BatchNormalization (ConvTranspose), and an activation: Relu,
 //   HardSigmoid, Sigmoid, hard-swish x*HardSigmoid(x), swish x*Sigmoid(x).
-// - the ten-op layer norm (ReduceMean, Sub, Pow 2, ReduceMean, Add eps,
-//   Sqrt, Div, Mul gamma, Add beta) becomes one LayerNorm.
 // - Mul by 1 (the exporter's swish "beta") disappears.
+// - then the passes of scripts/engine-fuse.mjs: layer norm, gated residual,
+//   upsample-add, scalar affine.
 // Small integer tensors (shapes, slice bounds) stay in the header as
 // numbers: the engine evaluates Shape/Cast/Slice/Concat on them in JS.
 import { createRequire } from "node:module";
+import { fuseAffine, fuseGatedResidual, fuseLayerNorm, fuseUpsampleAdd } from "./engine-fuse.mjs";
 import { attr, floatsOf } from "./fold.mjs";
 
 const require = createRequire(import.meta.url);
@@ -237,108 +238,11 @@ export function compileGraph(bytes, { quantize = false } = {}) {
 	}
 	reindex();
 
-	// Layer norm.
-	for (const n of nodes) {
-		if (n.dead || n.op !== "ReduceMean") continue;
-		const x = n.inputs[0];
-		const sub = only(n.outputs[0]);
-		if (sub?.op !== "Sub" || sub.inputs[0] !== x) continue;
-		const d = sub.outputs[0];
-		const uses = readers.get(d) ?? [];
-		const pow = uses.find((m) => m.op === "Pow");
-		const div = uses.find((m) => m.op === "Div");
-		if (uses.length !== 2 || !pow || !div || scalar(pow.inputs[1]) !== 2) continue;
-		const mean2 = only(pow.outputs[0]);
-		const addEps = mean2 && only(mean2.outputs[0]);
-		const sqrt = addEps && only(addEps.outputs[0]);
-		if (mean2?.op !== "ReduceMean" || addEps?.op !== "Add" || sqrt?.op !== "Sqrt" || div.inputs[1] !== sqrt.outputs[0])
-			continue;
-		const eps = scalar(addEps.inputs[1]);
-		const mul = only(div.outputs[0]);
-		const add = mul && only(mul.outputs[0]);
-		if (eps === undefined || mul?.op !== "Mul" || add?.op !== "Add") continue;
-		const gamma = mul.inputs.find((i) => i !== div.outputs[0]);
-		const betaIn = add.inputs.find((i) => i !== mul.outputs[0]);
-		for (const m of [sub, pow, mean2, addEps, sqrt, div, mul]) kill(m);
-		Object.assign(n, { op: "LayerNorm", eps, w: constWeight(gamma), b: constWeight(betaIn), outputs: add.outputs });
-		kill(add);
-		counts.layerNorm++;
-	}
-	reindex();
-
-	// x + x * g (a squeeze-excite gate with a residual) becomes x * (g + 1): one pass that
-	// can write over x, where the two ops held a second full map (measured: the detector's
-	// peak at a 480x480 tile was the neck's 96-channel map and its gated copy).
-	for (const add of nodes) {
-		if (add.dead || add.op !== "Add" || add.inputs.length !== 2) continue;
-		for (const [xi, mi] of [
-			[0, 1],
-			[1, 0],
-		]) {
-			const x = add.inputs[xi];
-			const mul = producer.get(add.inputs[mi]);
-			if (mul?.op !== "Mul" || mul.dead || only(add.inputs[mi]) !== add || !mul.inputs.includes(x)) continue;
-			const gate = mul.inputs.find((i) => i !== x);
-			if (!gate || consts.has(gate) || consts.has(x)) continue;
-			const plusOne = `${gate}/plus1`;
-			const one = `${gate}/one`;
-			consts.set(
-				one,
-				onnx.TensorProto.create({
-					name: one,
-					dataType: T.FLOAT,
-					dims: [],
-					rawData: new Uint8Array(Float32Array.of(1).buffer),
-				}),
-			);
-			Object.assign(mul, { op: "Add", inputs: [gate, one], outputs: [plusOne] });
-			Object.assign(add, { op: "Mul", inputs: [x, plusOne] });
-			counts.gatedResidual++;
-			break;
-		}
-	}
-	reindex();
-
-	// a + Resize(b) (the feature pyramid's top-down path) becomes one UpsampleAdd that reads b
-	// where the nearest-neighbour map would be, so the upsampled copy is never held.
-	for (const add of nodes) {
-		if (add.dead || add.op !== "Add" || add.inputs.length !== 2) continue;
-		for (const [ai, ri] of [
-			[0, 1],
-			[1, 0],
-		]) {
-			const resize = producer.get(add.inputs[ri]);
-			if (resize?.op !== "Resize" || resize.dead || only(add.inputs[ri]) !== add) continue;
-			if (Buffer.from(attr(resize.src, "mode")?.s ?? []).toString() !== "nearest") continue;
-			Object.assign(add, { op: "UpsampleAdd", inputs: [add.inputs[ai], ...resize.inputs] });
-			kill(resize);
-			counts.upsampleAdd++;
-			break;
-		}
-	}
-	reindex();
-
-	// a * x + b with scalar constants (the recogniser's learnable affine after each hard-swish
-	// that the folding could not move into a padded convolution) becomes one Affine pass.
-	for (const mul of nodes) {
-		if (mul.dead || mul.op !== "Mul" || mul.inputs.length !== 2) continue;
-		const ka = mul.inputs.findIndex((i) => scalar(i) !== undefined);
-		if (ka < 0 || scalar(mul.inputs[1 - ka]) !== undefined) continue;
-		const add = only(mul.outputs[0]);
-		const kb = add?.op === "Add" ? add.inputs.findIndex((i) => i !== mul.outputs[0]) : -1;
-		const b = kb >= 0 ? scalar(add.inputs[kb]) : undefined;
-		if (b === undefined) continue;
-		Object.assign(mul, {
-			op: "Affine",
-			alpha: scalar(mul.inputs[ka]),
-			beta: b,
-			inputs: [mul.inputs[1 - ka]],
-			outputs: add.outputs,
-		});
-		kill(add);
-		counts.affine++;
-	}
-	reindex();
+	const ctx = { nodes, consts, producer, readers, only, kill, scalar, floats, constWeight, counts, reindex };
+	fuseLayerNorm(ctx);
+	fuseGatedResidual(ctx);
+	fuseUpsampleAdd(ctx);
+	fuseAffine(ctx);
 
 	if (quantize) {
 		for (const n of nodes) {
