@@ -44,8 +44,9 @@ export function quantizeRows(a: usize, q: usize, M: i32, K: i32): void {
 	store<i32>(q, zp, 4);
 	store<i64>(q, 0, 8);
 	const Kp = padK(K);
-	const invS: f32 = 1 / scale;
-	const inv = f32x4.splat(invS);
+	// Divided, not multiplied by the inverse: ORT's DynamicQuantizeLinear divides, and the
+	// product rounds to another code about once in 262 144 values.
+	const vs = f32x4.splat(scale);
 	const top = i32x4.splat(255 - zp);
 	const bottom = i32x4.splat(-zp);
 	for (let r = 0; r < M; r++) {
@@ -54,12 +55,12 @@ export function quantizeRows(a: usize, q: usize, M: i32, K: i32): void {
 		let k = 0;
 		for (; k + 8 <= K; k += 8) {
 			const s = src + ((<usize>k) << 2);
-			const q0 = Rows.centred(v128.load(s), inv, bottom, top);
-			const q1 = Rows.centred(v128.load(s, 16), inv, bottom, top);
+			const q0 = Rows.centred(v128.load(s), vs, bottom, top);
+			const q1 = Rows.centred(v128.load(s, 16), vs, bottom, top);
 			v128.store(dst + ((<usize>k) << 1), i16x8.narrow_i32x4_s(q0, q1));
 		}
 		for (; k < K; k++) {
-			const t = <i32>nearest<f32>(load<f32>(src + ((<usize>k) << 2)) * invS) + zp;
+			const t = <i32>nearest<f32>(load<f32>(src + ((<usize>k) << 2)) / scale) + zp;
 			store<i16>(dst + ((<usize>k) << 1), <i16>(max(0, min(255, t)) - zp));
 		}
 		for (; k < Kp; k++) store<i16>(dst + ((<usize>k) << 1), 0);
@@ -70,8 +71,8 @@ export function quantizeRows(a: usize, q: usize, M: i32, K: i32): void {
 class Rows {
 	/** saturate(round(v / scale) + zp) - zp, as i32 lanes. */
 	@inline
-	static centred(v: v128, inv: v128, bottom: v128, top: v128): v128 {
-		const t = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v, inv)));
+	static centred(v: v128, scale: v128, bottom: v128, top: v128): v128 {
+		const t = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.div(v, scale)));
 		return i32x4.max_s(bottom, i32x4.min_s(top, t));
 	}
 }

@@ -146,17 +146,19 @@ function quantizeRef(av: Float32Array, bv: Float32Array, M: number, K: number, N
 	let sa = f(f(mx - mn) / 255);
 	if (!(sa > 0)) sa = 1;
 	const zp = Math.max(0, Math.min(255, nearestEven(f(-mn / sa))));
-	const inv = f(1 / sa);
+	// As ORT's DynamicQuantizeLinear: each value divided by the scale in f32.
 	const qa = new Int16Array(M * K);
-	for (let i = 0; i < M * K; i++) qa[i] = Math.max(0, Math.min(255, nearestEven(f(av[i] * inv)) + zp)) - zp;
+	for (let i = 0; i < M * K; i++) qa[i] = Math.max(0, Math.min(255, nearestEven(f((av[i] as number) / sa)) + zp)) - zp;
 	const sb = new Float32Array(N);
 	const qb = new Int8Array(K * N);
 	for (let j = 0; j < N; j++) {
 		let m = 0;
 		for (let k = 0; k < K; k++) m = Math.max(m, Math.abs(bv[k * N + j]));
-		const ib = m > 0 ? f(127 / m) : 0;
-		sb[j] = f(m / 127);
-		for (let k = 0; k < K; k++) qb[k * N + j] = Math.max(-127, Math.min(127, nearestEven(f(bv[k * N + j] * ib))));
+		// As scripts/quantize.mjs: the scale in f64, codes by JS rounding, the scale stored as f32.
+		const s64 = m > 0 ? m / 127 : 1;
+		sb[j] = f(s64);
+		for (let k = 0; k < K; k++)
+			qb[k * N + j] = Math.max(-127, Math.min(127, Math.round((bv[k * N + j] as number) / s64)));
 	}
 	return { sa, zp, qa, sb, qb };
 }
