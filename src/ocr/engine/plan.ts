@@ -62,6 +62,7 @@ export class Plan {
 			}
 			return v;
 		};
+		heap.reserve(this.loadBytes());
 		try {
 			this.nodes = header.nodes.map((n) => {
 				const node: PlannedNode = { ...n, wp: 0, bp: 0, macs: 0, ms: 0, operands: [], frees: [], dying: [] };
@@ -86,6 +87,31 @@ export class Plan {
 				(o) => typeof o === "string" && n.frees.includes(o) && n.operands.filter((p) => p === o).length === 1,
 			);
 		}
+	}
+
+	/** What loading places: raw weights, packed ones, and the largest raw copy a pack reads. */
+	private loadBytes(): number {
+		const { header } = this.file;
+		const k = this.heap.kernels;
+		const align = (b: number) => Math.ceil(b / 64) * 64;
+		let total = 0;
+		let temp = 0;
+		const packed = new Set<number>();
+		for (const n of header.nodes) {
+			const d = n.w !== undefined ? header.weights[n.w]?.dims : undefined;
+			if (!d || n.w === undefined) continue;
+			if (n.op === "Conv" || n.op === "ConvTranspose" || (n.op === "Gemm" && n.q8)) packed.add(n.w);
+			temp = Math.max(temp, align(d.reduce((a, b) => a * b, 1) * 4));
+			if (n.op === "Conv" && n.q8) total += align(k.conv8PackedBytes(d[0] ?? 0, d[1] ?? 0, d[2] ?? 0, d[3] ?? 0));
+			else if (n.op === "Conv")
+				total += align(k.convPackedBytes(d[0] ?? 0, d[1] ?? 0, d[2] ?? 0, d[3] ?? 0, n.group ?? 1));
+			else if (n.op === "ConvTranspose") total += align(k.convTransposePackedBytes(d[0] ?? 0, d[1] ?? 0, d[2] ?? 0, d[3] ?? 0));
+			else if (n.op === "Gemm" && n.q8) total += align(k.gemmInt8PackedBytes(d[0] ?? 0, d[1] ?? 0));
+		}
+		header.weights.forEach((w, i) => {
+			if (!packed.has(i)) total += align(w.length * 4);
+		});
+		return total + temp;
 	}
 
 	private keep(bytes: number): Block {
