@@ -93,11 +93,24 @@ async function coldOnce(engine, image) {
 	}
 }
 
-/** `runs` cold starts of `engine` on `image`, one server each, one after another. */
-export async function coldStarts(engine, image, runs) {
-	const tries = [];
-	for (let i = 0; i < runs; i++) tries.push(await coldOnce(engine, image));
-	return tries;
+/**
+ * `runs` cold starts of each engine on `image`, one server each, the engines taking turns
+ * (ort, ink, ort, ink, ...) so a change in load reaches them alike. An engine the server
+ * does not run is passed to `mismatch` (which may throw) and left out of later rounds.
+ */
+export async function coldStarts(engines, image, runs, mismatch) {
+	const out = Object.fromEntries(engines.map((e) => [e, []]));
+	for (let i = 0; i < runs; i++)
+		for (const engine of Object.keys(out)) {
+			try {
+				out[engine].push(await coldOnce(engine, image));
+			} catch (err) {
+				if (!(err instanceof EngineMismatch)) throw err;
+				delete out[engine];
+				mismatch(engine, err);
+			}
+		}
+	return out;
 }
 
 const fmt = (ms) => (Number.isFinite(ms) ? ms.toFixed(0) : "-");

@@ -8,6 +8,9 @@ import { ROOT } from "../lib/server.mjs";
 
 export const KNOWN_ENGINES = ["ort", "ink"];
 
+/** A run that cannot measure what was asked: an unknown name, or an engine the server does not run. */
+export class EngineMismatch extends Error {}
+
 /** Whether this tree's app reads OCR_ENGINE at all (its config table lists every variable). */
 export function appKnowsEngineVar() {
 	return /\bOCR_ENGINE\b/.test(readFileSync(join(ROOT, "src", "lib", "config.ts"), "utf8"));
@@ -25,7 +28,8 @@ export function chosenEngines(raw = process.env.ENGINES) {
 			.map((s) => s.trim().toLowerCase())
 			.filter(Boolean);
 		const unknown = names.filter((n) => !KNOWN_ENGINES.includes(n));
-		if (unknown.length) throw new Error(`ENGINES: unknown engine ${unknown.join(", ")} (known: ${KNOWN_ENGINES})`);
+		if (unknown.length)
+			throw new EngineMismatch(`ENGINES: unknown engine ${unknown.join(", ")} (known: ${KNOWN_ENGINES})`);
 		return { engines: [...new Set(names)], explicit: true };
 	}
 	if (appKnowsEngineVar()) return { engines: [...KNOWN_ENGINES], explicit: false };
@@ -80,9 +84,6 @@ export async function verifyEngine(url, asked) {
 		return { ok: false, engine, note: `asked for OCR_ENGINE=${asked}, the server reports engine "${engine}"` };
 	return { ok: true, engine, note: "" };
 }
-
-/** Thrown for an engine the server does not run; the run goes on with the other engines. */
-export class EngineMismatch extends Error {}
 
 /** verifyEngine, turned into an exception for a mismatch. */
 export async function requireEngine(url, asked) {

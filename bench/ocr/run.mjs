@@ -5,7 +5,8 @@
 // cold start (cold.mjs). Engines take turns, image by image, so they never compete for the
 // CPU and a change in the machine's load falls on all of them alike.
 // Usage: node bench/ocr/run.mjs [runs]; BENCH_OURS_ONLY=1: our engines only (no bench:setup
-// needed); COLD_RUNS=n fresh servers per engine for the cold start (0: none).
+// needed); COLD_RUNS=n fresh servers per engine for the cold start (0: none);
+// BENCH_COLD_ONLY=1: the cold start alone.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, percentile, ROOT, startServer, table } from "../lib/server.mjs";
@@ -16,6 +17,7 @@ import { nativeRunners, tesseractRunner } from "./reference.mjs";
 const RUNS = Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 5);
 const OURS_ONLY = process.env.BENCH_OURS_ONLY === "1";
 const COLD_RUNS = Number(process.env.COLD_RUNS ?? 3);
+const COLD_ONLY = process.env.BENCH_COLD_ONLY === "1";
 const FIXTURES = join(ROOT, "test", "fixtures", "ocr");
 const STAGES = ["decode", "det", "cls", "rec", "post"];
 
@@ -277,9 +279,27 @@ async function startOurs(engines, explicit, skipped) {
 	return ours;
 }
 
+/** Cold starts of each engine (COLD_RUNS rounds); a mismatch fails the run if the engine was named in ENGINES. */
+async function coldRun(engines, image, explicit, skipped) {
+	if (COLD_RUNS <= 0 || !engines.length) return {};
+	console.log(`cold start: ${COLD_RUNS} fresh servers per engine (${engines.join(", ")}), first request ${image.file}`);
+	return coldStarts(engines, image, COLD_RUNS, (engine, err) => {
+		if (explicit) throw new EngineMismatch(`ENGINES=${engines.join(",")}: ${engine} is not available: ${err.message}`);
+		console.log(`${engine}: skipped: ${err.message}`);
+		skipped.push(engine);
+	});
+}
+
 async function main() {
 	const { engines, explicit } = chosenEngines();
 	const skipped = [];
+	if (COLD_ONLY) {
+		const small = smallestFixture();
+		const cold = await coldRun(engines, small, explicit, skipped);
+		if (Object.keys(cold).length) console.log(`\n${coldTable(cold, small)}`);
+		if (skipped.length) console.log(`\nnot measured: ${skipped.join(", ")} (the app does not run it; see above)`);
+		return;
+	}
 	const ours = await startOurs(engines, explicit, skipped);
 	const refs = [];
 	const results = {};
@@ -300,13 +320,13 @@ async function main() {
 		for (const r of ours) r.worker.stop();
 		for (const r of refs) await r.close();
 	}
-	const cold = {};
 	const small = smallestFixture();
-	for (const r of ours) {
-		if (COLD_RUNS <= 0) break;
-		console.log(`${r.key}: cold start, ${COLD_RUNS} fresh servers, first request ${small.file}`);
-		cold[r.key] = await coldStarts(r.key, small, COLD_RUNS);
-	}
+	const cold = await coldRun(
+		ours.map((r) => r.key),
+		small,
+		explicit,
+		skipped,
+	);
 	const label = {
 		native: { short: "ocr-node", long: "@gutenye/ocr-node (native ORT, default threads)" },
 		native1: { short: "ocr-node 1t", long: "@gutenye/ocr-node (native ORT, 1 thread)" },
