@@ -12,6 +12,9 @@ import { asFloat, count, EngineError, type FloatValue, newFloat, reusable, type 
 
 export type Op = (heap: Heap, node: PlannedNode, inputs: (Value | undefined)[]) => Value[];
 
+/** The fused activation of a compute node: code, alpha, beta. */
+const epilogue = (node: PlannedNode) => [node.act ?? ACT.none, node.alpha ?? 0, node.beta ?? 0] as const;
+
 function out2d(h: number, k: number, s: number, p0: number, p1: number): number {
 	const o = Math.floor((h + p0 + p1 - k) / s) + 1;
 	if (!(o >= 1)) throw new EngineError(`a ${k}-wide window does not fit ${h} (+${p0 + p1} padding)`);
@@ -42,33 +45,13 @@ const conv: Op = (heap, node, [input]) => {
 		return [y];
 	}
 	const k = heap.kernels;
-	const scratchBytes = k.convScratchBytes(cin, h, w, cout, kh, kw, sh, sw, pt, pl, pb, pr, group);
+	const shape = [cin, h, w, cout, kh, kw, sh, sw, pt, pl, pb, pr] as const;
+	const scratchBytes = k.convScratchBytes(...shape, group);
 	const scratch = scratchBytes > 0 ? heap.alloc(scratchBytes) : undefined;
 	try {
 		for (let i = 0; i < n; i++) {
-			k.conv2d(
-				x.ptr + i * cin * h * w * 4,
-				node.wp,
-				node.bp,
-				y.ptr + i * cout * oh * ow * 4,
-				scratch?.ptr ?? 0,
-				cin,
-				h,
-				w,
-				cout,
-				kh,
-				kw,
-				sh,
-				sw,
-				pt,
-				pl,
-				pb,
-				pr,
-				group,
-				node.act ?? ACT.none,
-				node.alpha ?? 0,
-				node.beta ?? 0,
-			);
+			const [xi, yi] = [x.ptr + i * cin * h * w * 4, y.ptr + i * cout * oh * ow * 4];
+			k.conv2d(xi, node.wp, node.bp, yi, scratch?.ptr ?? 0, ...shape, group, ...epilogue(node));
 		}
 	} finally {
 		if (scratch) heap.release(scratch);
@@ -93,33 +76,13 @@ function conv8(heap: Heap, node: PlannedNode, x: FloatValue, y: FloatValue): voi
 	const codes = Math.ceil((n * plane) / 64) * 64;
 	const q = heap.alloc(codes + k.q8ParamsBytes());
 	const params = q.ptr + codes;
-	const scratch = heap.alloc(Math.max(16, k.conv8ScratchBytes(cin, h, w, cout, kh, kw, sh, sw, pt, pl, pb, pr)));
+	const shape = [cin, h, w, cout, kh, kw, sh, sw, pt, pl, pb, pr] as const;
+	const scratch = heap.alloc(Math.max(16, k.conv8ScratchBytes(...shape)));
 	try {
 		k.quantizeU8(x.ptr, n * plane, q.ptr, params);
 		for (let i = 0; i < n; i++) {
-			k.conv8(
-				q.ptr + i * plane,
-				params,
-				node.wp,
-				node.bp,
-				y.ptr + i * cout * oh * ow * 4,
-				scratch.ptr,
-				cin,
-				h,
-				w,
-				cout,
-				kh,
-				kw,
-				sh,
-				sw,
-				pt,
-				pl,
-				pb,
-				pr,
-				node.act ?? ACT.none,
-				node.alpha ?? 0,
-				node.beta ?? 0,
-			);
+			const yi = y.ptr + i * cout * oh * ow * 4;
+			k.conv8(q.ptr + i * plane, params, node.wp, node.bp, yi, scratch.ptr, ...shape, ...epilogue(node));
 		}
 	} finally {
 		heap.release(scratch);
@@ -134,21 +97,8 @@ const convTranspose: Op = (heap, node, [input]) => {
 	const cout = node.cout as number;
 	const y = newFloat(heap, [n, cout, h * kh, w * kw]);
 	for (let i = 0; i < n; i++) {
-		heap.kernels.convTranspose2d(
-			x.ptr + i * cin * h * w * 4,
-			node.wp,
-			node.bp,
-			y.ptr + i * cout * h * kh * w * kw * 4,
-			cin,
-			h,
-			w,
-			cout,
-			kh,
-			kw,
-			node.act ?? ACT.none,
-			node.alpha ?? 0,
-			node.beta ?? 0,
-		);
+		const [xi, yi] = [x.ptr + i * cin * h * w * 4, y.ptr + i * cout * h * kh * w * kw * 4];
+		heap.kernels.convTranspose2d(xi, node.wp, node.bp, yi, cin, h, w, cout, kh, kw, ...epilogue(node));
 	}
 	node.macs += n * cin * cout * h * w * kh * kw;
 	return [y];
@@ -162,18 +112,16 @@ const gemm: Op = (heap, node, [input]) => {
 	const m = count(x.dims) / kdim;
 	const y = newFloat(heap, [...x.dims.slice(0, -1), ndim]);
 	const k = heap.kernels;
-	const act = node.act ?? ACT.none;
-	const [alpha, beta] = [node.alpha ?? 0, node.beta ?? 0];
 	if (node.q8) {
 		// The input quantized once, as a whole tensor, then the integer product with its epilogue.
 		const q = heap.alloc(k.quantizeRowsBytes(m, kdim));
 		try {
 			k.quantizeRows(x.ptr, q.ptr, m, kdim);
-			k.gemmInt8(q.ptr, node.wp, node.bp, y.ptr, m, kdim, ndim, act, alpha, beta);
+			k.gemmInt8(q.ptr, node.wp, node.bp, y.ptr, m, kdim, ndim, ...epilogue(node));
 		} finally {
 			heap.release(q);
 		}
-	} else k.gemm(x.ptr, node.wp, node.bp, y.ptr, m, kdim, ndim, act, alpha, beta);
+	} else k.gemm(x.ptr, node.wp, node.bp, y.ptr, m, kdim, ndim, ...epilogue(node));
 	node.macs += m * kdim * ndim;
 	return [y];
 };
