@@ -105,7 +105,8 @@ export class Plan {
 			if (n.op === "Conv" && n.q8) total += align(k.conv8PackedBytes(d[0] ?? 0, d[1] ?? 0, d[2] ?? 0, d[3] ?? 0));
 			else if (n.op === "Conv")
 				total += align(k.convPackedBytes(d[0] ?? 0, d[1] ?? 0, d[2] ?? 0, d[3] ?? 0, n.group ?? 1));
-			else if (n.op === "ConvTranspose") total += align(k.convTransposePackedBytes(d[0] ?? 0, d[1] ?? 0, d[2] ?? 0, d[3] ?? 0));
+			else if (n.op === "ConvTranspose")
+				total += align(k.convTransposePackedBytes(d[0] ?? 0, d[1] ?? 0, d[2] ?? 0, d[3] ?? 0));
 			else if (n.op === "Gemm" && n.q8) total += align(k.gemmInt8PackedBytes(d[0] ?? 0, d[1] ?? 0));
 		}
 		header.weights.forEach((w, i) => {
