@@ -4,9 +4,9 @@
 // POST /api/ocr of a small fixture from the client, body read. The models load inside that
 // request; the app's Server-Timing gives the stages of its first run and /api/models each
 // model's load time, and what neither covers (reading the upload, admission, the answer,
-// the HTTP round trip) is the rest. workerd's clock stands still while a request computes
-// without I/O, so work a runtime does synchronously (packing weights at load) is missing from
-// the app's own figures and lands in the rest; the wall time is the client's and holds it all.
+// the HTTP round trip) is the rest. A model load takes longer from the client than its
+// load_ms says (for ink, several times longer; not traced), and that time lands in the rest
+// too; the wall time is the client's and holds it all.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, median, ROOT, startServer, table } from "../lib/server.mjs";
