@@ -4,8 +4,8 @@
 // POST /api/ocr of a small fixture from the client, body read. The models load inside that
 // request; the app's Server-Timing gives the stages of its first run and /api/models each
 // model's load time, and what neither covers (reading the upload, admission, the answer,
-// the HTTP round trip) is the rest. A model load takes longer from the client than its
-// load_ms says (for ink, several times longer; not traced), and that time lands in the rest
+// the HTTP round trip) is the rest. In wrangler dev a request that reads large model files
+// is answered some time after its handler returns (bench README), which lands in the rest
 // too; the wall time is the client's and holds it all.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";

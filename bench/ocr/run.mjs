@@ -88,8 +88,8 @@ async function oursRunner(engine) {
 	const worker = await startWorker(engine);
 	try {
 		await requireEngine(worker.url, engine);
-		// Timed from here: for ink, a load request takes several times what the Worker's own clock
-		// brackets (bench README), so the client's time is the one reported.
+		// Timed from here: in wrangler dev the answer to a request that read large model files
+		// comes well after its handler returns (bench README), so the client's time is reported.
 		const t0 = performance.now();
 		const load = await call(`${worker.url}/load`);
 		const loadMs = performance.now() - t0;
