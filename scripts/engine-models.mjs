@@ -17,6 +17,7 @@
 // Small integer tensors (shapes, slice bounds) stay in the header as
 // numbers: the engine evaluates Shape/Cast/Slice/Concat on them in JS.
 import { createRequire } from "node:module";
+import { eightBit } from "./engine-codes.mjs";
 import { fuseAffine, fuseGatedResidual, fuseLayerNorm, fuseUpsampleAdd } from "./engine-fuse.mjs";
 import { attr, floatsOf } from "./fold.mjs";
 
@@ -105,6 +106,7 @@ export function compileGraph(bytes, { quantize = false } = {}) {
 		upsampleAdd: 0,
 		affine: 0,
 		q8: 0,
+		eightBitStored: 0,
 	};
 	const kill = (n) => {
 		n.dead = true;
@@ -249,6 +251,11 @@ export function compileGraph(bytes, { quantize = false } = {}) {
 			if (n.dead || !((n.op === "Conv" && n.group === 1) || n.op === "Gemm")) continue;
 			n.q8 = 1;
 			counts.q8++;
+			const w = weights[n.w];
+			const e = eightBit(w.values, w.dims, n.op === "Conv" ? 0 : 1);
+			if (!e) continue;
+			weights[n.w] = { dims: w.dims, codes: e.codes, scales: addWeight(e.scales, [e.scales.length]), axis: e.axis };
+			counts.eightBitStored++;
 		}
 	}
 
@@ -309,8 +316,20 @@ export function compileGraph(bytes, { quantize = false } = {}) {
 	header.numbers = numbers;
 	let offset = 0;
 	for (const w of weights) {
-		header.weights.push({ dims: w.dims, offset, length: w.values.length });
-		offset += Math.ceil((w.values.length * 4) / 64) * 64;
+		if (w.codes) {
+			header.weights.push({
+				dims: w.dims,
+				offset,
+				length: w.codes.length,
+				dtype: "i8",
+				scales: w.scales,
+				axis: w.axis,
+			});
+			offset += Math.ceil(w.codes.length / 64) * 64;
+		} else {
+			header.weights.push({ dims: w.dims, offset, length: w.values.length });
+			offset += Math.ceil((w.values.length * 4) / 64) * 64;
+		}
 	}
 	const json = new TextEncoder().encode(JSON.stringify(header));
 	const start = Math.ceil((8 + json.length) / 64) * 64;
@@ -319,7 +338,8 @@ export function compileGraph(bytes, { quantize = false } = {}) {
 	new DataView(out.buffer).setUint32(4, json.length, true);
 	out.set(json, 8);
 	weights.forEach((w, i) => {
-		out.set(new Uint8Array(w.values.buffer), start + header.weights[i].offset);
+		const data = w.codes ?? w.values;
+		out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), start + header.weights[i].offset);
 	});
 	return { bytes: out, counts, nodes: header.nodes.length };
 }

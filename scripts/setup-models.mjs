@@ -105,12 +105,14 @@ for (const { quantize, derived, engine, ...m } of MODELS) {
 	writeIfChanged(join(outDir, engine), d.engine.bytes);
 	const origin = `${source} ${m.file}, ${d.note}`;
 	const inkPath = join(outDir, engine);
-	const { q8, ...fusions } = d.engine.counts;
+	const { q8, eightBitStored, ...fusions } = d.engine.counts;
 	const fused = Object.entries(fusions)
 		.filter(([, n]) => n > 0)
 		.map(([k, n]) => `${n} ${k}`)
 		.join(", ");
-	const eight = q8 ? `; ${q8} nodes 8-bit as scripts/quantize.mjs makes them` : "";
+	const eight = q8
+		? `; ${q8} nodes 8-bit as scripts/quantize.mjs makes them, ${eightBitStored} of their weights stored as 8-bit codes`
+		: "";
 	const ink = {
 		file: engine,
 		bytes: statSync(inkPath).size,

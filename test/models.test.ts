@@ -124,7 +124,9 @@ describe("/api/models", () => {
 			);
 		}
 		const rec = models.find((m) => m.name === "rec");
-		expect(rec?.source).toMatch(/; 33 nodes 8-bit as scripts\/quantize\.mjs makes them\)/);
+		expect(rec?.source).toMatch(
+			/; 33 nodes 8-bit as scripts\/quantize\.mjs makes them, 33 of their weights stored as 8-bit codes\)/,
+		);
 		const loaded = await expectOk(await SELF.fetch(`${BASE}/api/models/cls/load`, { method: "POST" }));
 		expect(loaded.model).toMatchObject({ name: "cls", loaded: true });
 		// What the model itself holds: its weights, packed for the kernels, within the heap.

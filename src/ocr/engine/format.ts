@@ -36,9 +36,16 @@ export interface InkWeight {
 	dims: number[];
 	/** Byte offset in the weight area. */
 	offset: number;
-	/** Number of floats. */
+	/** Number of values. */
 	length: number;
+	/** "i8": s8 codes, one scale per channel in weight `scales` (f32), channels on dims[0] (axis 0) or the last dim (axis 1). */
+	dtype?: "i8";
+	scales?: number;
+	axis?: 0 | 1;
 }
+
+/** Bytes a weight takes in the file. */
+export const storedBytes = (w: InkWeight): number => w.length * (w.dtype === "i8" ? 1 : 4);
 
 export interface InkHeader {
 	version: number;
@@ -68,7 +75,9 @@ export function readInk(bytes: Uint8Array): InkFile {
 	const start = Math.ceil((8 + length) / 64) * 64;
 	const weights = bytes.subarray(start);
 	for (const w of header.weights) {
-		if (w.offset + w.length * 4 > weights.byteLength) throw new InkFormatError("truncated weights");
+		if (w.offset + storedBytes(w) > weights.byteLength) throw new InkFormatError("truncated weights");
+		if (w.dtype === "i8" && header.weights[w.scales ?? -1]?.dtype !== undefined)
+			throw new InkFormatError("8-bit weight without float scales");
 	}
 	return { header, weights };
 }

@@ -7,7 +7,7 @@
  */
 import { COMPUTE, type Op } from "./compute";
 import { ELEMENTWISE } from "./elementwise";
-import type { InkFile, InkNode } from "./format";
+import type { InkFile, InkNode, InkWeight } from "./format";
 import type { Block, Heap } from "./heap";
 import { RESHAPE } from "./reshape";
 import { count, drop, EngineError, type FloatValue, type Value } from "./tensor";
@@ -55,6 +55,7 @@ export class Plan {
 			if (!v) {
 				const w = header.weights[index];
 				if (!w) throw new EngineError(`weight ${index} is missing`);
+				if (w.dtype === "i8") throw new EngineError(`weight ${index} is 8-bit where floats are read`);
 				const block = this.keep(w.length * 4);
 				heap.bytes(block.ptr, w.length * 4).set(file.weights.subarray(w.offset, w.offset + w.length * 4));
 				v = { kind: "f32", block, ptr: block.ptr, dims: w.dims };
@@ -149,12 +150,28 @@ export class Plan {
 		} else node.wp = rawWeight(index).ptr;
 	}
 
-	/** Runs `fn` with a weight's raw floats in a temporary block (packing reads them once). */
+	/**
+	 * Runs `fn` with a weight's floats in a temporary block (packing reads them
+	 * once). An 8-bit weight is turned back into code x scale: the packer
+	 * derives the same codes and scales from those (scripts/engine-codes.mjs
+	 * checked it when writing the file).
+	 */
 	private withTemp(index: number, fn: (ptr: number) => void): void {
-		const w = this.file.header.weights[index] as { offset: number; length: number };
+		const { header, weights } = this.file;
+		const w = header.weights[index] as InkWeight;
 		const tmp = this.heap.alloc(w.length * 4);
 		try {
-			this.heap.bytes(tmp.ptr, w.length * 4).set(this.file.weights.subarray(w.offset, w.offset + w.length * 4));
+			if (w.dtype === "i8") {
+				const s = header.weights[w.scales as number] as InkWeight;
+				const scales = new Float32Array(weights.slice(s.offset, s.offset + s.length * 4).buffer);
+				const codes = new Int8Array(weights.buffer, weights.byteOffset + w.offset, w.length);
+				const out = this.heap.f32(tmp.ptr, w.length);
+				// Channels on the first axis (a conv's OIHW) or the last (a Gemm's [K][N]).
+				const per = w.length / s.length;
+				if (w.axis === 0)
+					for (let i = 0; i < w.length; i++) out[i] = (codes[i] as number) * (scales[Math.floor(i / per)] as number);
+				else for (let i = 0; i < w.length; i++) out[i] = (codes[i] as number) * (scales[i % s.length] as number);
+			} else this.heap.bytes(tmp.ptr, w.length * 4).set(weights.subarray(w.offset, w.offset + w.length * 4));
 			fn(tmp.ptr);
 		} finally {
 			this.heap.release(tmp);
