@@ -183,9 +183,8 @@ const pool =
 	};
 
 /** Nearest neighbour (asymmetric, floor), to the size its scales or sizes give. */
-const resize: Op = (heap, _node, [input, , scales, sizes]) => {
-	const x = asFloat(input, "Resize");
-	const [n, c, h, w] = nchw(x, undefined, "Resize");
+/** The height and width a nearest Resize of an h x w map makes, from its sizes or its scales operand. */
+export function resizedSize(heap: Heap, h: number, w: number, scales?: Value, sizes?: Value): [number, number] {
 	let oh: number;
 	let ow: number;
 	if (sizes && count(sizes.dims) === 4) {
@@ -198,6 +197,13 @@ const resize: Op = (heap, _node, [input, , scales, sizes]) => {
 		ow = Math.floor(w * (s[3] as number));
 	}
 	if (!(oh >= 1 && ow >= 1 && oh <= 16 * h && ow <= 16 * w)) throw new EngineError(`Resize to ${oh}x${ow}`);
+	return [oh, ow];
+}
+
+const resize: Op = (heap, _node, [input, , scales, sizes]) => {
+	const x = asFloat(input, "Resize");
+	const [n, c, h, w] = nchw(x, undefined, "Resize");
+	const [oh, ow] = resizedSize(heap, h, w, scales, sizes);
 	const y = newFloat(heap, [n, c, oh, ow]);
 	heap.kernels.resizeNearest(x.ptr, y.ptr, n * c, h, w, oh, ow);
 	return [y];

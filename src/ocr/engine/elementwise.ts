@@ -6,7 +6,7 @@
  * repeat), so the common cases (same shape, per-channel, scalar) are one
  * kernel call over long contiguous rows.
  */
-import type { Op } from "./compute";
+import { type Op, resizedSize } from "./compute";
 import { ACT, BINARY, UNARY } from "./kernels";
 import { count, EngineError, type FloatValue, type IntValue, newFloat, reusable, type Value } from "./tensor";
 
@@ -135,7 +135,7 @@ const unary =
 	};
 
 /**
- * a + nearest-upsampled b, b's integer scale read from the Resize operands:
+ * a + nearest-upsampled b, b's integer scale from the Resize operands:
  * per block row of b, the kernel's three loops walk the scale's rows, b's
  * columns and the scale's columns, with b's strides 0 where a pixel repeats.
  */
@@ -143,14 +143,10 @@ const upsampleAdd: Op = (heap, node, [ia, ib, , scales, sizes]) => {
 	if (ia?.kind !== "f32" || ib?.kind !== "f32") throw new EngineError("UpsampleAdd of non-float tensors");
 	const [n, c, hh, ww] = ia.dims as [number, number, number, number];
 	const [nb, cb, h, w] = ib.dims as [number, number, number, number];
-	let sh = 0;
-	let sw = 0;
-	if (sizes && count(sizes.dims) === 4) {
-		const s = sizes.kind === "int" ? sizes.values : Array.from(heap.f32(sizes.ptr, 4));
-		[sh, sw] = [(s[2] as number) / h, (s[3] as number) / w];
-	} else if (scales?.kind === "f32") [sh, sw] = Array.from(heap.f32(scales.ptr, 4).subarray(2)) as [number, number];
-	if (ia.dims.length !== 4 || nb !== n || cb !== c || hh !== h * sh || ww !== w * sw || !Number.isInteger(sh * sw))
-		throw new EngineError(`UpsampleAdd: [${ib.dims}] scaled by ${sh}x${sw} is not [${ia.dims}]`);
+	const [oh, ow] = resizedSize(heap, h, w, scales, sizes);
+	if (ia.dims.length !== 4 || nb !== n || cb !== c || oh !== hh || ow !== ww || oh % h !== 0 || ow % w !== 0)
+		throw new EngineError(`UpsampleAdd: [${ib.dims}] resized to ${oh}x${ow} is not [${ia.dims}]`);
+	const [sh, sw] = [oh / h, ow / w];
 	const y = reusable(ia, node.dying[0], ia.dims) ?? newFloat(heap, [...ia.dims]);
 	const k = heap.kernels;
 	for (let plane = 0; plane < n * c; plane++) {

@@ -92,7 +92,6 @@ export class Heap {
 
 	/** Serves the next run's blocks from one arena laid out by `layout`. */
 	beginPlanned(layout: Layout): void {
-		this.reserve(layout.bytes);
 		this.arena = { block: this.alloc(layout.bytes), layout, next: 0 };
 	}
 
@@ -100,21 +99,6 @@ export class Heap {
 		const arena = this.arena;
 		this.arena = undefined;
 		if (arena) this.release(arena.block);
-	}
-
-	/**
-	 * Grows memory once so that `bytes` more can be placed above what is in
-	 * use. Without the trap handler a grow may copy the whole memory (measured:
-	 * a model's load in wrangler dev took 0.2-0.6 s unseen by the request's
-	 * clock while its blocks grew memory a few pages at a time), so a load or a
-	 * run asks for its total first.
-	 */
-	reserve(bytes: number): void {
-		const last = this.free.at(-1);
-		const tail = last && last[0] + last[1] === this.top ? last[1] : 0;
-		const short = bytes - (this.memory.buffer.byteLength - this.top + tail);
-		if (short > 0) this.memory.grow(Math.ceil(short / PAGE));
-		this.peak = Math.max(this.peak, this.memory.buffer.byteLength);
 	}
 
 	alloc(bytes: number, pinned = false): Block {

@@ -37,8 +37,8 @@ export async function loadModel(name: string, bytes: Uint8Array): Promise<void> 
 	}
 	try {
 		plans.set(name, new Plan(heap, readInk(bytes)));
-		// Placing and packing the weights is synchronous: yield, so other requests are read
-		// meanwhile and the registry's load time (its clock moves only at I/O) includes it.
+		// Placing and packing the weights is synchronous: yield, as a run does, so other
+		// requests are read meanwhile.
 		await new Promise((resolve) => setTimeout(resolve, 0));
 	} catch (err) {
 		dropIfUnused();

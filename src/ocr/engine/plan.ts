@@ -63,7 +63,6 @@ export class Plan {
 			}
 			return v;
 		};
-		heap.reserve(this.loadBytes());
 		try {
 			this.nodes = header.nodes.map((n) => {
 				const node: PlannedNode = { ...n, wp: 0, bp: 0, macs: 0, ms: 0, operands: [], frees: [], dying: [] };
@@ -90,32 +89,6 @@ export class Plan {
 		}
 	}
 
-	/** What loading places: raw weights, packed ones, and the largest raw copy a pack reads. */
-	private loadBytes(): number {
-		const { header } = this.file;
-		const k = this.heap.kernels;
-		const align = (b: number) => Math.ceil(b / 64) * 64;
-		let total = 0;
-		let temp = 0;
-		const packed = new Set<number>();
-		for (const n of header.nodes) {
-			const d = n.w !== undefined ? header.weights[n.w]?.dims : undefined;
-			if (!d || n.w === undefined) continue;
-			if (n.op === "Conv" || n.op === "ConvTranspose" || (n.op === "Gemm" && n.q8)) packed.add(n.w);
-			temp = Math.max(temp, align(d.reduce((a, b) => a * b, 1) * 4));
-			if (n.op === "Conv" && n.q8) total += align(k.conv8PackedBytes(d[0] ?? 0, d[1] ?? 0, d[2] ?? 0, d[3] ?? 0));
-			else if (n.op === "Conv")
-				total += align(k.convPackedBytes(d[0] ?? 0, d[1] ?? 0, d[2] ?? 0, d[3] ?? 0, n.group ?? 1));
-			else if (n.op === "ConvTranspose")
-				total += align(k.convTransposePackedBytes(d[0] ?? 0, d[1] ?? 0, d[2] ?? 0, d[3] ?? 0));
-			else if (n.op === "Gemm" && n.q8) total += align(k.gemmInt8PackedBytes(d[0] ?? 0, d[1] ?? 0));
-		}
-		header.weights.forEach((w, i) => {
-			if (!packed.has(i)) total += align(w.length * 4);
-		});
-		return total + temp;
-	}
-
 	private keep(bytes: number): Block {
 		const b = this.heap.alloc(bytes, true);
 		this.blocks.push(b);
@@ -123,31 +96,39 @@ export class Plan {
 	}
 
 	private placeWeight(node: PlannedNode, index: number, rawWeight: (i: number) => FloatValue): void {
-		const k = this.heap.kernels;
 		const dims = this.file.header.weights[index]?.dims ?? [];
 		node.wdims = dims;
-		if (node.op === "Conv" && node.q8) {
-			const [cout, per, kh, kw] = dims as [number, number, number, number];
-			const packed = this.keep(k.conv8PackedBytes(cout, per, kh, kw));
-			this.withTemp(index, (src) => k.conv8Pack(src, packed.ptr, cout, per, kh, kw));
-			node.wp = packed.ptr;
-		} else if (node.op === "Conv") {
-			const [cout, per, kh, kw] = dims as [number, number, number, number];
-			const group = node.group ?? 1;
-			const packed = this.keep(k.convPackedBytes(cout, per, kh, kw, group));
-			this.withTemp(index, (src) => k.convPack(src, packed.ptr, cout, per, kh, kw, group));
-			node.wp = packed.ptr;
-		} else if (node.op === "ConvTranspose") {
-			const [cin, cout, kh, kw] = dims as [number, number, number, number];
-			const packed = this.keep(k.convTransposePackedBytes(cin, cout, kh, kw));
-			this.withTemp(index, (src) => k.convTransposePack(src, packed.ptr, cin, cout, kh, kw));
-			node.wp = packed.ptr;
-		} else if (node.op === "Gemm" && node.q8) {
-			const [kdim, ndim] = dims as [number, number];
-			const packed = this.keep(k.gemmInt8PackedBytes(kdim, ndim));
-			this.withTemp(index, (src) => k.gemmInt8Pack(src, packed.ptr, kdim, ndim));
-			node.wp = packed.ptr;
-		} else node.wp = rawWeight(index).ptr;
+		const packer = this.packer(node, dims);
+		if (!packer) {
+			node.wp = rawWeight(index).ptr;
+			return;
+		}
+		const packed = this.keep(packer.bytes);
+		this.withTemp(index, (src) => packer.pack(src, packed.ptr));
+		node.wp = packed.ptr;
+	}
+
+	/** The packed form the node's kernel reads, if it reads one: its size and how to fill it from floats. */
+	private packer(
+		node: PlannedNode,
+		dims: number[],
+	): { bytes: number; pack: (src: number, dst: number) => void } | undefined {
+		const k = this.heap.kernels;
+		const [a, b, c, d] = dims as [number, number, number, number];
+		if (node.op === "Conv" && node.q8)
+			return { bytes: k.conv8PackedBytes(a, b, c, d), pack: (src, dst) => k.conv8Pack(src, dst, a, b, c, d) };
+		if (node.op === "Conv") {
+			const g = node.group ?? 1;
+			return { bytes: k.convPackedBytes(a, b, c, d, g), pack: (src, dst) => k.convPack(src, dst, a, b, c, d, g) };
+		}
+		if (node.op === "ConvTranspose")
+			return {
+				bytes: k.convTransposePackedBytes(a, b, c, d),
+				pack: (src, dst) => k.convTransposePack(src, dst, a, b, c, d),
+			};
+		if (node.op === "Gemm" && node.q8)
+			return { bytes: k.gemmInt8PackedBytes(a, b), pack: (src, dst) => k.gemmInt8Pack(src, dst, a, b) };
+		return undefined;
 	}
 
 	/**
