@@ -6,7 +6,7 @@ import { store8 } from "./_infer_conv_1x1";
 import { actRow, biasOf, fused, setEpilogue } from "./_infer_conv_act";
 import { bandHeight, bandRows, fillBand, phaseLen } from "./_infer_conv_band";
 import { rows3x3Pair } from "./_infer_conv_dw3";
-import { row5x5s1, row5x5s2 } from "./_infer_conv_dw5";
+import { row5x5s1, row5x5s2, rows5x5s1Pair } from "./_infer_conv_dw5";
 
 const DW_BUDGET: i32 = 64 << 10;
 
@@ -223,6 +223,7 @@ export function convDepthwise(
 	const o1: usize = sw === 1 ? 4 : ps;
 	const o2: usize = sw === 1 ? 8 : 4;
 	const pairs = kh === 3 && kw === 3 && sh === 1 && sw <= 2 && ow >= 8;
+	const pairs5 = kh === 5 && kw === 5 && sh === 1 && sw === 1 && ow >= 16;
 	for (let ch = 0; ch < c; ch++) {
 		const xc = x + <usize>ch * plane;
 		const wc = wp + <usize>ch * taps;
@@ -236,6 +237,12 @@ export function convDepthwise(
 				const yr = yc + ((<usize>(oy0 + i) * <usize>ow) << 2);
 				if (pairs && i + 1 < nr) {
 					rows3x3Pair(xr, rs, o1, o2, wc, yr, (<usize>ow) << 2, ow, bv, form);
+					actRow(yr, ow << 1, late, al, be);
+					i++;
+					continue;
+				}
+				if (pairs5 && i + 1 < nr) {
+					rows5x5s1Pair(xr, rs, wc, yr, (<usize>ow) << 2, ow, bv, form);
 					actRow(yr, ow << 1, late, al, be);
 					i++;
 					continue;

@@ -54,37 +54,40 @@ function codes4(v: v128, sc: v128, bits: v128): v128 {
 	return i32x4.sub(f32x4.add(f32x4.div(v, sc), f32x4.splat(ROUNDER)), bits);
 }
 
-/** 16 floats -> 16 u8 codes, saturated to 0..255. */
-function quant16(p: usize, sc: v128, bits: v128): v128 {
+/** 16 floats -> 16 u8 codes, saturated to 0..top. */
+function quant16(p: usize, sc: v128, bits: v128, top: v128): v128 {
 	const a = codes4(v128.load(p), sc, bits);
 	const b = codes4(v128.load(p, 16), sc, bits);
 	const c = codes4(v128.load(p, 32), sc, bits);
 	const d = codes4(v128.load(p, 48), sc, bits);
-	return i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(a, b), i16x8.narrow_i32x4_s(c, d));
+	return i8x16.min_u(i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(a, b), i16x8.narrow_i32x4_s(c, d)), top);
 }
 
 /**
- * x f32[n] -> q u8[n], scale and zero point into `params`. The range always
+ * x f32[n] -> q u8[n] codes 0..levels (255, or 127 for the 7-bit kernels),
+ * scale and zero point into `params`. The range always
  * holds 0 so that 0 is exact (zero padding of the convolutions is q == zp);
  * an all-zero tensor gets scale 1 and zero point 0.
  */
-export function quantize(x: usize, n: i32, q: usize, params: usize): void {
+export function quantize(x: usize, n: i32, q: usize, params: usize, levels: i32): void {
 	const r = range(x, n);
 	const lo = f32x4.extract_lane(r, 0);
 	const hi = f32x4.extract_lane(r, 1);
-	const scale: f32 = hi === lo ? 1.0 : (hi - lo) / 255.0;
-	const zpf: f32 = max<f32>(0.0, min<f32>(255.0, 0.0 - lo / scale));
+	const top: f32 = <f32>levels;
+	const scale: f32 = hi === lo ? 1.0 : (hi - lo) / top;
+	const zpf: f32 = max<f32>(0.0, min<f32>(top, 0.0 - lo / scale));
 	const zp = <i32>nearest<f32>(zpf);
 	store<f32>(params, scale);
 	store<i32>(params, zp, 4);
 	const sc = f32x4.splat(scale);
 	// Subtracting the rounder's bits and adding zp in one integer step.
 	const zv = i32x4.splat(ROUNDER_BITS - zp);
+	const tv = i8x16.splat(<i8>levels);
 	let i = 0;
-	for (; i + 16 <= n; i += 16) v128.store(q + <usize>i, quant16(x + ((<usize>i) << 2), sc, zv));
+	for (; i + 16 <= n; i += 16) v128.store(q + <usize>i, quant16(x + ((<usize>i) << 2), sc, zv, tv));
 	for (; i < n; i++) {
 		const v = <i32>nearest<f32>(load<f32>(x + ((<usize>i) << 2)) / scale) + zp;
-		store<u8>(q + <usize>i, <u8>max(0, min(255, v)));
+		store<u8>(q + <usize>i, <u8>max(0, min(levels, v)));
 	}
 }
 

@@ -20,5 +20,13 @@ export { gemm, gemmPack, gemmPacked, gemmPackedBytes, matmulBatched } from "./_i
 export { gemmInt8 } from "./_infer_gemm_int8";
 export { gemmInt8Pack, gemmInt8PackedBytes } from "./_infer_gemm_int8_pack";
 export { binary, globalAvgPool, layerNorm, pool2d, resizeNearest, softmax, transpose, unary } from "./_infer_ops";
-export { conv8, conv8Pack, conv8PackedBytes, conv8ScratchBytes, q8ParamsBytes, quantizeU8 } from "./_infer_q8";
+export {
+	conv8,
+	conv8Pack,
+	conv8PackedBytes,
+	conv8ScratchBytes,
+	q8ParamsBytes,
+	quantize7,
+	quantizeU8,
+} from "./_infer_q8";
 export { quantizeRows, quantizeRowsBytes } from "./_infer_quantize";

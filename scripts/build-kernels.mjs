@@ -36,6 +36,8 @@ for (const file of entries) {
 			"stub",
 			"--enable",
 			"simd",
+			"--enable",
+			"relaxed-simd",
 			"--initialMemory",
 			"1",
 			"--maximumMemory",

@@ -64,8 +64,11 @@ function graphOf(model) {
  * 8-bit for onnxruntime (group-1 Conv, MatMul with a constant weight) are
  * marked `q8`: the engine packs their weights as int8 at load, with the same
  * scales, and quantizes their inputs per call as DynamicQuantizeLinear does.
+ * `int8` names group-1 convolutions (by output) the engine itself runs on
+ * 8-bit weights, in any graph: `int8["7"]` on 7-bit input codes (which the
+ * relaxed 8-bit dot multiplies), `int8["8"]` on 8-bit codes as q8 nodes are.
  */
-export function compileGraph(bytes, { quantize = false } = {}) {
+export function compileGraph(bytes, { quantize = false, int8 = {} } = {}) {
 	const model = onnx.ModelProto.decode(bytes);
 	const { g, consts, nodes } = graphOf(model);
 	const floats = (name) => {
@@ -106,6 +109,7 @@ export function compileGraph(bytes, { quantize = false } = {}) {
 		upsampleAdd: 0,
 		affine: 0,
 		q8: 0,
+		int8: 0,
 		eightBitStored: 0,
 	};
 	const kill = (n) => {
@@ -246,6 +250,14 @@ export function compileGraph(bytes, { quantize = false } = {}) {
 	fuseUpsampleAdd(ctx);
 	fuseAffine(ctx);
 
+	// In a float graph the weights of these convs stay floats in the file; the packer quantizes them at load.
+	for (const n of nodes) {
+		if (n.dead || n.op !== "Conv" || n.group !== 1) continue;
+		const bits = ["7", "8"].find((b) => (int8[b] ?? []).includes(n.outputs[0]));
+		if (!bits) continue;
+		n.int8 = Number(bits);
+		counts.int8++;
+	}
 	if (quantize) {
 		for (const n of nodes) {
 			if (n.dead || !((n.op === "Conv" && n.group === 1) || n.op === "Gemm")) continue;

@@ -21,6 +21,9 @@ const pkgJson = join(pkgDir, "package.json");
 const pkg = JSON.parse(readFileSync(pkgJson, "utf8"));
 const assets = join(dirname(pkgJson), "assets");
 const source = `${pkg.name}@${pkg.version}`;
+// Per model, the convolutions the engine runs on 8-bit weights and 7- or 8-bit input codes
+// (chosen on the fixtures; see the file).
+const INT8 = JSON.parse(readFileSync(join(root, "scripts", "engine-int8.json"), "utf8"));
 
 // The input spec is what the pipeline feeds each graph: NCHW float32, with the
 // dynamic axes PaddleOCR exports (-1 marks a free dimension).
@@ -72,13 +75,13 @@ const entries = [];
  * The graph onnxruntime-web runs: PaddleOCR's export with its element-wise
  * chains folded (scripts/fold.mjs), then for the recogniser quantized.
  */
-function derive(bytes, quantize) {
+function derive(bytes, quantize, int8) {
 	const model = onnx.ModelProto.decode(bytes);
 	const folded = foldGraph(model);
 	const removed = folded.intoConv + 2 * folded.hardSwish + folded.intoNextConv;
 	let out = onnx.ModelProto.encode(model).finish();
 	// The engine's file comes from the folded float graph, its 8-bit nodes marked as quantize.mjs makes them.
-	const engine = compileGraph(out, { quantize });
+	const engine = compileGraph(out, { quantize, int8 });
 	let note = `folded by scripts/fold.mjs (${removed} element-wise ops fewer)`;
 	if (quantize) {
 		const q = quantizeDynamicU8(out);
@@ -100,12 +103,12 @@ for (const { quantize, derived, engine, ...m } of MODELS) {
 			copyFileSync(from, to);
 		}
 	}
-	const d = derive(readFileSync(join(assets, m.file)), quantize);
+	const d = derive(readFileSync(join(assets, m.file)), quantize, INT8[m.name] ?? {});
 	writeIfChanged(join(outDir, derived), d.bytes);
 	writeIfChanged(join(outDir, engine), d.engine.bytes);
 	const origin = `${source} ${m.file}, ${d.note}`;
 	const inkPath = join(outDir, engine);
-	const { q8, eightBitStored, ...fusions } = d.engine.counts;
+	const { q8, int8, eightBitStored, ...fusions } = d.engine.counts;
 	const fused = Object.entries(fusions)
 		.filter(([, n]) => n > 0)
 		.map(([k, n]) => `${n} ${k}`)
@@ -113,11 +116,12 @@ for (const { quantize, derived, engine, ...m } of MODELS) {
 	const eight = q8
 		? `; ${q8} nodes 8-bit as scripts/quantize.mjs makes them, ${eightBitStored} of their weights stored as 8-bit codes`
 		: "";
+	const own = int8 ? `; ${int8} convs on the engine's own 8-bit scheme (scripts/engine-int8.json)` : "";
 	const ink = {
 		file: engine,
 		bytes: statSync(inkPath).size,
 		sha256: sha256(inkPath),
-		source: `${source} ${m.file}, folded by scripts/fold.mjs, compiled by scripts/engine-models.mjs (${d.engine.nodes} nodes; fused: ${fused}${eight})`,
+		source: `${source} ${m.file}, folded by scripts/fold.mjs, compiled by scripts/engine-models.mjs (${d.engine.nodes} nodes; fused: ${fused}${eight}${own})`,
 	};
 	m.file = derived;
 	const path = join(outDir, m.file);

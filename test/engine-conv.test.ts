@@ -165,6 +165,8 @@ const CASES: [string, ConvShape][] = [
 	["dw 5x5 s2 2ch 150x200 (several bands)", dw(2, 150, 200, 5, 2, 2)],
 	["dw 3x3 s1x2 9ch 11x19", dw(9, 11, 19, 3, 1, 2)],
 	["dw 5x5 s1 24ch 6x80", dw(24, 6, 80, 5, 1, 1)],
+	["dw 5x5 s1 5ch 7x37 (row pairs, a last single row, overlapping last tile)", dw(5, 7, 37, 5, 1, 1)],
+	["dw 5x5 s1 2ch 151x60 (row pairs over several bands)", dw(2, 151, 60, 5, 1, 1)],
 	["dw 5x5 s2 5ch 13x17", dw(5, 13, 17, 5, 2, 2)],
 	["dw 5x5 s2x1 6ch 12x27", dw(6, 12, 27, 5, 2, 1)],
 	["dw 5x5 s1x2 6ch 12x27", dw(6, 12, 27, 5, 1, 2)],

@@ -8,7 +8,7 @@ import { quadSize } from "../src/ocr/geometry";
 import { ensureOcrModels, type OcrModels } from "../src/ocr/models";
 import { recognize } from "../src/ocr/pipeline";
 import { cer } from "./helpers/cer";
-import { decodeFixture, fixture, OCR_FIXTURES } from "./helpers/ocrFixtures";
+import { decodeFixture, fixture, OCR_FIXTURES, TURNED_READS } from "./helpers/ocrFixtures";
 
 let models: OcrModels;
 beforeAll(async () => {
@@ -28,15 +28,7 @@ const centreOf = (q: Quad): Point => [(q[0][0] + q[2][0]) / 2, (q[0][1] + q[2][1
 const distance = (a: Point, b: Point) => Math.hypot(a[0] - b[0], a[1] - b[1]);
 
 describe("page orientation", () => {
-	it.each([
-		["dev_en_para_02", 90],
-		["dev_en_para_02", 270],
-		["dev_en_label_01", 90],
-		["dev_en_label_01", 270],
-		["dev_en_receipt_02", 90],
-		["dev_zh_para_02", 270],
-		["dev_en_label_01", 180],
-	] as [string, Turn][])(
+	it.each(TURNED_READS.map(([name, turn]) => [name, turn] as [string, Turn]))(
 		"reads %s turned %s degrees upright, boxes where the turned image has them",
 		async (name, turn) => {
 			const f = fixture(name);

@@ -6,6 +6,7 @@
 // Prints, per shape, how many u8 codes differ, whether scale and zero point
 // match, and the largest output difference in units of the output's magnitude.
 // Usage: node scripts/build-kernels.mjs && node bench/engine/q8-ort.mjs
+import "../lib/relaxed.mjs";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -132,11 +133,11 @@ for (const [i, [cin, h, w, cout, kh, kw, s, p]] of SHAPES.entries()) {
 	const wp = take(k.conv8PackedBytes(cout, cin, kh, kw));
 	const bp = put(bias);
 	const g = [cin, h, w, cout, kh, kw, s[0], s[1], p[0], p[1], p[2], p[3]];
-	const scratch = take(k.conv8ScratchBytes(...g));
+	const scratch = take(k.conv8ScratchBytes(8, ...g));
 	const y = take(ref.data.length * 4);
 	k.conv8Pack(src, wp, cout, cin, kh, kw);
 	k.quantizeU8(xp, x.length, q, params);
-	k.conv8(q, params, wp, bp, y, scratch, ...g, 0, 0, 0);
+	k.conv8(8, q, params, wp, bp, y, scratch, ...g, 0, 0, 0);
 
 	const codes = new Uint8Array(k.memory.buffer, q, x.length);
 	let codesOff = 0;

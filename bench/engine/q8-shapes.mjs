@@ -1,7 +1,7 @@
 // The int8 conv microbenchmark shared by q8.mjs (Node) and q8.workerd.test.ts:
 // the recogniser's group-1 conv shapes, timed as the float conv2d, conv8 alone,
-// and quantizeU8 + conv8 (the engine quantizes an activation once, however
-// many convs read it). GMAC/s counts the conv's multiply-adds. `now` is the
+// quantizeU8 + conv8 (the engine quantizes each 8-bit conv's input per call),
+// conv7 alone and quantize7 + conv7 (7-bit input codes, the relaxed 8-bit dot). GMAC/s counts the conv's multiply-adds. `now` is the
 // host's clock, `tick` whatever makes it advance (workerd moves it on I/O only).
 
 const conv = (label, cin, h, w, cout, kh = 1, kw = 1, s = [1, 1], p = [0, 0, 0, 0]) => ({
@@ -107,14 +107,24 @@ function prepare(k, g) {
 	k.conv8Pack(src, w8, cout, cin, kh, kw);
 	const q = take(cin * h * w);
 	const params = take(k.q8ParamsBytes());
-	const s8 = take(k.conv8ScratchBytes(...g));
+	const s8 = take(k.conv8ScratchBytes(8, ...g));
 	k.quantizeU8(x, cin * h * w, q, params);
+	const w7 = w8;
+	const q7 = take(cin * h * w);
+	const params7 = take(k.q8ParamsBytes());
+	const s7 = take(k.conv8ScratchBytes(7, ...g));
+	k.quantize7(x, cin * h * w, q7, params7);
 	return {
+		conv7: () => k.conv8(7, q7, params7, w7, bias, y, s7, ...g, 3, 1 / 6, 0.5),
+		both7: () => {
+			k.quantize7(x, cin * h * w, q7, params7);
+			k.conv8(7, q7, params7, w7, bias, y, s7, ...g, 3, 1 / 6, 0.5);
+		},
 		float: () => k.conv2d(x, wf, bias, y, sf, ...g, 1, 3, 1 / 6, 0.5),
-		conv8: () => k.conv8(q, params, w8, bias, y, s8, ...g, 3, 1 / 6, 0.5),
+		conv8: () => k.conv8(8, q, params, w8, bias, y, s8, ...g, 3, 1 / 6, 0.5),
 		both: () => {
 			k.quantizeU8(x, cin * h * w, q, params);
-			k.conv8(q, params, w8, bias, y, s8, ...g, 3, 1 / 6, 0.5);
+			k.conv8(8, q, params, w8, bias, y, s8, ...g, 3, 1 / 6, 0.5);
 		},
 	};
 }
@@ -134,7 +144,7 @@ async function batchOf(run, ms, now, tick) {
 }
 
 /**
- * Rows of { label, mmac, ms: [float, conv8, quantizeU8 + conv8] }: best ms per
+ * Rows of { label, mmac, ms: [float, conv8, quantizeU8 + conv8, conv7, quantize7 + conv7] }: best ms per
  * call, timed in interleaved rounds so that load from other processes hits all
  * three alike (the best round is the least disturbed).
  */
@@ -143,7 +153,7 @@ export async function runQ8(k, now, tick = async () => {}, filter = "", ms = 15,
 	for (const s of SHAPES) {
 		if (filter && !s.label.includes(filter)) continue;
 		const r = prepare(k, s.g);
-		const runs = [r.float, r.conv8, r.both];
+		const runs = [r.float, r.conv8, r.both, r.conv7, r.both7];
 		const batches = [];
 		for (const run of runs) batches.push(await batchOf(run, ms, now, tick));
 		const best = runs.map(() => Number.POSITIVE_INFINITY);
@@ -165,11 +175,11 @@ export async function runQ8(k, now, tick = async () => {}, filter = "", ms = 15,
 export async function runRec(k, now, tick = async () => {}, ms = 15, rounds = 15) {
 	const rows = [];
 	for (const [width, layers] of Object.entries(REC)) {
-		const sum = [0, 0, 0];
+		const sum = [0, 0, 0, 0, 0];
 		let mmac = 0;
 		for (const [count, ...g] of layers) {
 			const r = prepare(k, g);
-			const runs = [r.float, r.conv8, r.both];
+			const runs = [r.float, r.conv8, r.both, r.conv7, r.both7];
 			const batches = [];
 			for (const run of runs) batches.push(await batchOf(run, ms, now, tick));
 			const best = runs.map(() => Number.POSITIVE_INFINITY);
@@ -194,14 +204,14 @@ export async function runRec(k, now, tick = async () => {}, ms = 15, rounds = 15
 
 export function table(rows) {
 	const out = [
-		"| shape | MMAC | float ms | float GMAC/s | conv8 ms | conv8 GMAC/s | +quantizeU8 ms | GMAC/s | speed-up |",
-		"|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+		"| shape | MMAC | float ms | float GMAC/s | conv8 ms | conv8 GMAC/s | +quantizeU8 ms | GMAC/s | conv7 ms | conv7 GMAC/s | +quantize7 ms | GMAC/s | 7-bit / 8-bit |",
+		"|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
 	];
 	for (const r of rows) {
-		const [tf, t8, tq] = r.ms;
+		const [tf, t8, tq, t7, tq7] = r.ms;
 		const rate = (t) => (r.mmac / t).toFixed(2);
 		out.push(
-			`| ${r.label} | ${r.mmac.toFixed(2)} | ${tf.toFixed(4)} | ${rate(tf)} | ${t8.toFixed(4)} | ${rate(t8)} | ${tq.toFixed(4)} | ${rate(tq)} | ${(tf / tq).toFixed(2)} |`,
+			`| ${r.label} | ${r.mmac.toFixed(2)} | ${tf.toFixed(4)} | ${rate(tf)} | ${t8.toFixed(4)} | ${rate(t8)} | ${tq.toFixed(4)} | ${rate(tq)} | ${t7.toFixed(4)} | ${rate(t7)} | ${tq7.toFixed(4)} | ${rate(tq7)} | ${(tq / tq7).toFixed(2)} |`,
 		);
 	}
 	return out.join("\n");

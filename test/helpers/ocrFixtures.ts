@@ -50,6 +50,17 @@ export const OCR_FIXTURES: readonly OcrFixture[] = [
 	{ name: "dev_zh_para_02", bytes: zh2, truth: zh2Gt },
 ];
 
+/** The whole-page turns the orientation tests read (and the engine's 8-bit calibration with them). */
+export const TURNED_READS: readonly [string, 90 | 180 | 270][] = [
+	["dev_en_para_02", 90],
+	["dev_en_para_02", 270],
+	["dev_en_label_01", 90],
+	["dev_en_label_01", 270],
+	["dev_en_receipt_02", 90],
+	["dev_zh_para_02", 270],
+	["dev_en_label_01", 180],
+];
+
 export function fixture(name: string): OcrFixture {
 	const f = OCR_FIXTURES.find((x) => x.name === name);
 	if (!f) throw new Error(`no OCR fixture ${name}`);

@@ -13,18 +13,18 @@ export function nearestEven(v: number): number {
 	return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-/** ONNX DynamicQuantizeLinear to u8, every step in f32. */
-export function dynamicQuantize(x: Float32Array): { q: Uint8Array; scale: number; zp: number } {
+/** ONNX DynamicQuantizeLinear to u8, every step in f32; `levels` 127 gives the 7-bit codes of quantize7. */
+export function dynamicQuantize(x: Float32Array, levels = 255): { q: Uint8Array; scale: number; zp: number } {
 	let lo = 0;
 	let hi = 0;
 	for (const v of x) {
 		lo = Math.min(lo, v);
 		hi = Math.max(hi, v);
 	}
-	const scale = hi === lo ? 1 : f(f(hi - lo) / 255);
-	const zp = nearestEven(Math.max(0, Math.min(255, f(-f(lo / scale)))));
+	const scale = hi === lo ? 1 : f(f(hi - lo) / levels);
+	const zp = nearestEven(Math.max(0, Math.min(levels, f(-f(lo / scale)))));
 	const q = new Uint8Array(x.length);
-	for (let i = 0; i < x.length; i++) q[i] = Math.max(0, Math.min(255, nearestEven(f(x[i] / scale)) + zp));
+	for (let i = 0; i < x.length; i++) q[i] = Math.max(0, Math.min(levels, nearestEven(f(x[i] / scale)) + zp));
 	return { q, scale, zp };
 }
 

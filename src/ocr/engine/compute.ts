@@ -40,7 +40,7 @@ const conv: Op = (heap, node, [input]) => {
 	const ow = out2d(w, kw, sw, pl, pr);
 	const y = newFloat(heap, [n, cout, oh, ow]);
 	node.macs += n * cout * oh * ow * (cin / group) * kh * kw;
-	if (node.q8) {
+	if (node.q8 || node.int8) {
 		conv8(heap, node, x, y);
 		return [y];
 	}
@@ -77,12 +77,15 @@ function conv8(heap: Heap, node: PlannedNode, x: FloatValue, y: FloatValue): voi
 	const q = heap.alloc(codes + k.q8ParamsBytes());
 	const params = q.ptr + codes;
 	const shape = [cin, h, w, cout, kh, kw, sh, sw, pt, pl, pb, pr] as const;
-	const scratch = heap.alloc(Math.max(16, k.conv8ScratchBytes(...shape)));
+	// 7-bit codes run on the relaxed 8-bit dot; the 8-bit ones on the i16 dot, as ORT computes them.
+	const bits = node.int8 === 7 ? 7 : 8;
+	const scratch = heap.alloc(Math.max(16, k.conv8ScratchBytes(bits, ...shape)));
 	try {
-		k.quantizeU8(x.ptr, n * plane, q.ptr, params);
+		if (bits === 7) k.quantize7(x.ptr, n * plane, q.ptr, params);
+		else k.quantizeU8(x.ptr, n * plane, q.ptr, params);
 		for (let i = 0; i < n; i++) {
 			const yi = y.ptr + i * cout * oh * ow * 4;
-			k.conv8(q.ptr + i * plane, params, node.wp, node.bp, yi, scratch.ptr, ...shape, ...epilogue(node));
+			k.conv8(bits, q.ptr + i * plane, params, node.wp, node.bp, yi, scratch.ptr, ...shape, ...epilogue(node));
 		}
 	} finally {
 		heap.release(scratch);

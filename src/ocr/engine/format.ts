@@ -30,6 +30,9 @@ export interface InkNode {
 	countIncludePad?: number;
 	/** 8-bit weights and dynamically quantized input (scripts/quantize.mjs's scheme). */
 	q8?: number;
+	/** A conv the engine itself runs on 8-bit weights, its input quantized per call to codes of
+	 * this many bits: 7 (the relaxed 8-bit dot) or 8 (as q8); chosen in scripts/engine-int8.json. */
+	int8?: number;
 }
 
 export interface InkWeight {

@@ -51,8 +51,9 @@ export class Heap {
 	private pinnedBytes = 0;
 	peak = 0;
 
-	constructor() {
-		const instance = new WebAssembly.Instance(inferModule, { env: { abort: () => {} } });
+	/** `module`: the kernels to run on, another build of infer.wasm for a benchmark's side-by-side. */
+	constructor(module: WebAssembly.Module = inferModule) {
+		const instance = new WebAssembly.Instance(module, { env: { abort: () => {} } });
 		this.real = instance.exports as unknown as Kernels;
 		this.kernels = this.real;
 		this.memory = this.real.memory;

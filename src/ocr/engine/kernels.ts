@@ -75,10 +75,14 @@ export interface Kernels {
 	q8ParamsBytes(): number;
 	/** f32 [n] -> u8 as DynamicQuantizeLinear; scale (f32) and zero point (i32) into params. */
 	quantizeU8(x: P, n: number, q: P, params: P): void;
+	/** f32 [n] -> codes 0..127 as DynamicQuantizeLinear with 127 levels; scale and zero point into params. */
+	quantize7(x: P, n: number, q: P, params: P): void;
 	conv8PackedBytes(cout: number, cin: number, kh: number, kw: number): number;
-	/** f32 OIHW -> s8 per output channel (max|w| / 127) with its scales. */
+	/** f32 OIHW -> s8 per output channel (max|w| / 127) with its scales and code sums. */
 	conv8Pack(src: P, dst: P, cout: number, cin: number, kh: number, kw: number): void;
+	/** Scratch of conv8 on `bits`-bit codes (7 or 8). */
 	conv8ScratchBytes(
+		bits: number,
 		cin: number,
 		h: number,
 		w: number,
@@ -92,7 +96,9 @@ export interface Kernels {
 		pb: number,
 		pr: number,
 	): number;
+	/** On quantizeU8's codes (bits 8) or quantize7's (bits 7). */
 	conv8(
+		bits: number,
 		q: P,
 		params: P,
 		wp: P,

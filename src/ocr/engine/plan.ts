@@ -115,7 +115,7 @@ export class Plan {
 	): { bytes: number; pack: (src: number, dst: number) => void } | undefined {
 		const k = this.heap.kernels;
 		const [a, b, c, d] = dims as [number, number, number, number];
-		if (node.op === "Conv" && node.q8)
+		if (node.op === "Conv" && (node.q8 || node.int8))
 			return { bytes: k.conv8PackedBytes(a, b, c, d), pack: (src, dst) => k.conv8Pack(src, dst, a, b, c, d) };
 		if (node.op === "Conv") {
 			const g = node.group ?? 1;
