@@ -10,6 +10,7 @@
 //      may not show it), and the sum must stay under 1 s.
 // Prints what it measured; exits 1 when a limit is passed. Limits can be lowered to check
 // that the check fails: CHECK_MAX_UPLOAD_BYTES, CHECK_MAX_STARTUP_MS.
+import "./relaxed-simd.mjs";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -6,7 +6,7 @@
 // the shapes the pipeline feeds (detector tile, classifier batch, recogniser
 // lines); accuracy on real images is the tests' and bench/ocr's business.
 // Usage: node bench/engine/compare.mjs [runs]
-import "../lib/relaxed.mjs";
+import "../../scripts/relaxed-simd.mjs";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";

@@ -2,7 +2,7 @@
 // Microbenchmark of the engine's conv kernels in Node: GMAC/s per shape class
 // of the PP-OCR graphs. Run `node scripts/build-kernels.mjs` first.
 // Usage: node bench/engine/kernels.mjs [shape filter] [other.wasm ...]
-import "../lib/relaxed.mjs";
+import "../../scripts/relaxed-simd.mjs";
 import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

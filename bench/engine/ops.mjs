@@ -4,7 +4,7 @@
 // quantizing A, int8 error against float), GB/s (bytes read + written) of binary/unary on
 // 1M floats. The same cases inside workerd: ops.workerd.test.ts.
 // Usage: node bench/engine/ops.mjs  (after node scripts/build-kernels.mjs)
-import "../lib/relaxed.mjs";
+import "../../scripts/relaxed-simd.mjs";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

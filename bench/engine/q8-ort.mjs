@@ -6,7 +6,7 @@
 // Prints, per shape, how many u8 codes differ, whether scale and zero point
 // match, and the largest output difference in units of the output's magnitude.
 // Usage: node scripts/build-kernels.mjs && node bench/engine/q8-ort.mjs
-import "../lib/relaxed.mjs";
+import "../../scripts/relaxed-simd.mjs";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";

@@ -3,7 +3,7 @@
 // module, in Node (shapes and timing: q8-shapes.mjs; the same inside workerd:
 // q8.workerd.test.ts). Run `node scripts/build-kernels.mjs` first.
 // Usage: node bench/engine/q8.mjs [shape filter | rec] [other infer.wasm]
-import "../lib/relaxed.mjs";
+import "../../scripts/relaxed-simd.mjs";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -1,7 +1,8 @@
 // The engine's kernels (build/kernels/infer.wasm) use relaxed SIMD, which Node
-// 20's V8 has only behind a flag. A Node benchmark that instantiates them
-// imports this first: where the flag is needed and missing, the script runs
-// again under it and this process exits with its code.
+// 20's V8 has only behind a flag (workerd has it on). A Node script that
+// compiles them (scripts/check-deploy.mjs, the engine benchmarks) imports this
+// first: where the flag is needed and missing, the script runs again under it
+// and this process exits with its code.
 import { spawnSync } from "node:child_process";
 
 // A module whose one function holds i32x4.relaxed_dot_i8x16_i7x16_add_s (0xfd 0x113).
