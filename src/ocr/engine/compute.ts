@@ -77,7 +77,7 @@ function conv8(heap: Heap, node: PlannedNode, x: FloatValue, y: FloatValue): voi
 	const q = heap.alloc(codes + k.q8ParamsBytes());
 	const params = q.ptr + codes;
 	const shape = [cin, h, w, cout, kh, kw, sh, sw, pt, pl, pb, pr] as const;
-	// 7-bit codes run on the relaxed 8-bit dot; the 8-bit ones on the i16 dot, as ORT computes them.
+	// Both on the relaxed 8-bit dot: 7-bit codes as they are, 8-bit ones split (ORT's ConvInteger sums).
 	const bits = node.int8 === 7 ? 7 : 8;
 	const scratch = heap.alloc(Math.max(16, k.conv8ScratchBytes(bits, ...shape)));
 	try {
