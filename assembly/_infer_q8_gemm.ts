@@ -5,7 +5,7 @@
 // accumulate. Its result is implementation-defined only when a lane of the
 // second operand has its top bit set; the x panels are that operand and never
 // do (_infer_q8_panels.ts), so every platform gives the same sums. On x64 with
-// AVX-VNNI it is one vpdpbusd. Measured in workerd against the i16 dot
+// AVX-VNNI one instruction can do it (this machine has it). Measured in workerd against the i16 dot
 // (i32x4.dot_i16x8_s) this kernel replaced: 7-bit codes 2.0-2.5x on the
 // recogniser's conv shapes (bench/engine/q8.workerd.test.ts); split 8-bit
 // codes a whole recogniser line 1.3x (bench/engine/ab.workerd.test.ts).
