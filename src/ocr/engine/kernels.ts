@@ -10,49 +10,31 @@ export const ACT = { none: 0, relu: 1, hardsigmoid: 2, hardswish: 3, sigmoid: 4,
 export const UNARY = { sqrt: 6, copy: 7, affine: 8 } as const;
 export const BINARY = { Add: 0, Sub: 1, Mul: 2, Div: 3 } as const;
 
+/** A convolution as the conv kernels take it: input channels and size, output channels, window, strides, pads. */
+type ConvShape = [
+	cin: number,
+	h: number,
+	w: number,
+	cout: number,
+	kh: number,
+	kw: number,
+	sh: number,
+	sw: number,
+	pt: number,
+	pl: number,
+	pb: number,
+	pr: number,
+];
+/** The fused epilogue: activation code and its two parameters. */
+type Epilogue = [act: number, alpha: number, beta: number];
+
 export interface Kernels {
 	memory: WebAssembly.Memory;
 	heapBase(): P;
 	convPackedBytes(cout: number, cinPerGroup: number, kh: number, kw: number, group: number): number;
 	convPack(src: P, dst: P, cout: number, cinPerGroup: number, kh: number, kw: number, group: number): void;
-	convScratchBytes(
-		cin: number,
-		h: number,
-		w: number,
-		cout: number,
-		kh: number,
-		kw: number,
-		sh: number,
-		sw: number,
-		pt: number,
-		pl: number,
-		pb: number,
-		pr: number,
-		group: number,
-	): number;
-	conv2d(
-		x: P,
-		wp: P,
-		bias: P,
-		y: P,
-		scratch: P,
-		cin: number,
-		h: number,
-		w: number,
-		cout: number,
-		kh: number,
-		kw: number,
-		sh: number,
-		sw: number,
-		pt: number,
-		pl: number,
-		pb: number,
-		pr: number,
-		group: number,
-		act: number,
-		alpha: number,
-		beta: number,
-	): void;
+	convScratchBytes(...shape: [...ConvShape, group: number]): number;
+	conv2d(x: P, wp: P, bias: P, y: P, scratch: P, ...args: [...ConvShape, group: number, ...Epilogue]): void;
 	convTransposePackedBytes(cin: number, cout: number, kh: number, kw: number): number;
 	convTransposePack(src: P, dst: P, cin: number, cout: number, kh: number, kw: number): void;
 	convTranspose2d(
@@ -66,11 +48,9 @@ export interface Kernels {
 		cout: number,
 		kh: number,
 		kw: number,
-		act: number,
-		alpha: number,
-		beta: number,
+		...epilogue: Epilogue
 	): void;
-	gemm(a: P, b: P, bias: P, c: P, m: number, k: number, n: number, act: number, alpha: number, beta: number): void;
+	gemm(a: P, b: P, bias: P, c: P, m: number, k: number, n: number, ...epilogue: Epilogue): void;
 	matmulBatched(a: P, b: P, c: P, batch: number, m: number, k: number, n: number): void;
 	q8ParamsBytes(): number;
 	/** f32 [n] -> u8 as DynamicQuantizeLinear; scale (f32) and zero point (i32) into params. */
@@ -81,64 +61,16 @@ export interface Kernels {
 	/** f32 OIHW -> s8 per output channel (max|w| / 127) with its scales and code sums. */
 	conv8Pack(src: P, dst: P, cout: number, cin: number, kh: number, kw: number): void;
 	/** Scratch of conv8 on `bits`-bit codes (7 or 8). */
-	conv8ScratchBytes(
-		bits: number,
-		cin: number,
-		h: number,
-		w: number,
-		cout: number,
-		kh: number,
-		kw: number,
-		sh: number,
-		sw: number,
-		pt: number,
-		pl: number,
-		pb: number,
-		pr: number,
-	): number;
+	conv8ScratchBytes(bits: number, ...shape: ConvShape): number;
 	/** On quantizeU8's codes (bits 8) or quantize7's (bits 7). */
-	conv8(
-		bits: number,
-		q: P,
-		params: P,
-		wp: P,
-		bias: P,
-		y: P,
-		scratch: P,
-		cin: number,
-		h: number,
-		w: number,
-		cout: number,
-		kh: number,
-		kw: number,
-		sh: number,
-		sw: number,
-		pt: number,
-		pl: number,
-		pb: number,
-		pr: number,
-		act: number,
-		alpha: number,
-		beta: number,
-	): void;
+	conv8(bits: number, q: P, params: P, wp: P, bias: P, y: P, scratch: P, ...args: [...ConvShape, ...Epilogue]): void;
 	gemmInt8PackedBytes(k: number, n: number): number;
 	/** f32 [K][N] -> s8 per column (max|w| / 127) with its scales. */
 	gemmInt8Pack(src: P, dst: P, k: number, n: number): void;
 	quantizeRowsBytes(m: number, k: number): number;
 	/** f32 [M][K] -> DynamicQuantizeLinear values less their zero point, with the scale in a header. */
 	quantizeRows(a: P, q: P, m: number, k: number): void;
-	gemmInt8(
-		qa: P,
-		bp: P,
-		bias: P,
-		c: P,
-		m: number,
-		k: number,
-		n: number,
-		act: number,
-		alpha: number,
-		beta: number,
-	): void;
+	gemmInt8(qa: P, bp: P, bias: P, c: P, m: number, k: number, n: number, ...epilogue: Epilogue): void;
 	binary(
 		op: number,
 		a: P,
