@@ -7,17 +7,16 @@
 // codes: no fixture reads worse than with ORT.
 import { env } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cropPixels } from "../src/lib/canvas";
 import { detTensor } from "../src/ocr/detPreprocess";
 import { loadModel, releaseModel } from "../src/ocr/engine";
 import { readInk } from "../src/ocr/engine/format";
 import { type EngineName, firstOutput, run, useEngine } from "../src/ocr/inference";
-import { LINE_HEIGHT, lineTensor, scaledWidth } from "../src/ocr/lineTensor";
 import { ensureOcrModels, type OcrModels } from "../src/ocr/models";
 import { recognize } from "../src/ocr/pipeline";
 import { cer, pooledCer, wer } from "./helpers/cer";
 import { withoutOwnInt8 } from "./helpers/ink";
 import { decodeFixture, fixture, OCR_FIXTURES } from "./helpers/ocrFixtures";
+import { bestClasses, receiptInputs } from "./helpers/receipt";
 
 const models: Partial<Record<EngineName, OcrModels>> = {};
 
@@ -47,27 +46,6 @@ async function loadInk(shipped: boolean): Promise<number> {
 		await loadModel(name, shipped ? bytes : withoutOwnInt8(bytes));
 	}
 	return own;
-}
-
-/** The receipt's first line (its words span the top 60 rows of the image) as the recogniser's input. */
-async function receiptLine(): Promise<{ data: Float32Array; dims: number[] }> {
-	const page = await decodeFixture(fixture("dev_en_receipt_01"));
-	const line = cropPixels(page, { x: 0, y: 0, width: page.width, height: 60 });
-	const width = scaledWidth(line, 3200);
-	return { data: lineTensor([line], width), dims: [1, 3, LINE_HEIGHT, width] };
-}
-
-/** Per time step, the best class of [1, steps, classes] probabilities. */
-function bestClasses(t: { data: Float32Array; dims: readonly number[] }): number[] {
-	const [, steps, classes] = t.dims as [number, number, number];
-	const out: number[] = [];
-	for (let s = 0; s < steps; s++) {
-		let k = 0;
-		for (let c = 1; c < classes; c++)
-			if ((t.data[s * classes + c] as number) > (t.data[s * classes + k] as number)) k = c;
-		out.push(k);
-	}
-	return out;
 }
 
 /**
@@ -101,10 +79,7 @@ async function againstOrt(same: boolean): Promise<void> {
 
 /** Both engines' detector maps of a real page's first 480x480 (at most) tile. */
 async function detectorMaps() {
-	const page = await decodeFixture(fixture("dev_en_receipt_01"));
-	const tile = { x: 0, y: 0, width: Math.min(480, page.width) & ~31, height: Math.min(480, page.height) & ~31 };
-	const data = detTensor(page, tile);
-	const dims = [1, 3, tile.height, tile.width];
+	const { data, dims } = (await receiptInputs()).tile;
 	return { ref: await runWith("ort", "det", data, dims), ours: await runWith("ink", "det", data, dims) };
 }
 
@@ -140,7 +115,7 @@ describe("engine on ORT's graphs against onnxruntime-web", () => {
 	});
 
 	it("gives the recogniser's class probabilities for a real line within 0.05", async () => {
-		const { data, dims } = await receiptLine();
+		const { data, dims } = (await receiptInputs()).strip;
 		const ref = await runWith("ort", "rec", data, dims);
 		const ours = await runWith("ink", "rec", data, dims);
 		expect(ours.dims).toEqual(ref.dims);

@@ -13,27 +13,17 @@
 import { env } from "cloudflare:test";
 import { expect, it } from "vitest";
 import baseline from "../../bench/out/baseline.wasm";
-import { cropPixels } from "../../src/lib/canvas";
-import { detTensor } from "../../src/ocr/detPreprocess";
 import { readInk } from "../../src/ocr/engine/format";
 import { Heap } from "../../src/ocr/engine/heap";
 import { Plan, type TensorData } from "../../src/ocr/engine/plan";
-import { LINE_HEIGHT, lineTensor, scaledWidth } from "../../src/ocr/lineTensor";
 import { withoutOwnInt8 } from "../../test/helpers/ink";
-import { decodeFixture, fixture } from "../../test/helpers/ocrFixtures";
+import { receiptInputs } from "../../test/helpers/receipt";
 
 const ROUNDS = 12;
 
 it("times the current kernels against a baseline build", async () => {
-	const page = await decodeFixture(fixture("dev_en_receipt_01"));
-	const line = cropPixels(page, { x: 0, y: 0, width: page.width, height: 60 });
-	const width = scaledWidth(line, 3200);
-	const tile = { x: 0, y: 0, width: Math.min(480, page.width) & ~31, height: Math.min(480, page.height) & ~31 };
-	const inputs: Record<string, TensorData> = {
-		det: { data: detTensor(page, tile), dims: [1, 3, tile.height, tile.width] },
-		cls: { data: lineTensor([line, line, line, line, line, line], 192), dims: [6, 3, LINE_HEIGHT, 192] },
-		rec: { data: lineTensor([line], width), dims: [1, 3, LINE_HEIGHT, width] },
-	};
+	const { tile, windows, strip } = await receiptInputs();
+	const inputs: Record<string, TensorData> = { det: tile, cls: windows, rec: strip };
 	type Ink = ReturnType<typeof readInk>;
 	const shipped: Record<string, Ink> = {};
 	const ort: Record<string, Ink> = {};

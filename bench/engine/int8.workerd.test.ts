@@ -15,17 +15,16 @@
 // Usage: npx vitest run --config bench/engine/vitest.config.mjs bench/engine/int8.workerd.test.ts
 import { env } from "cloudflare:test";
 import { expect, it } from "vitest";
-import { cropPixels } from "../../src/lib/canvas";
 import { turnClockwise } from "../../src/lib/orient";
 import { loadModel, profileModel, releaseModel, runModel } from "../../src/ocr/engine";
 import { type InkHeader, type InkNode, readInk } from "../../src/ocr/engine/format";
 import { useEngine } from "../../src/ocr/inference";
-import { LINE_HEIGHT, lineTensor, scaledWidth } from "../../src/ocr/lineTensor";
 import { ensureOcrModels } from "../../src/ocr/models";
 import { recognize } from "../../src/ocr/pipeline";
 import { cer, wer } from "../../test/helpers/cer";
 import { withHeader } from "../../test/helpers/ink";
 import { decodeFixture, fixture, OCR_FIXTURES, TURNED_READS } from "../../test/helpers/ocrFixtures";
+import { bestClasses, collapsed, receiptInputs } from "../../test/helpers/receipt";
 
 type Model = "rec" | "det" | "cls";
 const ORDER: Model[] = ["rec", "det", "cls"];
@@ -35,18 +34,10 @@ interface Read {
 	orientation: number;
 }
 
-/** The recogniser's best class per step of one line, collapsed as CTC reads it. */
-async function readLine(data: Float32Array, dims: number[]): Promise<string> {
+/** How the recogniser reads one line: its best classes, collapsed as CTC reads them. */
+async function readLine({ data, dims }: { data: Float32Array; dims: number[] }): Promise<string> {
 	const out = Object.values(await runModel("rec", { x: { data, dims } }))[0];
-	const [, steps, classes] = (out?.dims ?? []) as [number, number, number];
-	const best: number[] = [];
-	for (let s = 0; s < steps; s++) {
-		let k = 0;
-		for (let c = 1; c < classes; c++)
-			if ((out?.data[s * classes + c] as number) > (out?.data[s * classes + k] as number)) k = c;
-		best.push(k);
-	}
-	return best.filter((k, s) => k !== 0 && k !== best[s - 1]).join(",");
+	return out ? collapsed(bestClasses(out)) : "";
 }
 
 it("finds the convs that run on the engine's own 8-bit scheme", async () => {
@@ -75,14 +66,11 @@ it("finds the convs that run on the engine's own 8-bit scheme", async () => {
 			return c.turn ? turnClockwise(img, c.turn as 90 | 180 | 270) : img;
 		}),
 	);
-	const receipt = await decodeFixture(fixture("dev_en_receipt_01"));
-	const strip = cropPixels(receipt, { x: 0, y: 0, width: receipt.width, height: 60 });
-	const stripWidth = scaledWidth(strip, 3200);
-	const stripData = lineTensor([strip], stripWidth);
+	const { strip } = await receiptInputs();
 	const readAll = async () => {
 		const reads: Read[] = [];
 		for (const p of pages) reads.push(await recognize(p, {}, models));
-		return { reads, strip: await readLine(stripData, [1, 3, LINE_HEIGHT, stripWidth]) };
+		return { reads, strip: await readLine(strip) };
 	};
 
 	for (const name of ORDER) await load(name, bases[name]);

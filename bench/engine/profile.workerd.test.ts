@@ -7,33 +7,28 @@
 // Usage: npx vitest run --config bench/engine/vitest.config.mjs bench/engine/profile.workerd.test.ts
 import { env } from "cloudflare:test";
 import { expect, it } from "vitest";
-import { cropPixels } from "../../src/lib/canvas";
-import { detTensor } from "../../src/ocr/detPreprocess";
 import { profileModel, runModel } from "../../src/ocr/engine";
 import type { PlannedNode } from "../../src/ocr/engine/plan";
 import { useEngine } from "../../src/ocr/inference";
-import { LINE_HEIGHT, lineTensor, scaledWidth } from "../../src/ocr/lineTensor";
+import { LINE_HEIGHT } from "../../src/ocr/lineTensor";
 import { ensureOcrModels } from "../../src/ocr/models";
-import { decodeFixture, fixture } from "../../test/helpers/ocrFixtures";
+import { receiptInputs } from "../../test/helpers/receipt";
 
 const RUNS = 8;
 
 async function cases(): Promise<{ model: string; data: Float32Array; dims: number[] }[]> {
-	const page = await decodeFixture(fixture("dev_en_receipt_01"));
-	const tile = { x: 0, y: 0, width: Math.min(480, page.width) & ~31, height: Math.min(480, page.height) & ~31 };
-	const line = cropPixels(page, { x: 0, y: 0, width: page.width, height: 60 });
-	const width = scaledWidth(line, 3200);
-	const one = lineTensor([line], width);
+	const { tile, windows, strip } = await receiptInputs();
+	const width = strip.dims[3] as number;
 	// The same line twice side by side: a longer real input.
-	const two = new Float32Array(2 * one.length);
+	const two = new Float32Array(2 * strip.data.length);
 	for (let r = 0; r < 3 * LINE_HEIGHT; r++) {
-		two.set(one.subarray(r * width, (r + 1) * width), r * 2 * width);
-		two.set(one.subarray(r * width, (r + 1) * width), r * 2 * width + width);
+		two.set(strip.data.subarray(r * width, (r + 1) * width), r * 2 * width);
+		two.set(strip.data.subarray(r * width, (r + 1) * width), r * 2 * width + width);
 	}
 	return [
-		{ model: "det", data: detTensor(page, tile), dims: [1, 3, tile.height, tile.width] },
-		{ model: "cls", data: lineTensor([line, line, line, line, line, line], 192), dims: [6, 3, LINE_HEIGHT, 192] },
-		{ model: "rec", data: one, dims: [1, 3, LINE_HEIGHT, width] },
+		{ model: "det", ...tile },
+		{ model: "cls", ...windows },
+		{ model: "rec", ...strip },
 		{ model: "rec", data: two, dims: [1, 3, LINE_HEIGHT, 2 * width] },
 	];
 }
