@@ -144,28 +144,37 @@ async function batchOf(run, ms, now, tick) {
 }
 
 /**
+ * Best ms per call of each of one shape's five closures (float, conv8,
+ * quantizeU8 + conv8, conv7, quantize7 + conv7), timed in interleaved rounds
+ * so that load from other processes hits all alike (the best round is the
+ * least disturbed).
+ */
+async function bestOf(r, now, tick, ms, rounds) {
+	const runs = [r.float, r.conv8, r.both, r.conv7, r.both7];
+	const batches = [];
+	for (const run of runs) batches.push(await batchOf(run, ms, now, tick));
+	const best = runs.map(() => Number.POSITIVE_INFINITY);
+	for (let i = 0; i < rounds; i++) {
+		for (let j = 0; j < runs.length; j++) {
+			await tick();
+			const t0 = now();
+			for (let b = 0; b < batches[j]; b++) runs[j]();
+			await tick();
+			best[j] = Math.min(best[j], (now() - t0) / batches[j]);
+		}
+	}
+	return best;
+}
+
+/**
  * Rows of { label, mmac, ms: [float, conv8, quantizeU8 + conv8, conv7, quantize7 + conv7] }: best ms per
- * call, timed in interleaved rounds so that load from other processes hits all
- * three alike (the best round is the least disturbed).
+ * call of each (bestOf).
  */
 export async function runQ8(k, now, tick = async () => {}, filter = "", ms = 15, rounds = 25) {
 	const rows = [];
 	for (const s of SHAPES) {
 		if (filter && !s.label.includes(filter)) continue;
-		const r = prepare(k, s.g);
-		const runs = [r.float, r.conv8, r.both, r.conv7, r.both7];
-		const batches = [];
-		for (const run of runs) batches.push(await batchOf(run, ms, now, tick));
-		const best = runs.map(() => Number.POSITIVE_INFINITY);
-		for (let i = 0; i < rounds; i++) {
-			for (let j = 0; j < runs.length; j++) {
-				await tick();
-				const t0 = now();
-				for (let b = 0; b < batches[j]; b++) runs[j]();
-				await tick();
-				best[j] = Math.min(best[j], (now() - t0) / batches[j]);
-			}
-		}
+		const best = await bestOf(prepare(k, s.g), now, tick, ms, rounds);
 		rows.push({ label: s.label, mmac: macs(s.g) / 1e6, ms: best });
 	}
 	return rows;
@@ -178,20 +187,7 @@ export async function runRec(k, now, tick = async () => {}, ms = 15, rounds = 15
 		const sum = [0, 0, 0, 0, 0];
 		let mmac = 0;
 		for (const [count, ...g] of layers) {
-			const r = prepare(k, g);
-			const runs = [r.float, r.conv8, r.both, r.conv7, r.both7];
-			const batches = [];
-			for (const run of runs) batches.push(await batchOf(run, ms, now, tick));
-			const best = runs.map(() => Number.POSITIVE_INFINITY);
-			for (let i = 0; i < rounds; i++) {
-				for (let j = 0; j < runs.length; j++) {
-					await tick();
-					const t0 = now();
-					for (let b = 0; b < batches[j]; b++) runs[j]();
-					await tick();
-					best[j] = Math.min(best[j], (now() - t0) / batches[j]);
-				}
-			}
+			const best = await bestOf(prepare(k, g), now, tick, ms, rounds);
 			best.forEach((t, j) => {
 				sum[j] += t * count;
 			});
