@@ -6,6 +6,7 @@ import { turnClockwise } from "../src/lib/orient";
 import type { Pixels } from "../src/lib/pixels";
 import { ensureOcrModels, type OcrModels } from "../src/ocr/models";
 import { recognize } from "../src/ocr/pipeline";
+import { resize } from "../src/ocr/resample";
 import receiptBoxes from "./fixtures/ocr/dev_en_receipt_01.boxes.json";
 import { cer, pooledCer } from "./helpers/cer";
 import { decodeFixture, fixture, OCR_FIXTURES } from "./helpers/ocrFixtures";
@@ -107,6 +108,27 @@ describe("recognize", () => {
 			return { data, width: p.width, height: p.height };
 		});
 		expect(score.cer).toBe(0);
+	});
+
+	// The detector finds nothing in these at their own size; the page is searched again enlarged.
+	it.each([
+		[206, "TAR"],
+		[100, "STAR"],
+	])(
+		"reads the sign filling dev_real_mmocr_star at %s px wide from the smallest enlargement that finds it",
+		async (width, text) => {
+			const shrink = (p: Pixels) =>
+				p.width === width ? p : resize(p, width, Math.round((p.height * width) / p.width));
+			const { result } = await read("dev_real_mmocr_star", shrink);
+			expect(result.text).toBe(text);
+		},
+	);
+
+	it("searches a small page enlarged again when the boxes found at a smaller size read nothing", async () => {
+		// At 100x42 the page's first enlarged pass finds boxes that read nothing; the next one reads.
+		const { result, score } = await read("dev_zh_para_02", (p) => resize(p, 100, 42));
+		expect(result.text.trim()).not.toBe("");
+		expect(score.cer).toBeLessThan(1);
 	});
 
 	it("answers an image without text with no lines", async () => {

@@ -13,10 +13,17 @@ import { DET_TILE_AREA, DET_TILE_OVERLAP } from "./memory";
 import type { OcrModels } from "./models";
 import { resize } from "./resample";
 
-// A small image in which nothing was found is searched again enlarged to this
-// long side: glyphs that are large relative to the frame (a sign filling a
-// thumbnail) fit the detector's receptive field better when enlarged.
-const DET_RETRY_LONG_SIDE = 640;
+// A small image in which nothing readable was found is searched again
+// enlarged, to these long sides in turn until something is: glyphs that are
+// large relative to the frame (a sign filling a thumbnail) fit the detector's
+// receptive field better when enlarged. The smaller step first: a 640 pass
+// costs 8-9 times a 206x182 image's first one, and on the fixture that needs
+// the retry (dev_real_mmocr_star) the 320 pass already finds the word and
+// reads more of it ("TAR" against "MR" at 640).
+export const DET_RETRY_LONG_SIDES = [320, 640];
+// A retry step must enlarge the last pass's map at least this much: a few
+// per cent more pixels show the detector nothing new, at the price of a pass.
+const DET_RETRY_MIN_GROWTH = 1.25;
 // Boxes this thin in the input are noise, not text.
 const MIN_BOX_SIDE = 3;
 
@@ -62,31 +69,53 @@ async function detect(pixels: Pixels, frame: PageFrame, limitSide: number, minLo
 	return { data: map, width: size.width, height: size.height };
 }
 
-/** Text boxes in frame coordinates; a small image with none is searched again enlarged. */
-export async function findBoxes(
+/** One detector pass at a size: its boxes in frame coordinates, and the long side of its map. */
+async function searchAt(
 	pixels: Pixels,
 	frame: PageFrame,
 	limitSide: number,
+	minLongSide: number,
 	models: OcrModels,
 	lap: (stage: "det" | "post") => void,
-): Promise<Quad[]> {
-	let map = await detect(pixels, frame, limitSide, 0, models);
+): Promise<{ quads: Quad[]; longSide: number }> {
+	const map = await detect(pixels, frame, limitSide, minLongSide, models);
 	lap("det");
-	let boxes = dbBoxes(map);
-	lap("post");
-	if (boxes.length === 0 && Math.max(map.width, map.height) < Math.min(limitSide, DET_RETRY_LONG_SIDE)) {
-		map = await detect(pixels, frame, limitSide, DET_RETRY_LONG_SIDE, models);
-		lap("det");
-		boxes = dbBoxes(map);
-	}
 	const sx = frame.width / map.width;
 	const sy = frame.height / map.height;
-	return boxes
+	const quads = dbBoxes(map)
 		.map((b) => toInput(b.quad, sx, sy, frame.width, frame.height))
 		.filter((q) => {
 			const s = quadSize(q);
 			return s.width > MIN_BOX_SIDE && s.height > MIN_BOX_SIDE;
 		});
+	lap("post");
+	return { quads, longSide: Math.max(map.width, map.height) };
+}
+
+/**
+ * Text boxes in frame coordinates, pass by pass: the page at its own size
+ * first, then, for a small page, enlarged to each retry side in turn. A pass
+ * that finds no box is not yielded; the caller stops asking once it reads
+ * text in the boxes of one, so the larger passes run only when the smaller
+ * found nothing readable. Each pass's probability map is gone before its
+ * boxes are yielded.
+ */
+export async function* boxSearches(
+	pixels: Pixels,
+	frame: PageFrame,
+	limitSide: number,
+	models: OcrModels,
+	lap: (stage: "det" | "post") => void,
+): AsyncGenerator<Quad[]> {
+	let pass = await searchAt(pixels, frame, limitSide, 0, models, lap);
+	if (pass.quads.length > 0) yield pass.quads;
+	for (const side of DET_RETRY_LONG_SIDES) {
+		// A step that would barely enlarge the last map (the limit, or MAX_UPSCALE, reached) is skipped.
+		const next = detInputSize(frame.width, frame.height, limitSide, side);
+		if (Math.max(next.width, next.height) < DET_RETRY_MIN_GROWTH * pass.longSide) continue;
+		pass = await searchAt(pixels, frame, limitSide, side, models, lap);
+		if (pass.quads.length > 0) yield pass.quads;
+	}
 }
 
 function toInput(q: Quad, sx: number, sy: number, width: number, height: number): Quad {

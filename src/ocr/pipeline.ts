@@ -10,7 +10,7 @@ import { turnClockwise } from "../lib/orient";
 import type { Pixels } from "../lib/pixels";
 import { cropFrame, cropQuad, VERTICAL_RATIO } from "./crop";
 import { ctcGreedy, type DecodedLine } from "./ctcDecode";
-import { findBoxes, inPixels, type PageFrame, pageFrame } from "./findBoxes";
+import { boxSearches, inPixels, type PageFrame, pageFrame } from "./findBoxes";
 import { orderQuad, type Quad, quadSize } from "./geometry";
 import { firstOutput, run } from "./inference";
 import { LINE_HEIGHT, lineTensor, planBatches, scaledWidth } from "./lineTensor";
@@ -117,9 +117,9 @@ export async function recognize(pixels: Pixels, options: OcrOptions, models: Ocr
 }
 
 /**
- * One read of the page in `frame`: boxes, reading order and text in the
- * frame; every crop is cut from the pixels themselves through the box's
- * corners in them, so the boxes and words returned are in the pixels.
+ * One read of the page in `frame`: the boxes of the detector's first pass
+ * that finds any, read; for a small page whose boxes read nothing, the next,
+ * enlarged pass (boxSearches).
  */
 async function readPage(
 	pixels: Pixels,
@@ -128,8 +128,27 @@ async function readPage(
 	models: OcrModels,
 	lap: Lap,
 ): Promise<PageRead> {
-	// The probability maps live only inside findBoxes: gone before any crop is cut.
-	const quads = await findBoxes(pixels, frame, o.det_limit_side, models, lap);
+	let read: PageRead = { text: "", lines: [], upsideDown: false, tallShare: 0 };
+	for await (const quads of boxSearches(pixels, frame, o.det_limit_side, models, lap)) {
+		read = await readBoxes(pixels, frame, quads, o, models, lap);
+		if (read.lines.length > 0) break;
+	}
+	return read;
+}
+
+/**
+ * The text of `quads`, boxes of the frame, in reading order; every crop is
+ * cut from the pixels themselves through the box's corners in them, so the
+ * boxes and words returned are in the pixels.
+ */
+async function readBoxes(
+	pixels: Pixels,
+	frame: PageFrame,
+	quads: Quad[],
+	o: Required<OcrOptions>,
+	models: OcrModels,
+	lap: Lap,
+): Promise<PageRead> {
 	const sources = quads.map((q) => inPixels(frame, q));
 	const ratios = quads.map((q) => {
 		const { width, height } = quadSize(q);
