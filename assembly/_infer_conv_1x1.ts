@@ -1,6 +1,7 @@
 // 1x1 stride-1 convolution as a GEMM over the flattened plane:
 // y[co][p] = act(bias[co] + sum_k w[co][k] x[k][p]). Weights are packed in
 // blocks of 4 output channels, [k][4] each, so one v128 load feeds 4 channels.
+// Products accumulate through f32x4.relaxed_madd, as in _infer_gemm_tile.ts (why there).
 
 import { activate, actRow, biasOf, fused, setEpilogue } from "./_infer_conv_act";
 
@@ -50,17 +51,17 @@ function tile(
 		const x1 = v128.load(x, 16);
 		const wv = v128.load(w);
 		let s = v128.shuffle<f32>(wv, wv, 0, 0, 0, 0);
-		a0 = f32x4.add(a0, f32x4.mul(x0, s));
-		a1 = f32x4.add(a1, f32x4.mul(x1, s));
+		a0 = f32x4.relaxed_madd(x0, s, a0);
+		a1 = f32x4.relaxed_madd(x1, s, a1);
 		s = v128.shuffle<f32>(wv, wv, 1, 1, 1, 1);
-		a2 = f32x4.add(a2, f32x4.mul(x0, s));
-		a3 = f32x4.add(a3, f32x4.mul(x1, s));
+		a2 = f32x4.relaxed_madd(x0, s, a2);
+		a3 = f32x4.relaxed_madd(x1, s, a3);
 		s = v128.shuffle<f32>(wv, wv, 2, 2, 2, 2);
-		a4 = f32x4.add(a4, f32x4.mul(x0, s));
-		a5 = f32x4.add(a5, f32x4.mul(x1, s));
+		a4 = f32x4.relaxed_madd(x0, s, a4);
+		a5 = f32x4.relaxed_madd(x1, s, a5);
 		s = v128.shuffle<f32>(wv, wv, 3, 3, 3, 3);
-		a6 = f32x4.add(a6, f32x4.mul(x0, s));
-		a7 = f32x4.add(a7, f32x4.mul(x1, s));
+		a6 = f32x4.relaxed_madd(x0, s, a6);
+		a7 = f32x4.relaxed_madd(x1, s, a7);
 		x += xs;
 		w += 16;
 	}
@@ -95,7 +96,7 @@ function narrow(
 			let xq = x + ((<usize>p) << 2);
 			let wq = wb;
 			for (let i = 0; i < cin; i++) {
-				acc = f32x4.add(acc, f32x4.mul(v128.load(wq), v128.load32_splat(xq)));
+				acc = f32x4.relaxed_madd(v128.load(wq), v128.load32_splat(xq), acc);
 				xq += xs;
 				wq += 16;
 			}

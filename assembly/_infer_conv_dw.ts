@@ -241,7 +241,11 @@ export function convDepthwise(
 					i++;
 					continue;
 				}
-				if (pairs5 && i + 1 < nr) {
+				const oy = oy0 + i;
+				// Kernel rows of this output row that fall inside the image (the rest read the band's zero padding).
+				const ky0 = max(0, pt - oy * sh);
+				const ky1 = min(kh, h + pt - oy * sh);
+				if (pairs5 && i + 1 < nr && ky0 === 0 && h + pt - (oy + 1) * sh >= kh) {
 					rows5x5s1Pair(xr, rs, wc, yr, (<usize>ow) << 2, ow, bv, form);
 					actRow(yr, ow << 1, late, al, be);
 					i++;
@@ -253,7 +257,7 @@ export function convDepthwise(
 				} else if (kh === 3 && kw === 3 && ow >= 16 && sw <= 2) {
 					row3x3(xr, rs, o1, o2, wc, yr, ow, bv, form);
 				} else if (kh === 5 && kw === 5 && ow >= 16 && sw === 1) {
-					row5x5s1(xr, rs, wc, yr, ow, bv, form);
+					row5x5s1(xr, rs, wc, yr, ow, bv, form, ky0, ky1);
 				} else if (kh === 5 && kw === 5 && ow >= 16 && sw === 2) {
 					row5x5s2(xr, rs, ps, wc, yr, ow, bv, form);
 				} else {

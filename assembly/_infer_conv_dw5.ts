@@ -1,46 +1,79 @@
 // Depthwise 5x5 rows (the recogniser's most common depthwise kernel): the 5
 // taps of a kernel row unrolled so every load has an immediate offset. In
-// workerd this runs about 2x the generic tap loop of _infer_conv_dw.ts.
+// workerd this runs about 2x the generic tap loop of _infer_conv_dw.ts. At
+// column stride 1 a band row's 20 columns are 5 loads and the taps between
+// them shuffles, and kernel rows on the band's zero padding are skipped:
+// 1.19-1.46x on the recogniser's shapes (bench/engine/kernels.workerd.test.ts),
+// the sums unchanged bit for bit.
 
 import { put } from "./_infer_conv_dw";
 
-/** 5x5 row at column stride 1, ow >= 16: the 5 taps of a kernel row
- * unrolled, every x load at an immediate offset from the row. */
-export function row5x5s1(xr: usize, rs: usize, wc: usize, yr: usize, ow: i32, bv: v128, form: i32): void {
+// biome-ignore lint/complexity/noStaticOnlyClass: the linter parses `@inline` only on class members, so inlined helpers are static methods.
+class Shift {
+	/** Columns 1-4 of the 8 in a, b (one shuffle, where a load at +4 bytes would be bounds-checked). */
+	@inline
+	static by1(a: v128, b: v128): v128 {
+		return v128.shuffle<f32>(a, b, 1, 2, 3, 4);
+	}
+
+	@inline
+	static by2(a: v128, b: v128): v128 {
+		return v128.shuffle<f32>(a, b, 2, 3, 4, 5);
+	}
+
+	@inline
+	static by3(a: v128, b: v128): v128 {
+		return v128.shuffle<f32>(a, b, 3, 4, 5, 6);
+	}
+}
+
+/**
+ * 5x5 row at column stride 1, ow >= 16, kernel rows ky0..ky1-1 only (the
+ * others fall on the band's zero padding: skipping them leaves every sum as
+ * it was). Per band row the 20 columns a 16-column tile reads are 5 loads;
+ * the taps at 1-3 columns' offset are shuffled out of neighbouring vectors
+ * instead of loaded again, since in workerd every load is bounds-checked.
+ */
+export function row5x5s1(xr: usize, rs: usize, wc: usize, yr: usize, ow: i32, bv: v128, form: i32, ky0: i32, ky1: i32): void {
 	for (let ox = 0; ox < ow; ox += 16) {
 		const q = (<usize>(ox + 16 <= ow ? ox : ow - 16)) << 2;
-		let p = xr + q;
-		let w = wc;
+		let p = xr + q + <usize>ky0 * rs;
+		let w = wc + <usize>(ky0 * 80);
 		let a0 = f32x4.splat(0.0);
 		let a1 = a0;
 		let a2 = a0;
 		let a3 = a0;
-		for (let ky = 0; ky < 5; ky++) {
-			const w0 = v128.load(w, 0);
-			a0 = f32x4.add(a0, f32x4.mul(v128.load(p, 0), w0));
-			a1 = f32x4.add(a1, f32x4.mul(v128.load(p, 16), w0));
-			a2 = f32x4.add(a2, f32x4.mul(v128.load(p, 32), w0));
-			a3 = f32x4.add(a3, f32x4.mul(v128.load(p, 48), w0));
-			const w1 = v128.load(w, 16);
-			a0 = f32x4.add(a0, f32x4.mul(v128.load(p, 4), w1));
-			a1 = f32x4.add(a1, f32x4.mul(v128.load(p, 20), w1));
-			a2 = f32x4.add(a2, f32x4.mul(v128.load(p, 36), w1));
-			a3 = f32x4.add(a3, f32x4.mul(v128.load(p, 52), w1));
-			const w2 = v128.load(w, 32);
-			a0 = f32x4.add(a0, f32x4.mul(v128.load(p, 8), w2));
-			a1 = f32x4.add(a1, f32x4.mul(v128.load(p, 24), w2));
-			a2 = f32x4.add(a2, f32x4.mul(v128.load(p, 40), w2));
-			a3 = f32x4.add(a3, f32x4.mul(v128.load(p, 56), w2));
-			const w3 = v128.load(w, 48);
-			a0 = f32x4.add(a0, f32x4.mul(v128.load(p, 12), w3));
-			a1 = f32x4.add(a1, f32x4.mul(v128.load(p, 28), w3));
-			a2 = f32x4.add(a2, f32x4.mul(v128.load(p, 44), w3));
-			a3 = f32x4.add(a3, f32x4.mul(v128.load(p, 60), w3));
-			const w4 = v128.load(w, 64);
-			a0 = f32x4.add(a0, f32x4.mul(v128.load(p, 16), w4));
-			a1 = f32x4.add(a1, f32x4.mul(v128.load(p, 32), w4));
-			a2 = f32x4.add(a2, f32x4.mul(v128.load(p, 48), w4));
-			a3 = f32x4.add(a3, f32x4.mul(v128.load(p, 64), w4));
+		for (let ky = ky0; ky < ky1; ky++) {
+			const v0 = v128.load(p, 0);
+			const v1 = v128.load(p, 16);
+			const v2 = v128.load(p, 32);
+			const v3 = v128.load(p, 48);
+			const v4 = v128.load(p, 64);
+			let t = v128.load(w, 0);
+			a0 = f32x4.add(a0, f32x4.mul(v0, t));
+			a1 = f32x4.add(a1, f32x4.mul(v1, t));
+			a2 = f32x4.add(a2, f32x4.mul(v2, t));
+			a3 = f32x4.add(a3, f32x4.mul(v3, t));
+			t = v128.load(w, 16);
+			a0 = f32x4.add(a0, f32x4.mul(Shift.by1(v0, v1), t));
+			a1 = f32x4.add(a1, f32x4.mul(Shift.by1(v1, v2), t));
+			a2 = f32x4.add(a2, f32x4.mul(Shift.by1(v2, v3), t));
+			a3 = f32x4.add(a3, f32x4.mul(Shift.by1(v3, v4), t));
+			t = v128.load(w, 32);
+			a0 = f32x4.add(a0, f32x4.mul(Shift.by2(v0, v1), t));
+			a1 = f32x4.add(a1, f32x4.mul(Shift.by2(v1, v2), t));
+			a2 = f32x4.add(a2, f32x4.mul(Shift.by2(v2, v3), t));
+			a3 = f32x4.add(a3, f32x4.mul(Shift.by2(v3, v4), t));
+			t = v128.load(w, 48);
+			a0 = f32x4.add(a0, f32x4.mul(Shift.by3(v0, v1), t));
+			a1 = f32x4.add(a1, f32x4.mul(Shift.by3(v1, v2), t));
+			a2 = f32x4.add(a2, f32x4.mul(Shift.by3(v2, v3), t));
+			a3 = f32x4.add(a3, f32x4.mul(Shift.by3(v3, v4), t));
+			t = v128.load(w, 64);
+			a0 = f32x4.add(a0, f32x4.mul(v1, t));
+			a1 = f32x4.add(a1, f32x4.mul(v2, t));
+			a2 = f32x4.add(a2, f32x4.mul(v3, t));
+			a3 = f32x4.add(a3, f32x4.mul(v4, t));
 			p += rs;
 			w += 80;
 		}
@@ -140,28 +173,78 @@ export function rows5x5s1Pair(
 			p += 4;
 			w += 16;
 		}
-		// Band rows 1-4: kernel row r for the first output row, r - 1 for the second.
+		// Band rows 1-4: kernel row r for the first output row, r - 1 for the second;
+		// five loads a band row, the shifted taps shuffled out of them.
 		for (let r = 1; r < 5; r++) {
 			p = xr + q + <usize>r * rs;
 			w = wc + <usize>(r * 80);
-			for (let kx = 0; kx < 5; kx++) {
-				const wa = v128.load(w);
-				const wb = v128.load(w - 80);
-				const x0 = v128.load(p, 0);
-				a0 = f32x4.add(a0, f32x4.mul(x0, wa));
-				b0 = f32x4.add(b0, f32x4.mul(x0, wb));
-				const x1 = v128.load(p, 16);
-				a1 = f32x4.add(a1, f32x4.mul(x1, wa));
-				b1 = f32x4.add(b1, f32x4.mul(x1, wb));
-				const x2 = v128.load(p, 32);
-				a2 = f32x4.add(a2, f32x4.mul(x2, wa));
-				b2 = f32x4.add(b2, f32x4.mul(x2, wb));
-				const x3 = v128.load(p, 48);
-				a3 = f32x4.add(a3, f32x4.mul(x3, wa));
-				b3 = f32x4.add(b3, f32x4.mul(x3, wb));
-				p += 4;
-				w += 16;
-			}
+			const v0 = v128.load(p, 0);
+			const v1 = v128.load(p, 16);
+			const v2 = v128.load(p, 32);
+			const v3 = v128.load(p, 48);
+			const v4 = v128.load(p, 64);
+			let wa = v128.load(w, 0);
+			let wb = v128.load(w - 80, 0);
+			a0 = f32x4.add(a0, f32x4.mul(v0, wa));
+			b0 = f32x4.add(b0, f32x4.mul(v0, wb));
+			a1 = f32x4.add(a1, f32x4.mul(v1, wa));
+			b1 = f32x4.add(b1, f32x4.mul(v1, wb));
+			a2 = f32x4.add(a2, f32x4.mul(v2, wa));
+			b2 = f32x4.add(b2, f32x4.mul(v2, wb));
+			a3 = f32x4.add(a3, f32x4.mul(v3, wa));
+			b3 = f32x4.add(b3, f32x4.mul(v3, wb));
+			wa = v128.load(w, 16);
+			wb = v128.load(w - 80, 16);
+			let x = Shift.by1(v0, v1);
+			a0 = f32x4.add(a0, f32x4.mul(x, wa));
+			b0 = f32x4.add(b0, f32x4.mul(x, wb));
+			x = Shift.by1(v1, v2);
+			a1 = f32x4.add(a1, f32x4.mul(x, wa));
+			b1 = f32x4.add(b1, f32x4.mul(x, wb));
+			x = Shift.by1(v2, v3);
+			a2 = f32x4.add(a2, f32x4.mul(x, wa));
+			b2 = f32x4.add(b2, f32x4.mul(x, wb));
+			x = Shift.by1(v3, v4);
+			a3 = f32x4.add(a3, f32x4.mul(x, wa));
+			b3 = f32x4.add(b3, f32x4.mul(x, wb));
+			wa = v128.load(w, 32);
+			wb = v128.load(w - 80, 32);
+			x = Shift.by2(v0, v1);
+			a0 = f32x4.add(a0, f32x4.mul(x, wa));
+			b0 = f32x4.add(b0, f32x4.mul(x, wb));
+			x = Shift.by2(v1, v2);
+			a1 = f32x4.add(a1, f32x4.mul(x, wa));
+			b1 = f32x4.add(b1, f32x4.mul(x, wb));
+			x = Shift.by2(v2, v3);
+			a2 = f32x4.add(a2, f32x4.mul(x, wa));
+			b2 = f32x4.add(b2, f32x4.mul(x, wb));
+			x = Shift.by2(v3, v4);
+			a3 = f32x4.add(a3, f32x4.mul(x, wa));
+			b3 = f32x4.add(b3, f32x4.mul(x, wb));
+			wa = v128.load(w, 48);
+			wb = v128.load(w - 80, 48);
+			x = Shift.by3(v0, v1);
+			a0 = f32x4.add(a0, f32x4.mul(x, wa));
+			b0 = f32x4.add(b0, f32x4.mul(x, wb));
+			x = Shift.by3(v1, v2);
+			a1 = f32x4.add(a1, f32x4.mul(x, wa));
+			b1 = f32x4.add(b1, f32x4.mul(x, wb));
+			x = Shift.by3(v2, v3);
+			a2 = f32x4.add(a2, f32x4.mul(x, wa));
+			b2 = f32x4.add(b2, f32x4.mul(x, wb));
+			x = Shift.by3(v3, v4);
+			a3 = f32x4.add(a3, f32x4.mul(x, wa));
+			b3 = f32x4.add(b3, f32x4.mul(x, wb));
+			wa = v128.load(w, 64);
+			wb = v128.load(w - 80, 64);
+			a0 = f32x4.add(a0, f32x4.mul(v1, wa));
+			b0 = f32x4.add(b0, f32x4.mul(v1, wb));
+			a1 = f32x4.add(a1, f32x4.mul(v2, wa));
+			b1 = f32x4.add(b1, f32x4.mul(v2, wb));
+			a2 = f32x4.add(a2, f32x4.mul(v3, wa));
+			b2 = f32x4.add(b2, f32x4.mul(v3, wb));
+			a3 = f32x4.add(a3, f32x4.mul(v4, wa));
+			b3 = f32x4.add(b3, f32x4.mul(v4, wb));
 		}
 		// Band row 5 feeds only the second row (its kernel row 4).
 		p = xr + q + 5 * rs;

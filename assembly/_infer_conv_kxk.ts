@@ -2,6 +2,7 @@
 // over a band of padded phase-split rows (see _infer_conv_band.ts). A tile is
 // 4 output channels x 8 output columns; per tap it loads 2 vectors of x and
 // one of weights (the packed block holds [cin][kh][kw][4]).
+// Products accumulate through f32x4.relaxed_madd, as in _infer_gemm_tile.ts (why there).
 
 import { store8 } from "./_infer_conv_1x1";
 import { actRow, biasOf, setEpilogue } from "./_infer_conv_act";
@@ -71,17 +72,17 @@ function tile(
 				const x1 = v128.load(p, 16);
 				const wv = v128.load(w);
 				let s = v128.shuffle<f32>(wv, wv, 0, 0, 0, 0);
-				a0 = f32x4.add(a0, f32x4.mul(x0, s));
-				a1 = f32x4.add(a1, f32x4.mul(x1, s));
+				a0 = f32x4.relaxed_madd(x0, s, a0);
+				a1 = f32x4.relaxed_madd(x1, s, a1);
 				s = v128.shuffle<f32>(wv, wv, 1, 1, 1, 1);
-				a2 = f32x4.add(a2, f32x4.mul(x0, s));
-				a3 = f32x4.add(a3, f32x4.mul(x1, s));
+				a2 = f32x4.relaxed_madd(x0, s, a2);
+				a3 = f32x4.relaxed_madd(x1, s, a3);
 				s = v128.shuffle<f32>(wv, wv, 2, 2, 2, 2);
-				a4 = f32x4.add(a4, f32x4.mul(x0, s));
-				a5 = f32x4.add(a5, f32x4.mul(x1, s));
+				a4 = f32x4.relaxed_madd(x0, s, a4);
+				a5 = f32x4.relaxed_madd(x1, s, a5);
 				s = v128.shuffle<f32>(wv, wv, 3, 3, 3, 3);
-				a6 = f32x4.add(a6, f32x4.mul(x0, s));
-				a7 = f32x4.add(a7, f32x4.mul(x1, s));
+				a6 = f32x4.relaxed_madd(x0, s, a6);
+				a7 = f32x4.relaxed_madd(x1, s, a7);
 				w += 16;
 				if (++ph === sw) {
 					ph = 0;

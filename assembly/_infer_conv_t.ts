@@ -2,6 +2,7 @@
 // owns its own kh x kw patch of output, so it is a GEMM with cout*kh*kw output
 // rows r = (co*kh + ky)*kw + kx, scattered. Rows are packed in blocks of 4,
 // [cin][4] each; for 2x2 a block is exactly one output channel.
+// Products accumulate through f32x4.relaxed_madd, as in _infer_gemm_tile.ts (why there).
 
 import { activate, actRow, biasOf, fused, setEpilogue } from "./_infer_conv_act";
 
@@ -40,17 +41,17 @@ function tile2x2(x: usize, xs: usize, cin: i32, w: usize, y: usize, ys: usize, b
 		const x1 = v128.load(x, 16);
 		const wv = v128.load(w);
 		let s = v128.shuffle<f32>(wv, wv, 0, 0, 0, 0);
-		a0 = f32x4.add(a0, f32x4.mul(x0, s));
-		a1 = f32x4.add(a1, f32x4.mul(x1, s));
+		a0 = f32x4.relaxed_madd(x0, s, a0);
+		a1 = f32x4.relaxed_madd(x1, s, a1);
 		s = v128.shuffle<f32>(wv, wv, 1, 1, 1, 1);
-		a2 = f32x4.add(a2, f32x4.mul(x0, s));
-		a3 = f32x4.add(a3, f32x4.mul(x1, s));
+		a2 = f32x4.relaxed_madd(x0, s, a2);
+		a3 = f32x4.relaxed_madd(x1, s, a3);
 		s = v128.shuffle<f32>(wv, wv, 2, 2, 2, 2);
-		a4 = f32x4.add(a4, f32x4.mul(x0, s));
-		a5 = f32x4.add(a5, f32x4.mul(x1, s));
+		a4 = f32x4.relaxed_madd(x0, s, a4);
+		a5 = f32x4.relaxed_madd(x1, s, a5);
 		s = v128.shuffle<f32>(wv, wv, 3, 3, 3, 3);
-		a6 = f32x4.add(a6, f32x4.mul(x0, s));
-		a7 = f32x4.add(a7, f32x4.mul(x1, s));
+		a6 = f32x4.relaxed_madd(x0, s, a6);
+		a7 = f32x4.relaxed_madd(x1, s, a7);
 		x += xs;
 		w += 16;
 	}
@@ -102,7 +103,7 @@ function transposeNarrow(
 			let xq = x + ((<usize>p) << 2);
 			let wq = wb;
 			for (let i = 0; i < cin; i++) {
-				acc = f32x4.add(acc, f32x4.mul(v128.load(wq), v128.load32_splat(xq)));
+				acc = f32x4.relaxed_madd(v128.load(wq), v128.load32_splat(xq), acc);
 				xq += xs;
 				wq += 16;
 			}

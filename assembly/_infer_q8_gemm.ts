@@ -10,8 +10,8 @@
 // recogniser's conv shapes (bench/engine/q8.workerd.test.ts); split 8-bit
 // codes a whole recogniser line 1.3x (bench/engine/ab.workerd.test.ts).
 // - x panels: 8 pixels x K4 quads (32 bytes each), low 7 bits; for 8-bit
-//   codes also the high panels (64 where the code is 128 or more) and a flag
-//   per quad block;
+//   codes also the high panels (1 where the code is 128 or more) and a flag
+//   byte per quad block, one bit per half (4 pixels);
 // - weights (packed at load, _infer_q8.ts): blocks of 4 channels, each quad
 //   4 x [k0..k3] s8 (16 bytes).
 // A tile keeps 4 channels x 8 pixels of i32 accumulators and stores them raw
@@ -92,9 +92,13 @@ function finishRow(y: usize, n: i32, sc: v128, bv: v128, off: v128, act: i32, al
 }
 
 /**
- * 4 channels (nco stored) x 8 pixels (n stored) of raw sums from one panel:
- * the low 7 bits always; where a block's flag is set (8-bit codes only, `hi`
- * not 0), its high panel's 64s added twice, which is 128 x (code >> 7).
+ * 4 channels (nco stored) x 8 pixels (n stored) of raw sums from one panel.
+ * For 8-bit codes (`hi` not 0) first the high part: for each half of a block
+ * (4 pixels) its flag marks, one dot with the high panel's 0/1 bits, the
+ * total times 128 (128 x (code >> 7)); flags are read 16 at a time and the
+ * flagged blocks are few (3-39 % past the recogniser's first conv). Then the
+ * low 7 bits of every block, in a loop with no flag test: at 16
+ * multiply-adds a dot it is bound by the instructions around the dots.
  */
 function tile(x: usize, hi: usize, flag: usize, w: usize, k4: i32, y: usize, ys: usize, n: i32, nco: i32): void {
 	let a0 = i32x4.splat(0);
@@ -105,6 +109,41 @@ function tile(x: usize, hi: usize, flag: usize, w: usize, k4: i32, y: usize, ys:
 	let a5 = a0;
 	let a6 = a0;
 	let a7 = a0;
+	if (hi !== 0) {
+		// Flags past k4 belong to the next panel: a group that holds some only costs a scan.
+		for (let g = 0; g < k4; g += 16) {
+			if (!v128.any_true(v128.load(flag + <usize>g))) continue;
+			const end = min(k4, g + 16);
+			for (let i = g; i < end; i++) {
+				const f = load<u8>(flag + <usize>i);
+				if (f === 0) continue;
+				const wv = v128.load(w + ((<usize>i) << 4));
+				const h = hi + ((<usize>i) << 5);
+				if (f & 1) {
+					const h0 = v128.load(h);
+					a0 = Dot.add(Dot.lane(wv, 0), h0, a0);
+					a2 = Dot.add(Dot.lane(wv, 1), h0, a2);
+					a4 = Dot.add(Dot.lane(wv, 2), h0, a4);
+					a6 = Dot.add(Dot.lane(wv, 3), h0, a6);
+				}
+				if (f & 2) {
+					const h1 = v128.load(h, 16);
+					a1 = Dot.add(Dot.lane(wv, 0), h1, a1);
+					a3 = Dot.add(Dot.lane(wv, 1), h1, a3);
+					a5 = Dot.add(Dot.lane(wv, 2), h1, a5);
+					a7 = Dot.add(Dot.lane(wv, 3), h1, a7);
+				}
+			}
+		}
+		a0 = i32x4.shl(a0, 7);
+		a1 = i32x4.shl(a1, 7);
+		a2 = i32x4.shl(a2, 7);
+		a3 = i32x4.shl(a3, 7);
+		a4 = i32x4.shl(a4, 7);
+		a5 = i32x4.shl(a5, 7);
+		a6 = i32x4.shl(a6, 7);
+		a7 = i32x4.shl(a7, 7);
+	}
 	for (let i = 0; i < k4; i++) {
 		const x0 = v128.load(x);
 		const x1 = v128.load(x, 16);
@@ -121,24 +160,7 @@ function tile(x: usize, hi: usize, flag: usize, w: usize, k4: i32, y: usize, ys:
 		s = Dot.lane(wv, 3);
 		a6 = Dot.add(s, x0, a6);
 		a7 = Dot.add(s, x1, a7);
-		if (hi !== 0 && load<u8>(flag + <usize>i) !== 0) {
-			const h0 = v128.load(hi);
-			const h1 = v128.load(hi, 16);
-			s = Dot.lane(wv, 0);
-			a0 = Dot.add(s, h0, Dot.add(s, h0, a0));
-			a1 = Dot.add(s, h1, Dot.add(s, h1, a1));
-			s = Dot.lane(wv, 1);
-			a2 = Dot.add(s, h0, Dot.add(s, h0, a2));
-			a3 = Dot.add(s, h1, Dot.add(s, h1, a3));
-			s = Dot.lane(wv, 2);
-			a4 = Dot.add(s, h0, Dot.add(s, h0, a4));
-			a5 = Dot.add(s, h1, Dot.add(s, h1, a5));
-			s = Dot.lane(wv, 3);
-			a6 = Dot.add(s, h0, Dot.add(s, h0, a6));
-			a7 = Dot.add(s, h1, Dot.add(s, h1, a7));
-		}
 		x += 32;
-		hi += hi !== 0 ? 32 : 0;
 		w += 16;
 	}
 	storeSome(y, a0, a1, n);
@@ -182,12 +204,12 @@ function narrow(
 				a0 = Dot.add(wv, v128.load32_splat(xb + q), a0);
 				if (hb !== 0) {
 					const h = v128.load32_splat(hb + q);
-					a1 = Dot.add(wv, h, Dot.add(wv, h, a1));
+					a1 = Dot.add(wv, h, a1);
 				}
 				wq += 16;
 			}
 			const nco = min(4, cout - co);
-			const acc = i32x4.sub(i32x4.add(a0, a1), i32x4.mul(zp, v128.load(sums + ((<usize>co) << 2))));
+			const acc = i32x4.sub(i32x4.add(a0, i32x4.shl(a1, 7)), i32x4.mul(zp, v128.load(sums + ((<usize>co) << 2))));
 			const scv = f32x4.mul(sc, v128.load(ws + ((<usize>co) << 2)));
 			const v = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(acc), scv), biasVec(bias, co, nco));
 			const r = activate(v, act, al, be);

@@ -4,19 +4,20 @@
 // everywhere, so an 8-bit code x is split as (x & 127) + 128 * (x >> 7):
 // - low panels: 8 pixels x K4 quads, each quad 8 x [k0..k3] of the low 7 bits
 //   (32 bytes; a 7-bit code is stored as it is);
-// - for 8-bit codes, high panels of the same layout holding 64 where the code
-//   is 128 or more (added twice by the GEMM), and one flag byte per quad block
-//   saying whether any of its 32 codes is: in the recogniser 3-39 % of the
-//   blocks have one past its first conv (0.2-5.8 % of the codes), so the GEMM
-//   mostly skips them.
+// - for 8-bit codes, high panels of the same layout holding 1 where the code
+//   is 128 or more (the GEMM takes their dot times 128), and one flag byte
+//   per quad block with a bit for each half (4 pixels x 4 codes) holding one:
+//   in the recogniser 3-39 % of the blocks have one past its first conv
+//   (0.2-5.8 % of the codes), so the GEMM mostly skips them.
 
 /** Bytes of one set of panels of a K x P operand. */
 export function panelBytes(k: i32, p: i32): i32 {
 	return ((p + 7) >> 3) * ((k + 3) >> 2) * 32;
 }
 
+// The GEMM reads flags 16 at a time from any block, so 16 bytes past the last are kept readable.
 function flagBytes(k: i32, p: i32): i32 {
-	return (((p + 7) >> 3) * ((k + 3) >> 2) + 15) & ~15;
+	return ((((p + 7) >> 3) * ((k + 3) >> 2) + 15) & ~15) + 16;
 }
 
 /** Bytes of the whole operand: low panels, and for 8-bit codes high panels and flags. */
@@ -35,7 +36,6 @@ export function packPanels(src: usize, rs: usize, k: i32, p: i32, dst: usize, bi
 	const npan = (p + 7) >> 3;
 	const split = bits === 8;
 	const low7 = i8x16.splat(127);
-	const sixtyFour = i8x16.splat(64);
 	let lo = dst;
 	let hi = dst + <usize>panelBytes(k, p);
 	let flag = hi + <usize>panelBytes(k, p);
@@ -65,12 +65,14 @@ export function packPanels(src: usize, rs: usize, k: i32, p: i32, dst: usize, bi
 			if (split) {
 				v128.store(lo, v128.and(v0, low7));
 				v128.store(lo, v128.and(v1, low7), 16);
-				// All ones where the top bit is set, then 64.
-				const h0 = v128.and(i8x16.shr_s(v0, 7), sixtyFour);
-				const h1 = v128.and(i8x16.shr_s(v1, 7), sixtyFour);
+				// The top bit, as 0 or 1.
+				const h0 = i8x16.shr_u(v0, 7);
+				const h1 = i8x16.shr_u(v1, 7);
 				v128.store(hi, h0);
 				v128.store(hi, h1, 16);
-				store<u8>(flag, <u8>v128.any_true(v128.or(h0, h1)));
+				// Bit 0: a high code among pixels 0-3, bit 1: among 4-7, so the GEMM pays
+				// the high part only for the half that has one.
+				store<u8>(flag, (<u8>v128.any_true(h0)) | ((<u8>v128.any_true(h1)) << 1));
 			} else {
 				v128.store(lo, v0);
 				v128.store(lo, v1, 16);
