@@ -34,7 +34,17 @@ class Shift {
  * the taps at 1-3 columns' offset are shuffled out of neighbouring vectors
  * instead of loaded again, since in workerd every load is bounds-checked.
  */
-export function row5x5s1(xr: usize, rs: usize, wc: usize, yr: usize, ow: i32, bv: v128, form: i32, ky0: i32, ky1: i32): void {
+export function row5x5s1(
+	xr: usize,
+	rs: usize,
+	wc: usize,
+	yr: usize,
+	ow: i32,
+	bv: v128,
+	form: i32,
+	ky0: i32,
+	ky1: i32,
+): void {
 	for (let ox = 0; ox < ow; ox += 16) {
 		const q = (<usize>(ox + 16 <= ow ? ox : ow - 16)) << 2;
 		let p = xr + q + <usize>ky0 * rs;

@@ -72,7 +72,7 @@ export function packPanels(src: usize, rs: usize, k: i32, p: i32, dst: usize, bi
 				v128.store(hi, h1, 16);
 				// Bit 0: a high code among pixels 0-3, bit 1: among 4-7, so the GEMM pays
 				// the high part only for the half that has one.
-				store<u8>(flag, (<u8>v128.any_true(h0)) | ((<u8>v128.any_true(h1)) << 1));
+				store<u8>(flag, <u8>v128.any_true(h0) | ((<u8>v128.any_true(h1)) << 1));
 			} else {
 				v128.store(lo, v0);
 				v128.store(lo, v1, 16);

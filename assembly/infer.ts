@@ -19,7 +19,17 @@ export {
 export { gemm, gemmPack, gemmPacked, gemmPackedBytes, matmulBatched } from "./_infer_gemm";
 export { gemmInt8 } from "./_infer_gemm_int8";
 export { gemmInt8Pack, gemmInt8PackedBytes } from "./_infer_gemm_int8_pack";
-export { binary, globalAvgPool, layerNorm, pool2d, resizeNearest, softmax, transpose, unary } from "./_infer_ops";
+export {
+	binary,
+	globalAvgPool,
+	layerNorm,
+	pool2d,
+	resizeNearest,
+	softmax,
+	transpose,
+	unary,
+	upsampleAdd,
+} from "./_infer_ops";
 export {
 	conv8,
 	conv8Pack,

@@ -97,6 +97,42 @@ describe("engine binary", () => {
 	});
 });
 
+describe("engine upsampleAdd", () => {
+	// [planes, h, w, sh, sw]: the pyramid's 2x2, odd widths for the vector tail, other factors.
+	const cases: [number, number, number, number, number][] = [
+		[3, 5, 13, 2, 2],
+		[2, 4, 16, 2, 2],
+		[1, 3, 3, 2, 2],
+		[2, 3, 9, 1, 1],
+		[2, 2, 7, 3, 3],
+		[1, 4, 5, 1, 2],
+	];
+	for (const [planes, hb, wb, sh, sw] of cases) {
+		it(`${planes} planes of ${hb}x${wb} up ${sh}x${sw}, exact, in place too`, () => {
+			const oh = hb * sh;
+			const ow = wb * sw;
+			const n = planes * oh * ow;
+			const av = randomFloats(n, 51 + wb, -4, 4);
+			const bv = randomFloats(planes * hb * wb, 52 + wb, -4, 4);
+			const want = Array.from(av, (v, i) => {
+				const p = Math.floor(i / (oh * ow));
+				const r = Math.floor((i % (oh * ow)) / ow);
+				const c = i % ow;
+				return OPS[0](v, bv[(p * hb + Math.floor(r / sh)) * wb + Math.floor(c / sw)]);
+			});
+			for (const inPlace of [false, true]) {
+				const h = new Harness();
+				const a = h.load(av);
+				const b = h.load(bv);
+				const y = inPlace ? a : h.alloc(n);
+				h.call("upsampleAdd", a, b, y, planes, hb, wb, sh, sw);
+				expect(Array.from(h.read(y, n))).toEqual(want);
+				expect(h.guardsIntact()).toBe(true);
+			}
+		});
+	}
+});
+
 describe("engine unary", () => {
 	const names = ["", "relu", "hardsigmoid", "hardswish", "sigmoid", "swish", "sqrt", "copy", "affine"];
 	// Op 8 is a scalar Mul then a scalar Add, rounded as those two ops round.

@@ -134,11 +134,7 @@ const unary =
 		return [y];
 	};
 
-/**
- * a + nearest-upsampled b, b's integer scale from the Resize operands:
- * per block row of b, the kernel's three loops walk the scale's rows, b's
- * columns and the scale's columns, with b's strides 0 where a pixel repeats.
- */
+/** a + nearest-upsampled b, b's integer scale from the Resize operands, in one kernel call. */
 const upsampleAdd: Op = (heap, node, [ia, ib, , scales, sizes]) => {
 	if (ia?.kind !== "f32" || ib?.kind !== "f32") throw new EngineError("UpsampleAdd of non-float tensors");
 	const [n, c, hh, ww] = ia.dims as [number, number, number, number];
@@ -146,16 +142,8 @@ const upsampleAdd: Op = (heap, node, [ia, ib, , scales, sizes]) => {
 	const [oh, ow] = resizedSize(heap, h, w, scales, sizes);
 	if (ia.dims.length !== 4 || nb !== n || cb !== c || oh !== hh || ow !== ww || oh % h !== 0 || ow % w !== 0)
 		throw new EngineError(`UpsampleAdd: [${ib.dims}] resized to ${oh}x${ow} is not [${ia.dims}]`);
-	const [sh, sw] = [oh / h, ow / w];
 	const y = reusable(ia, node.dying[0], ia.dims) ?? newFloat(heap, [...ia.dims]);
-	const k = heap.kernels;
-	for (let plane = 0; plane < n * c; plane++) {
-		for (let row = 0; row < h; row++) {
-			const at = (plane * hh + row * sh) * ww * 4;
-			const from = ib.ptr + (plane * h + row) * w * 4;
-			k.binary(BINARY.Add, ia.ptr + at, from, y.ptr + at, sh, w, sw, ww, sw, 1, 0, 1, 0);
-		}
-	}
+	heap.kernels.upsampleAdd(ia.ptr, ib.ptr, y.ptr, n * c, h, w, oh / h, ow / w);
 	return [y];
 };
 

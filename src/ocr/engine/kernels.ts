@@ -108,6 +108,8 @@ export interface Kernels {
 		countIncludePad: number,
 	): void;
 	resizeNearest(x: P, y: P, c: number, h: number, w: number, oh: number, ow: number): void;
+	/** y = a + b upsampled sh x sw (nearest), over `planes` planes of b's h x w; y may be a. */
+	upsampleAdd(a: P, b: P, y: P, planes: number, h: number, w: number, sh: number, sw: number): void;
 	transpose(
 		x: P,
 		y: P,
