@@ -19,7 +19,10 @@
 
 import { biasVec } from "./_infer_conv_1x1";
 import { activate, actRow, biasOf } from "./_infer_conv_act";
-import { panelBytes } from "./_infer_q8_panels";
+import { offsetsAt, panelBytes } from "./_infer_q8_panels";
+
+// Per channel of a block, what finishRow subtracts: zp * sum_k w - sum_k c[k] * w.
+const OFFS: usize = memory.data(16, 16);
 
 // biome-ignore lint/complexity/noStaticOnlyClass: the linter parses `@inline` only on class members, so inlined helpers are static methods.
 class Dot {
@@ -222,6 +225,25 @@ function narrow(
 	}
 }
 
+/**
+ * Per channel of a weight block, sum_k c[k] * w[k] of the row offsets c the
+ * x panels were taken less (packPanels): their low 7 bits and, as a 0/1 dot
+ * times 128, their top bit. 0 without offsets (7-bit codes).
+ */
+function rowOffsetSums(offs: usize, w: usize, k4: i32): v128 {
+	let lo = i32x4.splat(0);
+	let hi = lo;
+	if (offs === 0) return lo;
+	const low7 = i8x16.splat(127);
+	for (let i = 0; i < k4; i++) {
+		const wv = v128.load(w + ((<usize>i) << 4));
+		const c = v128.load32_splat(offs + ((<usize>i) << 2));
+		lo = Dot.add(wv, v128.and(c, low7), lo);
+		hi = Dot.add(wv, i8x16.shr_u(c, 7), hi);
+	}
+	return i32x4.add(lo, i32x4.shl(hi, 7));
+}
+
 /** Panels per chunk: about 64 KiB of low panels, at least 16 (128 pixels). */
 export function chunkPanels(k4: i32): i32 {
 	return max(16, 65536 / (k4 << 5));
@@ -263,6 +285,7 @@ export function gemm8(
 	const npan = (n + 7) >> 3;
 	const pbytes = (<usize>k4) << 5;
 	const wbytes = (<usize>k4) << 4;
+	const offs = bits === 8 ? xb + <usize>offsetsAt(k4 << 2, n) : 0;
 	for (let co = 0; co < cout; co += 4) {
 		const nco = min(4, cout - co);
 		const wb = w + <usize>(co >> 2) * wbytes;
@@ -273,12 +296,16 @@ export function gemm8(
 			const h = hb !== 0 ? hb + <usize>pan * pbytes : 0;
 			tile(x, h, flags + <usize>(pan * k4), wb, k4, yb + ((<usize>p0) << 2), ys, min(8, n - p0), nco);
 		}
+		v128.store(
+			OFFS,
+			i32x4.sub(i32x4.mul(i32x4.splat(zp), v128.load(sums + ((<usize>co) << 2))), rowOffsetSums(offs, wb, k4)),
+		);
 		// Dequantization, bias and activation as one pass over the rows just written
 		// (still in cache), the activation chosen once per row rather than per vector.
 		for (let j = 0; j < nco; j++) {
 			const c = co + j;
 			const scj = f32x4.mul(sc, v128.load32_splat(ws + ((<usize>c) << 2)));
-			const off = i32x4.splat(zp * load<i32>(sums + ((<usize>c) << 2)));
+			const off = v128.load32_splat(OFFS + ((<usize>j) << 2));
 			finishRow(yb + <usize>j * ys, n, scj, biasOf(bias, c), off, act, al, be);
 		}
 	}

@@ -149,6 +149,25 @@ for (const kind of KINDS)
 		}
 
 		/** conv8 against the integer replay, and (`nearFloat`) the float conv within the quantization noise. */
+		// Rows at levels of their own, as channels after a bias: most rows' smallest codes are far
+		// from 0, the case the packer's row offsets are for (some rows still span the range).
+		for (const [name, s] of [
+			["1x1 240->60 @3x40", shape(240, 3, 40, 60)],
+			["1x1 33->9 @3x5 (odd blocks)", shape(33, 3, 5, 9)],
+			["1x3 480->60 @1x80", shape(480, 1, 80, 60, 1, 3, [1, 1], [0, 1, 0, 1])],
+		] as [string, ConvShape][]) {
+			it(`${name}, rows at their own levels: every activation equals the integer replay`, () => {
+				const seed = s.cin * 29 + s.w;
+				const plane = s.h * s.w;
+				const level = randomFloats(s.cin, seed, -0.7, 2.1);
+				const x = randomFloats(s.cin * plane, seed + 3, 0, 0.3);
+				const spikes = randomFloats(x.length, seed + 4, 0, 1);
+				for (let i = 0; i < x.length; i++)
+					x[i] = (spikes[i] as number) < 0.005 ? 2.3 : (x[i] as number) + (level[Math.floor(i / plane)] as number);
+				checkConv(s, x, seed, false);
+			});
+		}
+
 		function checkConv(s: ConvShape, x: Float32Array, seed: number, nearFloat = true): void {
 			{
 				const { oh, ow } = outSize(s);
@@ -217,9 +236,11 @@ for (const kind of KINDS)
 		it("needs scratch for one chunk of pixels, not the plane", () => {
 			const h = new Harness();
 			const bytes = (s: ConvShape) => h.call("conv8ScratchBytes", kind.bits, ...args(s));
-			// 1x1: low panels of about 64 KiB; for 8-bit codes as much again of high panels, and a flag
-			// byte per 8 pixels x 4 k (16 more, as the GEMM reads flags 16 at a time).
-			const flags = (k: number, n: number) => ((Math.ceil(n / 8) * Math.ceil(k / 4) + 15) & ~15) + 16;
+			// 1x1: low panels of about 64 KiB; for 8-bit codes as much again of high panels, a flag
+			// byte per 8 pixels x 4 k (16 more, as the GEMM reads flags 16 at a time) and a row
+			// offset per k.
+			const flags = (k: number, n: number) =>
+				((Math.ceil(n / 8) * Math.ceil(k / 4) + 15) & ~15) + 16 + ((Math.ceil(k / 4) * 4 + 15) & ~15);
 			const eight = kind.levels === 255;
 			expect(bytes(shape(16, 24, 1600, 32))).toBe(bytes(shape(16, 24, 3200, 32)));
 			expect(bytes(shape(16, 24, 1600, 32))).toBe(eight ? 2 * 65536 + flags(16, 4096) : 65536);
