@@ -214,6 +214,46 @@ describe("CTC decoding", () => {
 		expect(ctcGreedy(data, [1, seq.length, wide.length], wide)[0]!.text).toBe("a,中，");
 	});
 
+	it("takes each step's most likely class whether a step stops at a sure winner or is scanned whole", () => {
+		// 300 classes, 400 softmax steps: a clear winner (over 0.5) anywhere in the class order;
+		// none; or two close ones, the earlier of them not quite half.
+		const letters = Array.from({ length: 298 }, (_, i) => String.fromCharCode(0x100 + i)).join("\n");
+		const many = charset(letters);
+		const classes = many.length;
+		const steps = 400;
+		const data = new Float32Array(steps * classes);
+		let seed = 7;
+		const rnd = () => {
+			seed = (seed * 1103515245 + 12345) % 2147483648;
+			return seed / 2147483648;
+		};
+		const best: number[] = [];
+		for (let t = 0; t < steps; t++) {
+			const row = data.subarray(t * classes, (t + 1) * classes);
+			for (let c = 0; c < classes - 1; c++) row[c] = rnd() * 0.01;
+			const winner = Math.floor(rnd() * (classes - 1));
+			if (t % 3 === 2 && winner > 0) {
+				const early = Math.floor(rnd() * winner);
+				row[early] = (row[early] as number) + 4.4;
+				row[winner] = (row[winner] as number) + 4.6;
+			} else row[winner] = (row[winner] as number) + (t % 3 === 0 ? 0.02 : 0.5 + rnd() * 4);
+			let sum = 0;
+			for (const v of row) sum += v;
+			let k = 0;
+			for (let c = 0; c < classes; c++) {
+				row[c] = (row[c] as number) / sum;
+				if ((row[c] as number) > (row[k] as number)) k = c;
+			}
+			best.push(k);
+		}
+		const want = best.filter((k, t) => k !== 0 && k !== best[t - 1]).map((k) => many[k]);
+		const [line] = ctcGreedy(data, [1, steps, classes], many, 1);
+		expect(line!.text).toBe(want.join(""));
+		// Not a softmax (scaled): every class of every step is scanned, with the same classes.
+		const scaled = data.map((v) => v * 3);
+		expect(ctcGreedy(scaled, [1, steps, classes], many, 1)[0]!.text).toBe(want.join(""));
+	});
+
 	it("refuses an output that does not fit the charset", () => {
 		expect(() => ctcGreedy(new Float32Array(10), [1, 2, 5], chars)).toThrow(RangeError);
 	});
