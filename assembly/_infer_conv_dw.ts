@@ -6,7 +6,8 @@ import { store8 } from "./_infer_conv_1x1";
 import { actRow, biasOf, fused, setEpilogue } from "./_infer_conv_act";
 import { bandHeight, bandRows, fillBand, phaseLen } from "./_infer_conv_band";
 import { rows3x3Pair } from "./_infer_conv_dw3";
-import { row5x5s1, row5x5s2, rows5x5s1Pair } from "./_infer_conv_dw5";
+import { row5x5s1, row5x5s2 } from "./_infer_conv_dw5";
+import { rows5x5s1Pair } from "./_infer_conv_dw5_pair";
 
 const DW_BUDGET: i32 = 64 << 10;
 

@@ -20,7 +20,7 @@ import { resize } from "./resample";
 // costs 8-9 times a 206x182 image's first one, and on the fixture that needs
 // the retry (dev_real_mmocr_star) the 320 pass already finds the word and
 // reads more of it ("TAR" against "MR" at 640).
-export const DET_RETRY_LONG_SIDES = [320, 640];
+const DET_RETRY_LONG_SIDES = [320, 640] as const;
 // A retry step must enlarge the last pass's map at least this much: a few
 // per cent more pixels show the detector nothing new, at the price of a pass.
 const DET_RETRY_MIN_GROWTH = 1.25;

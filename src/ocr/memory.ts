@@ -37,12 +37,12 @@ export const CLS_LIMITS: BatchLimits = {
  * line of at most 3200 columns, detector tiles of 480x480 pixels).
  * - ort: 57.6 MiB measured with the 8-bit recogniser (70.4 MiB with the float
  *   one in batches of 1920).
- * - ink: 8.8 MiB of weights (packed; the 8-bit ones at a byte a weight) plus
+ * - ink: 8.7 MiB of weights (packed; the 8-bit ones at a byte a weight) plus
  *   the run's arena, largest for the widest line: 21.3 MiB at 3200 columns
  *   (the recogniser's 64-channel maps at 1600 columns, in and out, and the
- *   8-bit copy of one), 30.1 MiB in all. A 480x480 tile needs 10.9 MiB.
+ *   8-bit copy of one), 30.0 MiB in all. A 480x480 tile needs 10.9 MiB.
  */
-export const OCR_RUNTIME_BYTES = { ort: 58 * MB, ink: 31 * MB } as const;
+export const OCR_RUNTIME_BYTES = { ort: 58 * MB, ink: 30 * MB } as const;
 
 /** The OCR runtime's full size as a request must reserve it. */
 export function ocrRuntimeBytes(): number {
