@@ -43,8 +43,9 @@ function storeSome(y: usize, u: v128, v: v128, n: i32): void {
  * 4 channels (nco stored) x 8 pixels (n stored) of raw sums from one panel.
  * For 8-bit codes (`hi` not 0) first the high part: for each half of a block
  * (4 pixels) its flag marks, one dot with the high panel's 0/1 bits, the
- * total times 128 (128 x (code >> 7)); flags are read 16 at a time and the
- * flagged blocks are few (3-39 % past the recogniser's first conv). Then the
+ * total times 128 (128 x (rest >> 7), the rest being the code less its row's
+ * offset); flags are read 16 at a time and flagged halves are few (0-3.3 %
+ * per conv on a recogniser line). Then the
  * low 7 bits of every block, in a loop with no flag test: at 16
  * multiply-adds a dot it is bound by the instructions around the dots.
  */
