@@ -25,9 +25,6 @@ import { activate, actRow, biasOf } from "./_infer_conv_act";
 import { offsetsAt, panelBytes } from "./_infer_q8_panels";
 import { Dot, tile } from "./_infer_q8_tile";
 
-// Per channel of a block, what finishRow subtracts: zp * sum_k w - sum_k c[k] * w.
-const OFFS: usize = memory.data(16, 16);
-
 /**
  * One channel's row of n raw i32 sums at y, in place: f32(acc - off) * sc + bias,
  * then activation `act`. Codes 1-3 on pmin/pmax (one instruction each, where
@@ -69,13 +66,14 @@ function finishRow(y: usize, n: i32, sc: v128, bv: v128, off: v128, act: i32, al
 function narrow(
 	xb: usize,
 	hb: usize,
+	offs: usize,
 	k4: i32,
 	p: i32,
 	ys: usize,
 	w: usize,
 	ws: usize,
 	sums: usize,
-	zp: v128,
+	zp: i32,
 	cout: i32,
 	sc: v128,
 	bias: usize,
@@ -85,12 +83,17 @@ function narrow(
 	be: v128,
 ): void {
 	const wbytes = (<usize>k4) << 4;
-	for (let l = 0; l < p; l++) {
-		for (let co = 0; co < cout; co += 4) {
+	for (let co = 0; co < cout; co += 4) {
+		const wb = w + <usize>(co >> 2) * wbytes;
+		const off = blockOffset(offs, wb, sums, co, zp, k4);
+		const nco = min(4, cout - co);
+		const scv = f32x4.mul(sc, v128.load(ws + ((<usize>co) << 2)));
+		const bv = biasVec(bias, co, nco);
+		for (let l = 0; l < p; l++) {
 			let a0 = i32x4.splat(0);
 			let a1 = a0;
 			const at = (<usize>l) << 2;
-			let wq = w + <usize>(co >> 2) * wbytes;
+			let wq = wb;
 			for (let i = 0; i < k4; i++) {
 				const q = at + ((<usize>i) << 5);
 				const wv = v128.load(wq);
@@ -101,11 +104,8 @@ function narrow(
 				}
 				wq += 16;
 			}
-			const nco = min(4, cout - co);
-			const acc = i32x4.sub(i32x4.add(a0, i32x4.shl(a1, 7)), i32x4.mul(zp, v128.load(sums + ((<usize>co) << 2))));
-			const scv = f32x4.mul(sc, v128.load(ws + ((<usize>co) << 2)));
-			const v = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(acc), scv), biasVec(bias, co, nco));
-			const r = activate(v, act, al, be);
+			const acc = i32x4.sub(i32x4.add(a0, i32x4.shl(a1, 7)), off);
+			const r = activate(f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(acc), scv), bv), act, al, be);
 			const yq = y + <usize>co * ys + ((<usize>l) << 2);
 			store<f32>(yq, f32x4.extract_lane(r, 0));
 			if (nco > 1) store<f32>(yq + ys, f32x4.extract_lane(r, 1));
@@ -116,14 +116,16 @@ function narrow(
 }
 
 /**
- * Per channel of a weight block, sum_k c[k] * w[k] of the row offsets c the
- * x panels were taken less (packPanels): their low 7 bits and, as a 0/1 dot
- * times 128, their top bit. 0 without offsets (7-bit codes).
+ * Per channel of the weight block at w (channels co..co+3), what its raw sums
+ * lack: zp * sum_k w[k] less sum_k c[k] * w[k] of the row offsets c the x
+ * panels were taken less (packPanels; their low 7 bits and, as a 0/1 dot
+ * times 128, their top bit). Without offsets (7-bit codes) the first term alone.
  */
-function rowOffsetSums(offs: usize, w: usize, k4: i32): v128 {
+function blockOffset(offs: usize, w: usize, sums: usize, co: i32, zp: i32, k4: i32): v128 {
+	const zero = i32x4.mul(i32x4.splat(zp), v128.load(sums + ((<usize>co) << 2)));
+	if (offs === 0) return zero;
 	let lo = i32x4.splat(0);
 	let hi = lo;
-	if (offs === 0) return lo;
 	const low7 = i8x16.splat(127);
 	for (let i = 0; i < k4; i++) {
 		const wv = v128.load(w + ((<usize>i) << 4));
@@ -131,7 +133,7 @@ function rowOffsetSums(offs: usize, w: usize, k4: i32): v128 {
 		lo = Dot.add(wv, v128.and(c, low7), lo);
 		hi = Dot.add(wv, i8x16.shr_u(c, 7), hi);
 	}
-	return i32x4.add(lo, i32x4.shl(hi, 7));
+	return i32x4.sub(zero, i32x4.add(lo, i32x4.shl(hi, 7)));
 }
 
 /** Panels per chunk: about 64 KiB of low panels, at least 16 (128 pixels). */
@@ -168,14 +170,14 @@ export function gemm8(
 	const be = f32x4.splat(beta);
 	const hb = bits === 8 ? xb + <usize>panelBytes(k4 << 2, n) : 0;
 	const flags = hb + <usize>panelBytes(k4 << 2, n);
+	const offs = bits === 8 ? xb + <usize>offsetsAt(k4 << 2, n) : 0;
 	if (n < 8) {
-		narrow(xb, hb, k4, n, ys, w, ws, sums, i32x4.splat(zp), cout, sc, bias, y, act, al, be);
+		narrow(xb, hb, offs, k4, n, ys, w, ws, sums, zp, cout, sc, bias, y, act, al, be);
 		return;
 	}
 	const npan = (n + 7) >> 3;
 	const pbytes = (<usize>k4) << 5;
 	const wbytes = (<usize>k4) << 4;
-	const offs = bits === 8 ? xb + <usize>offsetsAt(k4 << 2, n) : 0;
 	for (let co = 0; co < cout; co += 4) {
 		const nco = min(4, cout - co);
 		const wb = w + <usize>(co >> 2) * wbytes;
@@ -186,16 +188,13 @@ export function gemm8(
 			const h = hb !== 0 ? hb + <usize>pan * pbytes : 0;
 			tile(x, h, flags + <usize>(pan * k4), wb, k4, yb + ((<usize>p0) << 2), ys, min(8, n - p0), nco);
 		}
-		v128.store(
-			OFFS,
-			i32x4.sub(i32x4.mul(i32x4.splat(zp), v128.load(sums + ((<usize>co) << 2))), rowOffsetSums(offs, wb, k4)),
-		);
+		const offv = blockOffset(offs, wb, sums, co, zp, k4);
 		// Dequantization, bias and activation as one pass over the rows just written
 		// (still in cache), the activation chosen once per row rather than per vector.
 		for (let j = 0; j < nco; j++) {
 			const c = co + j;
 			const scj = f32x4.mul(sc, v128.load32_splat(ws + ((<usize>c) << 2)));
-			const off = v128.load32_splat(OFFS + ((<usize>j) << 2));
+			const off = Dot.lane(offv, j);
 			finishRow(yb + <usize>j * ys, n, scj, biasOf(bias, c), off, act, al, be);
 		}
 	}

@@ -41,11 +41,10 @@ export function operandBytes(k: i32, p: i32, bits: i32): i32 {
 
 /**
  * The smallest code of each of rows 0..k over its p values into off (rows up
- * to k rounded to 4 are 0). With p under 8 (the GEMM's narrow path) all 0.
+ * to k rounded to 4 are 0).
  */
 function rowMinima(src: usize, rs: usize, k: i32, p: i32, off: usize): void {
 	memory.fill(off, 0, <usize>offsetBytes(k));
-	if (p < 8) return;
 	for (let t = 0; t < k; t++) {
 		const row = src + <usize>t * rs;
 		let m = i8x16.splat(-1);

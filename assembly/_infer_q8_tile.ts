@@ -11,13 +11,13 @@ export class Dot {
 		return i32x4.relaxed_dot_i8x16_i7x16_add_s(w, x, acc);
 	}
 
-	/** Lane j of a weight block (channel j's quad) in every lane. */
+	/** Lane j of v in every lane: channel j's quad of a weight block, or its share of a block's offsets. */
 	@inline
-	static lane(wv: v128, j: i32): v128 {
-		if (j === 0) return v128.shuffle<i32>(wv, wv, 0, 0, 0, 0);
-		if (j === 1) return v128.shuffle<i32>(wv, wv, 1, 1, 1, 1);
-		if (j === 2) return v128.shuffle<i32>(wv, wv, 2, 2, 2, 2);
-		return v128.shuffle<i32>(wv, wv, 3, 3, 3, 3);
+	static lane(v: v128, j: i32): v128 {
+		if (j === 0) return v128.shuffle<i32>(v, v, 0, 0, 0, 0);
+		if (j === 1) return v128.shuffle<i32>(v, v, 1, 1, 1, 1);
+		if (j === 2) return v128.shuffle<i32>(v, v, 2, 2, 2, 2);
+		return v128.shuffle<i32>(v, v, 3, 3, 3, 3);
 	}
 }
 

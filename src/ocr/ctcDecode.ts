@@ -82,7 +82,8 @@ export function ctcGreedy(
 	}
 	const out: DecodedLine[] = [];
 	const space = chars.lastIndexOf(" ");
-	const early = stepsSumToOne(data, steps * batch, classes);
+	// Without a softmax to rely on, every class of a step is scanned.
+	const stopAbove = stepsSumToOne(data, steps * batch, classes) ? SURE_WINNER : Number.POSITIVE_INFINITY;
 	for (let b = 0; b < batch; b++) {
 		let text = "";
 		const glyphs: Glyph[] = [];
@@ -96,7 +97,7 @@ export function ctcGreedy(
 			const row = (b * steps + t) * classes;
 			let best = 0;
 			let bestP = data[row] as number;
-			for (let c = 1; c < classes && !(early && bestP > SURE_WINNER); c++) {
+			for (let c = 1; c < classes && !(bestP > stopAbove); c++) {
 				const p = data[row + c] as number;
 				if (p > bestP) {
 					bestP = p;

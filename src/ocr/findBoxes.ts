@@ -6,7 +6,7 @@
 import { turnClockwise } from "../lib/orient";
 import type { Pixels } from "../lib/pixels";
 import { dbBoxes } from "./dbPostprocess";
-import { detInputSize, detTensor, planTiles, stitch } from "./detPreprocess";
+import { detInputSize, detTensor, planTiles, type Size, stitch } from "./detPreprocess";
 import { type Point, type Quad, quadSize } from "./geometry";
 import { firstOutput, run } from "./inference";
 import { DET_TILE_AREA, DET_TILE_OVERLAP } from "./memory";
@@ -50,9 +50,8 @@ export function inPixels(frame: PageFrame, q: Quad): Quad {
 	return q.map(([x, y]): Point => [y, frame.width - 1 - x]) as Quad;
 }
 
-/** Probability map of the detector over the scaled frame, tile by tile. */
-async function detect(pixels: Pixels, frame: PageFrame, limitSide: number, minLongSide: number, models: OcrModels) {
-	const size = detInputSize(frame.width, frame.height, limitSide, minLongSide);
+/** Probability map of the detector over the frame scaled to `size`, tile by tile. */
+async function detect(pixels: Pixels, frame: PageFrame, size: Size, models: OcrModels) {
 	// A quarter frame turns only the detector's small copy, never the page: a second read of a page
 	// lying sideways needs no more memory than the first.
 	const scaled = frame.quarter
@@ -69,16 +68,15 @@ async function detect(pixels: Pixels, frame: PageFrame, limitSide: number, minLo
 	return { data: map, width: size.width, height: size.height };
 }
 
-/** One detector pass at a size: its boxes in frame coordinates, and the long side of its map. */
+/** One detector pass at `size`: its boxes in frame coordinates. */
 async function searchAt(
 	pixels: Pixels,
 	frame: PageFrame,
-	limitSide: number,
-	minLongSide: number,
+	size: Size,
 	models: OcrModels,
 	lap: (stage: "det" | "post") => void,
-): Promise<{ quads: Quad[]; longSide: number }> {
-	const map = await detect(pixels, frame, limitSide, minLongSide, models);
+): Promise<Quad[]> {
+	const map = await detect(pixels, frame, size, models);
 	lap("det");
 	const sx = frame.width / map.width;
 	const sy = frame.height / map.height;
@@ -89,7 +87,7 @@ async function searchAt(
 			return s.width > MIN_BOX_SIDE && s.height > MIN_BOX_SIDE;
 		});
 	lap("post");
-	return { quads, longSide: Math.max(map.width, map.height) };
+	return quads;
 }
 
 /**
@@ -107,14 +105,17 @@ export async function* boxSearches(
 	models: OcrModels,
 	lap: (stage: "det" | "post") => void,
 ): AsyncGenerator<Quad[]> {
-	let pass = await searchAt(pixels, frame, limitSide, 0, models, lap);
-	if (pass.quads.length > 0) yield pass.quads;
+	const longSide = (s: Size) => Math.max(s.width, s.height);
+	let size = detInputSize(frame.width, frame.height, limitSide);
+	let quads = await searchAt(pixels, frame, size, models, lap);
+	if (quads.length > 0) yield quads;
 	for (const side of DET_RETRY_LONG_SIDES) {
 		// A step that would barely enlarge the last map (the limit, or MAX_UPSCALE, reached) is skipped.
 		const next = detInputSize(frame.width, frame.height, limitSide, side);
-		if (Math.max(next.width, next.height) < DET_RETRY_MIN_GROWTH * pass.longSide) continue;
-		pass = await searchAt(pixels, frame, limitSide, side, models, lap);
-		if (pass.quads.length > 0) yield pass.quads;
+		if (longSide(next) < DET_RETRY_MIN_GROWTH * longSide(size)) continue;
+		size = next;
+		quads = await searchAt(pixels, frame, size, models, lap);
+		if (quads.length > 0) yield quads;
 	}
 }
 
