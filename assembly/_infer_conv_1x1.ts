@@ -3,7 +3,7 @@
 // blocks of 4 output channels, [k][4] each, so one v128 load feeds 4 channels.
 // Products accumulate through f32x4.relaxed_madd, as in _infer_gemm_tile.ts (why there).
 
-import { activate, actRow, biasOf, fused, setEpilogue } from "./_infer_conv_act";
+import { activate, actRow, biasOf, fused, post4, postRow, setEpilogue } from "./_infer_conv_act";
 
 /** Stores a + bias and b + bias, fused activation `form` applied: 8
  * consecutive outputs. */
@@ -100,7 +100,7 @@ function narrow(
 				xq += xs;
 				wq += 16;
 			}
-			acc = activate(acc, act, al, be);
+			acc = post4(activate(acc, act, al, be));
 			const yq = y + ((<usize>co * <usize>hw + <usize>p) << 2);
 			store<f32>(yq, f32x4.extract_lane(acc, 0));
 			if (nco > 1) store<f32>(yq + xs, f32x4.extract_lane(acc, 1));
@@ -182,7 +182,10 @@ export function pointwise(
 				if (packed) tile(scratch + <usize>((p - p0) >> 3) * tileBytes, 32, cin, wb, yb + q, xs, nco, bias, co, form);
 				else tile(x + q, xs, cin, wb, yb + q, xs, nco, bias, co, form);
 			}
-			for (let j = 0; j < nco; j++) actRow(yb + <usize>j * xs + ((<usize>p0) << 2), p1 - p0, late, al, be);
+			for (let j = 0; j < nco; j++) {
+				actRow(yb + <usize>j * xs + ((<usize>p0) << 2), p1 - p0, late, al, be);
+				postRow(yb + <usize>j * xs + ((<usize>p0) << 2), p1 - p0);
+			}
 		}
 		if (p1 === hw) break;
 	}

@@ -5,6 +5,39 @@
 // read only within it): scale, offset, low and high clamp, as 4 v128.
 const EP: usize = memory.data(64, 16);
 
+// A scalar a * y + b after the activation (the recogniser's learnable affine
+// blocks, and the detector's that follow a hard-swish), set by the host around
+// the one conv call it follows (setPost) so that the output is written once
+// instead of written, read back and written again by an Affine pass.
+let postOn = false;
+let postA: f32 = 1.0;
+let postB: f32 = 0.0;
+
+/** Host: on (1) or off (0) the post affine a * y + b of the next conv calls.
+ * Only for activations 0-3 (the epilogue's forms; sigmoid and swish run later). */
+export function setPost(on: i32, a: f32, b: f32): void {
+	postOn = on !== 0;
+	postA = a;
+	postB = b;
+}
+
+/** y = a * y + b over n floats at y, when a post affine is on; rounded as an Affine pass rounds. */
+export function postRow(y: usize, n: i32): void {
+	if (!postOn || n <= 0) return;
+	const va = f32x4.splat(postA);
+	const vb = f32x4.splat(postB);
+	const end = y + ((<usize>n) << 2);
+	const vend = y + ((<usize>(n & ~3)) << 2);
+	let p = y;
+	for (; p < vend; p += 16) v128.store(p, f32x4.add(f32x4.mul(v128.load(p), va), vb));
+	for (; p < end; p += 4) store<f32>(p, load<f32>(p) * postA + postB);
+}
+
+/** The post affine on 4 lanes (none when off). */
+export function post4(v: v128): v128 {
+	return postOn ? f32x4.add(f32x4.mul(v, f32x4.splat(postA)), f32x4.splat(postB)) : v;
+}
+
 /** Prepares the epilogue of one call and returns its form for `fused`:
  * 0 plain, 1 clamp(A v + B, L, H) (relu, hardsigmoid), 2 v times that
  * (hardswish). Sigmoid and swish return 0 and run as an actRow pass. */

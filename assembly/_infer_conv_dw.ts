@@ -3,7 +3,7 @@
 // Weights are packed pre-splatted, [c][kh*kw][4], so a tap is one v128 load.
 
 import { store8 } from "./_infer_conv_1x1";
-import { actRow, biasOf, fused, setEpilogue } from "./_infer_conv_act";
+import { actRow, biasOf, fused, postRow, setEpilogue } from "./_infer_conv_act";
 import { bandHeight, bandRows, fillBand, phaseLen } from "./_infer_conv_band";
 import { rows3x3Pair } from "./_infer_conv_dw3";
 import { row5x5s1, row5x5s2 } from "./_infer_conv_dw5";
@@ -239,6 +239,7 @@ export function convDepthwise(
 				if (pairs && i + 1 < nr) {
 					rows3x3Pair(xr, rs, o1, o2, wc, yr, (<usize>ow) << 2, ow, bv, form);
 					actRow(yr, ow << 1, late, al, be);
+					postRow(yr, ow << 1);
 					i++;
 					continue;
 				}
@@ -249,6 +250,7 @@ export function convDepthwise(
 				if (pairs5 && i + 1 < nr && ky0 === 0 && h + pt - (oy + 1) * sh >= kh) {
 					rows5x5s1Pair(xr, rs, wc, yr, (<usize>ow) << 2, ow, bv, form);
 					actRow(yr, ow << 1, late, al, be);
+					postRow(yr, ow << 1);
 					i++;
 					continue;
 				}
@@ -265,6 +267,7 @@ export function convDepthwise(
 					row16(xr, rs, ps, kh, kw, sw, wc, yr, ow, bv, form);
 				}
 				actRow(yr, ow, late, al, be);
+				postRow(yr, ow);
 			}
 		}
 	}

@@ -5,7 +5,7 @@
 // Products accumulate through f32x4.relaxed_madd, as in _infer_gemm_tile.ts (why there).
 
 import { store8 } from "./_infer_conv_1x1";
-import { actRow, biasOf, setEpilogue } from "./_infer_conv_act";
+import { actRow, biasOf, postRow, setEpilogue } from "./_infer_conv_act";
 import { bandHeight, bandRows, fillBand, phaseLen } from "./_infer_conv_band";
 
 /** Band bytes the dense loop aims at: the rows of one group's input channels
@@ -153,7 +153,10 @@ export function convDense(
 						tile(xr + q, cin, cs, rs, ps, kh, kw, sw, wb, yr + q, ys, nco, bias, co, form);
 					}
 				}
-				for (let j = 0; j < nco; j++) actRow(yr + <usize>j * ys, ow, late, al, be);
+				for (let j = 0; j < nco; j++) {
+					actRow(yr + <usize>j * ys, ow, late, al, be);
+					postRow(yr + <usize>j * ys, ow);
+				}
 			}
 		}
 	}

@@ -4,7 +4,7 @@
 // [cin][4] each; for 2x2 a block is exactly one output channel.
 // Products accumulate through f32x4.relaxed_madd, as in _infer_gemm_tile.ts (why there).
 
-import { activate, actRow, biasOf, fused, setEpilogue } from "./_infer_conv_act";
+import { activate, actRow, biasOf, fused, post4, postRow, setEpilogue } from "./_infer_conv_act";
 
 export function transposePackedBytes(cin: i32, cout: i32, kh: i32, kw: i32): i32 {
 	return ((cout * kh * kw + 3) >> 2) * cin * 16;
@@ -120,7 +120,7 @@ function transposeNarrow(
 				if (j === 1) v = v128.shuffle<f32>(acc, acc, 1, 1, 1, 1);
 				else if (j === 2) v = v128.shuffle<f32>(acc, acc, 2, 2, 2, 2);
 				else if (j === 3) v = v128.shuffle<f32>(acc, acc, 3, 3, 3, 3);
-				v = activate(f32x4.add(v, biasOf(bias, co)), act, al, be);
+				v = post4(activate(f32x4.add(v, biasOf(bias, co)), act, al, be));
 				const o = <usize>co * oplane + <usize>(iy * kh + ky) * <usize>ow + <usize>(ix * kw + kx);
 				store<f32>(y + (o << 2), f32x4.extract_lane(v, 0));
 			}
@@ -168,6 +168,7 @@ export function convTranspose(
 			}
 			// Output rows 2iy and 2iy+1 are adjacent: one pass over both.
 			actRow(yr, w << 2, late, al, be);
+			postRow(yr, w << 2);
 		}
 	}
 }

@@ -7,7 +7,7 @@
 // every patch column one contiguous load.
 
 import { pointwise } from "./_infer_conv_1x1";
-import { actRow, biasOf, fused, setEpilogue } from "./_infer_conv_act";
+import { actRow, biasOf, fused, postRow, setEpilogue } from "./_infer_conv_act";
 import { fillBand } from "./_infer_conv_band";
 
 /** Bytes of V + M (transformed input and products) a band may take. */
@@ -270,6 +270,7 @@ export function convWino(
 					}
 				}
 				actRow(yr, two ? 2 * ow : ow, late, al, be);
+				postRow(yr, two ? 2 * ow : ow);
 			}
 		}
 	}

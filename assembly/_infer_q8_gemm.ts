@@ -21,7 +21,7 @@
 // activates them.
 
 import { biasVec } from "./_infer_conv_1x1";
-import { activate, actRow, biasOf } from "./_infer_conv_act";
+import { activate, actRow, biasOf, post4, postRow } from "./_infer_conv_act";
 import { offsetsAt, panelBytes } from "./_infer_q8_panels";
 import { Dot, tile } from "./_infer_q8_tile";
 
@@ -57,6 +57,7 @@ function finishRow(y: usize, n: i32, sc: v128, bv: v128, off: v128, act: i32, al
 		store<f32>(p, f32x4.extract_lane(act > 3 ? v : activate(v, act, al, be), 0));
 	}
 	if (act > 3) actRow(y, n, act, al, be);
+	else postRow(y, n);
 }
 
 /**
@@ -105,7 +106,7 @@ function narrow(
 				wq += 16;
 			}
 			const acc = i32x4.sub(i32x4.add(a0, i32x4.shl(a1, 7)), off);
-			const r = activate(f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(acc), scv), bv), act, al, be);
+			const r = post4(activate(f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(acc), scv), bv), act, al, be));
 			const yq = y + <usize>co * ys + ((<usize>l) << 2);
 			store<f32>(yq, f32x4.extract_lane(r, 0));
 			if (nco > 1) store<f32>(yq + ys, f32x4.extract_lane(r, 1));

@@ -1,6 +1,8 @@
 // Entry of the inference engine's kernel module (build/kernels/infer.wasm):
-// re-exports only. Kernels keep no state and allocate nothing: the engine
-// owns every byte from heapBase() up, grows memory itself and passes byte offsets.
+// re-exports only. Kernels allocate nothing: the engine owns every byte from
+// heapBase() up, grows memory itself and passes byte offsets. They keep no
+// state between calls but the post affine the host turns on around the conv
+// calls of one node and off again (setPost).
 
 /** First byte the engine may use: the static data's end, 64-byte aligned. */
 export function heapBase(): usize {
@@ -16,6 +18,7 @@ export {
 	convTransposePack,
 	convTransposePackedBytes,
 } from "./_infer_conv";
+export { setPost } from "./_infer_conv_act";
 export { gemm, gemmPack, gemmPacked, gemmPackedBytes, matmulBatched } from "./_infer_gemm";
 export { gemmInt8 } from "./_infer_gemm_int8";
 export { gemmInt8Pack, gemmInt8PackedBytes } from "./_infer_gemm_int8_pack";

@@ -19,6 +19,8 @@ import { Heap } from "../src/ocr/engine/heap";
 import { Plan } from "../src/ocr/engine/plan";
 import { LINE_HEIGHT } from "../src/ocr/lineTensor";
 import { OCR_RUNTIME_BYTES, REC_LIMITS } from "../src/ocr/memory";
+import { withHeader } from "./helpers/ink";
+import { receiptInputs } from "./helpers/receipt";
 
 async function file(name: string): Promise<Uint8Array> {
 	const res = await env.MODELS.fetch(`http://assets/${name}`);
@@ -71,6 +73,37 @@ describe("engine plan", () => {
 		expect(Array.from(again.data)).toEqual(Array.from(probs.data));
 		plan.release();
 		expect(heap.liveBytes).toBe(0);
+	});
+
+	it("fuses each Affine into the conv before it, and the outputs keep their bits", async () => {
+		const { tile, strip } = await receiptInputs();
+		for (const [name, input, affines] of [
+			["rec", strip, 16],
+			["det", tile, 14],
+		] as const) {
+			const bytes = await file(`${name}.ink`);
+			const { header } = readInk(bytes);
+			// The same graph with every Affine's input also a graph output: a value read twice is not fused.
+			const inputs = header.nodes.filter((n) => n.op === "Affine").map((n) => n.inputs[0] as string);
+			expect(inputs.length).toBe(affines);
+			const apart = withHeader(bytes, { ...header, outputs: [...header.outputs, ...inputs] });
+			const heap = new Heap();
+			const fused = new Plan(heap, readInk(bytes));
+			const separate = new Plan(heap, readInk(apart));
+			expect(fused.nodes.filter((n) => n.op === "Affine").length).toBe(0);
+			expect(fused.nodes.filter((n) => n.post).length).toBe(affines);
+			expect(separate.nodes.filter((n) => n.op === "Affine").length).toBe(affines);
+			const main = header.outputs[0] as string;
+			const a = fused.run({ x: input })[main]!;
+			const b = separate.run({ x: input })[main]!;
+			expect(a.dims).toEqual(b.dims);
+			const [ua, ub] = [a, b].map((t) => new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length));
+			let differ = 0;
+			for (let i = 0; i < a.data.length; i++) if (ua![i] !== ub![i]) differ++;
+			expect(differ, `${name}: values whose bits differ`).toBe(0);
+			fused.release();
+			separate.release();
+		}
 	});
 
 	it("frees what a failed run had made", async () => {

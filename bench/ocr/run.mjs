@@ -6,7 +6,8 @@
 // CPU and a change in the machine's load falls on all of them alike.
 // Usage: node bench/ocr/run.mjs [runs]; BENCH_OURS_ONLY=1: our engines only (no bench:setup
 // needed); COLD_RUNS=n fresh servers per engine for the cold start (0: none);
-// BENCH_COLD_ONLY=1: the cold start alone.
+// BENCH_COLD_ONLY=1: the cold start alone; BENCH_ROUNDS=n: the whole interleaved pass n times
+// (default 1), each round's sums of p50 and ratios reported with their median.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, percentile, ROOT, startServer, table } from "../lib/server.mjs";
@@ -18,6 +19,7 @@ const RUNS = Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 5);
 const OURS_ONLY = process.env.BENCH_OURS_ONLY === "1";
 const COLD_RUNS = Number(process.env.COLD_RUNS ?? 3);
 const COLD_ONLY = process.env.BENCH_COLD_ONLY === "1";
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
 const FIXTURES = join(ROOT, "test", "fixtures", "ocr");
 const STAGES = ["decode", "det", "cls", "rec", "post"];
 
@@ -303,9 +305,13 @@ async function main() {
 	const ours = await startOurs(engines, explicit, skipped);
 	const refs = [];
 	const results = {};
+	const sums = [];
 	try {
 		if (!OURS_ONLY) refs.push(...(await nativeRunners()), await tesseractRunner());
-		Object.assign(results, await fixtures([...ours, ...refs.map(timedRunner)]));
+		const runners = [...ours, ...refs.map(timedRunner)];
+		Object.assign(results, await fixtures(runners));
+		sums.push(sumsOf(results));
+		for (let r = 1; r < ROUNDS; r++) sums.push(sumsOf(await fixtures(runners)));
 		for (const r of ours) {
 			r.memory.fixtures = await ocrMemory(r.worker.url, r.key);
 			await enlarged(r.key, r.worker.url);
@@ -351,8 +357,51 @@ async function main() {
 			})),
 		),
 	);
+	if (ROUNDS > 1) roundsTable(sums, label);
 	if (Object.keys(cold).length) console.log(`\n${coldTable(cold, small)}`);
 	if (skipped.length) console.log(`\nnot measured: ${skipped.join(", ")} (the app does not run it; see above)`);
+}
+
+/** Per engine, the sum over the fixtures of its per-image p50. */
+function sumsOf(results) {
+	return Object.fromEntries(
+		Object.entries(results).map(([k, r]) => [k, images.reduce((s, { name }) => s + r.perImage[name].p50, 0)]),
+	);
+}
+
+/**
+ * Every round's sums of p50 and ratios to ocr-node, then per engine the median ratio and its
+ * range: a single round's ratio moves by several per cent with the machine, the median of
+ * several interleaved rounds much less.
+ */
+function roundsTable(sums, label) {
+	if (sums[0].native === undefined) return;
+	const keys = Object.keys(sums[0]).filter((k) => k !== "native");
+	const ratio = (s, k) => s[k] / s.native;
+	console.log(`\nRounds: the interleaved pass ${sums.length} times, sum of p50 ms and ratio to ocr-node per round\n`);
+	console.log(
+		table(
+			sums.map((s, i) => {
+				const row = { round: i + 1, "ocr-node": fmt(s.native) };
+				for (const k of keys) row[label[k].short] = `${fmt(s[k])} (${ratio(s, k).toFixed(2)})`;
+				return row;
+			}),
+		),
+	);
+	console.log("");
+	console.log(
+		table(
+			keys.map((k) => {
+				const rs = sums.map((s) => ratio(s, k)).sort((a, b) => a - b);
+				return {
+					engine: label[k].long,
+					"median ratio to ocr-node": percentile(rs, 50).toFixed(2),
+					lowest: rs[0].toFixed(2),
+					highest: rs[rs.length - 1].toFixed(2),
+				};
+			}),
+		),
+	);
 }
 
 main().catch((err) => {

@@ -15,6 +15,20 @@ export type Op = (heap: Heap, node: PlannedNode, inputs: (Value | undefined)[]) 
 /** The fused activation of a compute node: code, alpha, beta. */
 const epilogue = (node: PlannedNode) => [node.act ?? ACT.none, node.alpha ?? 0, node.beta ?? 0] as const;
 
+/** Runs a conv node's kernel calls with its post affine (plan.ts fuses a following Affine) on, then off. */
+function withPost(heap: Heap, node: PlannedNode, calls: () => void): void {
+	if (!node.post) {
+		calls();
+		return;
+	}
+	heap.kernels.setPost(1, node.post[0], node.post[1]);
+	try {
+		calls();
+	} finally {
+		heap.kernels.setPost(0, 1, 0);
+	}
+}
+
 function out2d(h: number, k: number, s: number, p0: number, p1: number): number {
 	const o = Math.floor((h + p0 + p1 - k) / s) + 1;
 	if (!(o >= 1)) throw new EngineError(`a ${k}-wide window does not fit ${h} (+${p0 + p1} padding)`);
@@ -41,7 +55,7 @@ const conv: Op = (heap, node, [input]) => {
 	const y = newFloat(heap, [n, cout, oh, ow]);
 	node.macs += n * cout * oh * ow * (cin / group) * kh * kw;
 	if (node.q8 || node.int8) {
-		conv8(heap, node, x, y);
+		withPost(heap, node, () => conv8(heap, node, x, y));
 		return [y];
 	}
 	const k = heap.kernels;
@@ -49,10 +63,12 @@ const conv: Op = (heap, node, [input]) => {
 	const scratchBytes = k.convScratchBytes(...shape, group);
 	const scratch = scratchBytes > 0 ? heap.alloc(scratchBytes) : undefined;
 	try {
-		for (let i = 0; i < n; i++) {
-			const [xi, yi] = [x.ptr + i * cin * h * w * 4, y.ptr + i * cout * oh * ow * 4];
-			k.conv2d(xi, node.wp, node.bp, yi, scratch?.ptr ?? 0, ...shape, group, ...epilogue(node));
-		}
+		withPost(heap, node, () => {
+			for (let i = 0; i < n; i++) {
+				const [xi, yi] = [x.ptr + i * cin * h * w * 4, y.ptr + i * cout * oh * ow * 4];
+				k.conv2d(xi, node.wp, node.bp, yi, scratch?.ptr ?? 0, ...shape, group, ...epilogue(node));
+			}
+		});
 	} finally {
 		if (scratch) heap.release(scratch);
 	}
@@ -99,10 +115,12 @@ const convTranspose: Op = (heap, node, [input]) => {
 	const [kh, kw] = node.kernel as [number, number];
 	const cout = node.cout as number;
 	const y = newFloat(heap, [n, cout, h * kh, w * kw]);
-	for (let i = 0; i < n; i++) {
-		const [xi, yi] = [x.ptr + i * cin * h * w * 4, y.ptr + i * cout * h * kh * w * kw * 4];
-		heap.kernels.convTranspose2d(xi, node.wp, node.bp, yi, cin, h, w, cout, kh, kw, ...epilogue(node));
-	}
+	withPost(heap, node, () => {
+		for (let i = 0; i < n; i++) {
+			const [xi, yi] = [x.ptr + i * cin * h * w * 4, y.ptr + i * cout * h * kh * w * kw * 4];
+			heap.kernels.convTranspose2d(xi, node.wp, node.bp, yi, cin, h, w, cout, kh, kw, ...epilogue(node));
+		}
+	});
 	node.macs += n * cin * cout * h * w * kh * kw;
 	return [y];
 };

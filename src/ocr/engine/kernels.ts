@@ -87,6 +87,8 @@ export interface Kernels {
 		bs2: number,
 	): void;
 	unary(op: number, x: P, y: P, n: number, alpha: number, beta: number): void;
+	/** On (1) or off (0): a * y + b after the activation of the conv calls until it is turned off. */
+	setPost(on: number, a: number, b: number): void;
 	layerNorm(x: P, gamma: P, beta: P, y: P, rows: number, cols: number, eps: number): void;
 	softmax(x: P, y: P, rows: number, cols: number): void;
 	globalAvgPool(x: P, y: P, c: number, hw: number): void;

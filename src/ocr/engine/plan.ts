@@ -9,6 +9,7 @@ import { COMPUTE, type Op } from "./compute";
 import { ELEMENTWISE } from "./elementwise";
 import type { InkFile, InkNode, InkWeight } from "./format";
 import type { Block, Heap } from "./heap";
+import { ACT } from "./kernels";
 import { RESHAPE } from "./reshape";
 import { count, drop, EngineError, type FloatValue, type Value } from "./tensor";
 
@@ -24,6 +25,8 @@ export interface PlannedNode extends InkNode {
 	/** Milliseconds spent in this node, summed over runs (only when profiling). */
 	ms: number;
 	operands: (string | FloatValue)[];
+	/** A conv's post affine a * y + b after its activation: an Affine node fused into it. */
+	post?: [number, number];
 	/** Values whose last reader this node is. */
 	frees: string[];
 	/** Per operand: this node is its only remaining reader, so its storage may take the result. */
@@ -31,6 +34,34 @@ export interface PlannedNode extends InkNode {
 }
 
 const OPS: Record<string, Op> = { ...COMPUTE, ...ELEMENTWISE, ...RESHAPE };
+
+/**
+ * Each Affine (a * x + b, scalars) whose input only it reads, made by a conv
+ * whose activation the kernels' epilogue applies (codes 0-3), becomes that
+ * conv's post affine: the conv writes its output once, where the Affine pass
+ * read it back and wrote it again (16 such passes in the recogniser, 14 in the
+ * detector). The same arithmetic in the same order, so the same bits.
+ */
+function fusePostAffine(nodes: PlannedNode[], outputs: readonly string[]): PlannedNode[] {
+	const readers = new Map<string, number>();
+	const producer = new Map<string, PlannedNode>();
+	for (const n of nodes) {
+		for (const o of n.operands) if (typeof o === "string") readers.set(o, (readers.get(o) ?? 0) + 1);
+		for (const o of n.outputs) producer.set(o, n);
+	}
+	const fused = new Set<PlannedNode>();
+	for (const n of nodes) {
+		const input = n.operands[0];
+		if (n.op !== "Affine" || typeof input !== "string" || readers.get(input) !== 1 || outputs.includes(input)) continue;
+		const conv = producer.get(input);
+		if (!conv || (conv.op !== "Conv" && conv.op !== "ConvTranspose") || conv.post || (conv.act ?? 0) > ACT.hardswish)
+			continue;
+		conv.post = [n.alpha as number, n.beta as number];
+		conv.outputs = [...n.outputs];
+		fused.add(n);
+	}
+	return nodes.filter((n) => !fused.has(n));
+}
 
 export interface TensorData {
 	data: Float32Array;
@@ -76,6 +107,7 @@ export class Plan {
 			this.release();
 			throw err;
 		}
+		if (typeof heap.kernels.setPost === "function") this.nodes = fusePostAffine(this.nodes, header.outputs);
 		const last = new Map<string, number>();
 		this.nodes.forEach((n, i) => {
 			for (const o of n.operands) if (typeof o === "string" && o) last.set(o, i);
