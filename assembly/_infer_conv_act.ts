@@ -13,12 +13,26 @@ let postOn = false;
 let postA: f32 = 1.0;
 let postB: f32 = 0.0;
 
-/** Host: on (1) or off (0) the post affine a * y + b of the next conv calls.
- * Only for activations 0-3 (the epilogue's forms; sigmoid and swish run later). */
+/** Host: on (1) or off (0) the post affine a * y + b of the next conv calls,
+ * applied after the activation, whichever it is: every conv loop calls postRow
+ * (or post4) after its activation pass over the rows it wrote. */
 export function setPost(on: i32, a: f32, b: f32): void {
 	postOn = on !== 0;
 	postA = a;
 	postB = b;
+}
+
+/** Turns the post affine off and returns whether it was on: a loop that runs
+ * other conv loops on intermediates (Winograd's GEMMs on transformed tiles)
+ * holds it back from them and gives it back (resumePost) for its own output. */
+export function holdPost(): bool {
+	const on = postOn;
+	postOn = false;
+	return on;
+}
+
+export function resumePost(on: bool): void {
+	postOn = on;
 }
 
 /** y = a * y + b over n floats at y, when a post affine is on; rounded as an Affine pass rounds. */

@@ -7,7 +7,7 @@
 // every patch column one contiguous load.
 
 import { pointwise } from "./_infer_conv_1x1";
-import { actRow, biasOf, fused, postRow, setEpilogue } from "./_infer_conv_act";
+import { actRow, biasOf, fused, holdPost, postRow, resumePost, setEpilogue } from "./_infer_conv_act";
 import { fillBand } from "./_infer_conv_band";
 
 /** Bytes of V + M (transformed input and products) a band may take. */
@@ -231,6 +231,8 @@ export function convWino(
 				for (let tx = 0; tx < tw; tx += 4) inputTransform(e + ((<usize>tx) << 2), rs, ps, v + ((<usize>tx) << 2), vs);
 			}
 		}
+		// The products are not the output: no post affine on them.
+		const post = holdPost();
 		for (let xi = 0; xi < 16; xi++) {
 			pointwise(
 				vbuf + <usize>xi * vs,
@@ -246,6 +248,7 @@ export function convWino(
 				0.0,
 			);
 		}
+		resumePost(post);
 		// The GEMMs above set their own (plain) epilogue.
 		const form = setEpilogue(act, alpha, beta);
 		for (let co = 0; co < cout; co++) {

@@ -57,7 +57,7 @@ function finishRow(y: usize, n: i32, sc: v128, bv: v128, off: v128, act: i32, al
 		store<f32>(p, f32x4.extract_lane(act > 3 ? v : activate(v, act, al, be), 0));
 	}
 	if (act > 3) actRow(y, n, act, al, be);
-	else postRow(y, n);
+	postRow(y, n);
 }
 
 /**

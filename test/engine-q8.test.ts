@@ -212,6 +212,17 @@ for (const kind of KINDS)
 						}
 						expect(off, `act ${act} bias ${withBias}: outputs differing`).toBe(0);
 						expect(err, `act ${act} bias ${withBias}`).toBeLessThanOrEqual(ACT_ERR);
+						// With a post affine on: the bits of an Affine pass over that output.
+						h.call("setPost", 1, 0.7431, -0.3127);
+						try {
+							h.call("conv8", kind.bits, q, params, wp, withBias ? bias : 0, y, scratch, ...args(s), act, ALPHA, BETA);
+						} finally {
+							h.call("setPost", 0, 1, 0);
+						}
+						const post = h.read(y, ny);
+						const [pa, pb] = [Math.fround(0.7431), Math.fround(-0.3127)];
+						const offPost = got.filter((v, i) => !Object.is(post[i], Math.fround(Math.fround(v * pa) + pb))).length;
+						expect(offPost, `act ${act} bias ${withBias}: off the Affine's bits with the post affine`).toBe(0);
 					}
 				}
 				expect(h.guardsIntact()).toBe(true);

@@ -9,7 +9,6 @@ import { COMPUTE, type Op } from "./compute";
 import { ELEMENTWISE } from "./elementwise";
 import type { InkFile, InkNode, InkWeight } from "./format";
 import type { Block, Heap } from "./heap";
-import { ACT } from "./kernels";
 import { RESHAPE } from "./reshape";
 import { count, drop, EngineError, type FloatValue, type Value } from "./tensor";
 
@@ -37,8 +36,7 @@ const OPS: Record<string, Op> = { ...COMPUTE, ...ELEMENTWISE, ...RESHAPE };
 
 /**
  * Each Affine (a * x + b, scalars) whose input only it reads, made by a conv
- * whose activation the kernels' epilogue applies (codes 0-3), becomes that
- * conv's post affine: the conv writes its output once, where the Affine pass
+ * or ConvTranspose, becomes that conv's post affine, applied after its activation: the conv writes its output once, where the Affine pass
  * read it back and wrote it again (16 such passes in the recogniser, 14 in the
  * detector). The same arithmetic in the same order, so the same bits.
  */
@@ -54,8 +52,7 @@ function fusePostAffine(nodes: PlannedNode[], outputs: readonly string[]): Plann
 		const input = n.operands[0];
 		if (n.op !== "Affine" || typeof input !== "string" || readers.get(input) !== 1 || outputs.includes(input)) continue;
 		const conv = producer.get(input);
-		if (!conv || (conv.op !== "Conv" && conv.op !== "ConvTranspose") || conv.post || (conv.act ?? 0) > ACT.hardswish)
-			continue;
+		if (!conv || (conv.op !== "Conv" && conv.op !== "ConvTranspose") || conv.post) continue;
 		conv.post = [n.alpha as number, n.beta as number];
 		conv.outputs = [...n.outputs];
 		fused.add(n);
