@@ -1,6 +1,8 @@
 // Fused epilogue of the conv kernels: bias, then one of the activation codes
 // of the engine (0 none, 1 relu, 2 hardsigmoid, 3 hardswish, 4 sigmoid, 5 swish).
 
+import { affineRun } from "./_infer_ops_act";
+
 // Parameters of the fused epilogue (written at the start of each kernel call,
 // read only within it): scale, offset, low and high clamp, as 4 v128.
 const EP: usize = memory.data(64, 16);
@@ -35,16 +37,9 @@ export function resumePost(on: bool): void {
 	postOn = on;
 }
 
-/** y = a * y + b over n floats at y, when a post affine is on; rounded as an Affine pass rounds. */
+/** y = a * y + b over n floats at y, when a post affine is on: the Affine op's own loop. */
 export function postRow(y: usize, n: i32): void {
-	if (!postOn || n <= 0) return;
-	const va = f32x4.splat(postA);
-	const vb = f32x4.splat(postB);
-	const end = y + ((<usize>n) << 2);
-	const vend = y + ((<usize>(n & ~3)) << 2);
-	let p = y;
-	for (; p < vend; p += 16) v128.store(p, f32x4.add(f32x4.mul(v128.load(p), va), vb));
-	for (; p < end; p += 4) store<f32>(p, load<f32>(p) * postA + postB);
+	if (postOn && n > 0) affineRun(y, y, n, postA, postB);
 }
 
 /** The post affine on 4 lanes (none when off). */

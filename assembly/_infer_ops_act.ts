@@ -98,3 +98,27 @@ export function actRun(p: usize, n: i32, act: i32, alpha: f32, beta: f32): void 
 		store<f32>(q, act1(load<f32>(q), act, alpha, beta));
 	}
 }
+
+/** y = alpha * x + beta over n floats (y may be x), a multiply then an add in
+ * f32: the Affine op, and the post affine the conv loops apply to the rows they
+ * write (_infer_conv_act.ts), so both give the same bits. */
+export function affineRun(x: usize, y: usize, n: i32, alpha: f32, beta: f32): void {
+	const va = f32x4.splat(alpha);
+	const vb = f32x4.splat(beta);
+	let i = 0;
+	for (; i + 8 <= n; i += 8) {
+		const o = (<usize>i) << 2;
+		const v0 = v128.load(x + o);
+		const v1 = v128.load(x + o, 16);
+		v128.store(y + o, f32x4.add(f32x4.mul(v0, va), vb));
+		v128.store(y + o, f32x4.add(f32x4.mul(v1, va), vb), 16);
+	}
+	for (; i + 4 <= n; i += 4) {
+		const o = (<usize>i) << 2;
+		v128.store(y + o, f32x4.add(f32x4.mul(v128.load(x + o), va), vb));
+	}
+	for (; i < n; i++) {
+		const o = (<usize>i) << 2;
+		store<f32>(y + o, load<f32>(x + o) * alpha + beta);
+	}
+}

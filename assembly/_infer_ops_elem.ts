@@ -3,7 +3,7 @@
 // strides allow, so a broadcast that is really one long run (same shapes, a
 // scalar, a per-channel vector over planes) becomes one SIMD row loop.
 
-import { Act, act1 } from "./_infer_ops_act";
+import { Act, act1, affineRun } from "./_infer_ops_act";
 
 const OP_ADD = 0;
 const OP_SUB = 1;
@@ -210,23 +210,7 @@ export function unary(op: i32, x: usize, y: usize, n: i32, alpha: f32, beta: f32
 	if (op === 8) {
 		// A scalar Mul then a scalar Add (the recogniser's learnable affine
 		// blocks) in one pass, rounded as the two ops round.
-		const va = f32x4.splat(alpha);
-		const vb = f32x4.splat(beta);
-		for (; i + 8 <= n; i += 8) {
-			const o = (<usize>i) << 2;
-			const v0 = v128.load(x + o);
-			const v1 = v128.load(x + o, 16);
-			v128.store(y + o, f32x4.add(f32x4.mul(v0, va), vb));
-			v128.store(y + o, f32x4.add(f32x4.mul(v1, va), vb), 16);
-		}
-		for (; i + 4 <= n; i += 4) {
-			const o = (<usize>i) << 2;
-			v128.store(y + o, f32x4.add(f32x4.mul(v128.load(x + o), va), vb));
-		}
-		for (; i < n; i++) {
-			const o = (<usize>i) << 2;
-			store<f32>(y + o, load<f32>(x + o) * alpha + beta);
-		}
+		affineRun(x, y, n, alpha, beta);
 		return;
 	}
 	if (op === 1) Elem.unaryAct(1, x, y, n, alpha, beta);

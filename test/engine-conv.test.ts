@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import inferModule from "../build/kernels/infer.wasm";
 import { type ConvShape, outSize, refConv, refConvTranspose, seeded } from "./helpers/convRef";
+import { offAffine, POST_A, POST_B } from "./helpers/engineKernel";
 
 // The conv kernels of build/kernels/infer.wasm against naive f64 loops on
 // seeded random data. Error measure: |got - ref| / (1 + sum |w*x| + |bias|),
@@ -83,34 +84,8 @@ function maxErr(got: Float32Array, ref: Float64Array, mag: Float64Array): number
 const ALPHA = [1, 1, 0.2, 1 / 6, 1, 1];
 const BETA = [0, 0, 0.5, 0.5, 0, 0];
 
-/** The conv's output as it lands in memory, with the post affine (a, b) on when given. */
-function convOut(s: ConvShape, act: number, seed: number, post?: [number, number]): Float32Array {
-	const rnd = seeded(seed);
-	const cinPG = s.cin / s.group;
-	const x = rnd(s.cin * s.h * s.w);
-	const wt = rnd(s.cout * cinPG * s.kh * s.kw);
-	const bias = rnd(s.cout);
-	const { oh, ow } = outSize(s);
-	const heap = new Heap();
-	const src = heap.put(wt);
-	const wp = heap.take(k.convPackedBytes(s.cout, cinPG, s.kh, s.kw, s.group), true);
-	k.convPack(src, wp, s.cout, cinPG, s.kh, s.kw, s.group);
-	const b = heap.put(bias, true);
-	const geom = [s.cin, s.h, s.w, s.cout, s.kh, s.kw, s.sh, s.sw, s.pt, s.pl, s.pb, s.pr, s.group];
-	const scratch = heap.take(k.convScratchBytes(...geom), true);
-	const y = heap.take(s.cout * oh * ow * 4, true);
-	const xp = heap.atEnd(x);
-	if (post) k.setPost(1, post[0], post[1]);
-	try {
-		k.conv2d(xp, wp, b, y, scratch, ...geom, act, ALPHA[act], BETA[act]);
-	} finally {
-		k.setPost(0, 1, 0);
-	}
-	expect(heap.guardsIntact()).toBe(true);
-	return heap.read(y, s.cout * oh * ow);
-}
-
-function runConv(s: ConvShape, act: number, withBias: boolean, seed: number): number {
+/** The conv's output as it lands in memory (with the post affine (a, b) on when given), and its inputs. */
+function convOut(s: ConvShape, act: number, withBias: boolean, seed: number, post?: [number, number]) {
 	const rnd = seeded(seed);
 	const cinPG = s.cin / s.group;
 	const x = rnd(s.cin * s.h * s.w);
@@ -123,15 +98,24 @@ function runConv(s: ConvShape, act: number, withBias: boolean, seed: number): nu
 	k.convPack(src, wp, s.cout, cinPG, s.kh, s.kw, s.group);
 	const b = bias ? heap.put(bias, true) : 0;
 	const geom = [s.cin, s.h, s.w, s.cout, s.kh, s.kw, s.sh, s.sw, s.pt, s.pl, s.pb, s.pr, s.group];
-	const scratchBytes = k.convScratchBytes(...geom);
-	const scratch = heap.take(scratchBytes, true);
+	const scratch = heap.take(k.convScratchBytes(...geom), true);
 	const y = heap.take(s.cout * oh * ow * 4, true);
 	const xp = heap.atEnd(x);
-	k.conv2d(xp, wp, b, y, scratch, ...geom, act, ALPHA[act], BETA[act]);
+	if (post) k.setPost(1, post[0], post[1]);
+	try {
+		k.conv2d(xp, wp, b, y, scratch, ...geom, act, ALPHA[act], BETA[act]);
+	} finally {
+		k.setPost(0, 1, 0);
+	}
 	expect(heap.guardsIntact()).toBe(true);
 	expect(heap.read(xp, x.length)).toEqual(x);
+	return { y: heap.read(y, s.cout * oh * ow), x, wt, bias };
+}
+
+function runConv(s: ConvShape, act: number, withBias: boolean, seed: number): number {
+	const { y, x, wt, bias } = convOut(s, act, withBias, seed);
 	const ref = refConv(s, x, wt, bias, act, ALPHA[act], BETA[act]);
-	return maxErr(heap.read(y, s.cout * oh * ow), ref.y, ref.mag);
+	return maxErr(y, ref.y, ref.mag);
 }
 
 function shape(
@@ -219,21 +203,15 @@ describe("conv2d against the naive loop", () => {
 });
 
 describe("post affine (a fused Affine node)", () => {
-	// Every loop applies a * y + b to what it wrote, after the activation: the same f32
-	// multiply then add an Affine pass does, so the same bits as that pass over the plain output.
-	const [a, b] = [0.7431, -0.3127];
+	// Every loop applies a * y + b to what it wrote, after the activation: the Affine op's own
+	// f32 multiply then add, so the bits of that op over the plain output.
 	let seed = 500;
 	for (const [name, s] of CASES) {
 		it(`${name}: every activation, the bits of conv then Affine`, () => {
 			for (let act = 0; act <= 5; act++) {
-				const plain = convOut(s, act, seed);
-				const post = convOut(s, act, seed++, [a, b]);
-				let differ = 0;
-				for (let i = 0; i < plain.length; i++) {
-					const want = Math.fround(Math.fround((plain[i] as number) * Math.fround(a)) + Math.fround(b));
-					if (!Object.is(post[i], want)) differ++;
-				}
-				expect(differ, `act ${act}: outputs off the Affine's bits`).toBe(0);
+				const plain = convOut(s, act, true, seed).y;
+				const post = convOut(s, act, true, seed++, [POST_A, POST_B]).y;
+				expect(offAffine(plain, post), `act ${act}: outputs off the Affine's bits`).toBe(0);
 			}
 		});
 	}
@@ -296,16 +274,13 @@ describe("convTranspose2d against the naive loop", () => {
 				const ref = refConvTranspose(cin, h, w, cout, kh, kw, x, wt, bias, act, ALPHA[act], BETA[act]);
 				expect(maxErr(plain, ref.y, ref.mag), `act ${act}`).toBeLessThan(MAX_ERR);
 				// With a post affine on: the bits of an Affine pass over the plain output.
-				k.setPost(1, 0.7431, -0.3127);
+				k.setPost(1, POST_A, POST_B);
 				try {
 					k.convTranspose2d(xp, wp, b, y, cin, h, w, cout, kh, kw, act, ALPHA[act], BETA[act]);
 				} finally {
 					k.setPost(0, 1, 0);
 				}
-				const post = heap.read(y, n);
-				const off = plain.filter(
-					(v, i) => !Object.is(post[i], Math.fround(Math.fround(v * Math.fround(0.7431)) + Math.fround(-0.3127))),
-				).length;
+				const off = offAffine(plain, heap.read(y, n));
 				expect(off, `act ${act}: outputs off the Affine's bits with the post affine`).toBe(0);
 			}
 		});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { activation, type ConvShape, outSize, refConv } from "./helpers/convRef";
-import { Harness, randomFloats } from "./helpers/engineKernel";
+import { Harness, offAffine, POST_A, POST_B, randomFloats } from "./helpers/engineKernel";
 import { conv8Ref, dynamicQuantize, quantizeWeights } from "./helpers/q8Ref";
 
 // The int8 convolutions of build/kernels/infer.wasm against a TypeScript
@@ -213,15 +213,13 @@ for (const kind of KINDS)
 						expect(off, `act ${act} bias ${withBias}: outputs differing`).toBe(0);
 						expect(err, `act ${act} bias ${withBias}`).toBeLessThanOrEqual(ACT_ERR);
 						// With a post affine on: the bits of an Affine pass over that output.
-						h.call("setPost", 1, 0.7431, -0.3127);
+						h.call("setPost", 1, POST_A, POST_B);
 						try {
 							h.call("conv8", kind.bits, q, params, wp, withBias ? bias : 0, y, scratch, ...args(s), act, ALPHA, BETA);
 						} finally {
 							h.call("setPost", 0, 1, 0);
 						}
-						const post = h.read(y, ny);
-						const [pa, pb] = [Math.fround(0.7431), Math.fround(-0.3127)];
-						const offPost = got.filter((v, i) => !Object.is(post[i], Math.fround(Math.fround(v * pa) + pb))).length;
+						const offPost = offAffine(got, h.read(y, ny));
 						expect(offPost, `act ${act} bias ${withBias}: off the Affine's bits with the post affine`).toBe(0);
 					}
 				}

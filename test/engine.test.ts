@@ -104,6 +104,15 @@ describe("engine plan", () => {
 			fused.release();
 			separate.release();
 		}
+		// An Affine that lacks one of its scalars is left as its own node (with the op's defaults).
+		const bytes = await file("rec.ink");
+		const { header } = readInk(bytes);
+		delete header.nodes.find((n) => n.op === "Affine")!.alpha;
+		const heap = new Heap();
+		const partial = new Plan(heap, readInk(withHeader(bytes, header)));
+		expect(partial.nodes.filter((n) => n.op === "Affine").length).toBe(1);
+		expect(partial.nodes.filter((n) => n.post).length).toBe(15);
+		partial.release();
 	});
 
 	it("frees what a failed run had made", async () => {

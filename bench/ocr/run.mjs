@@ -242,7 +242,8 @@ function report(results, oursKeys, label) {
 			}),
 		),
 	);
-	const sum = (k) => images.reduce((s, { name }) => s + cell(k, name).p50, 0);
+	const sums = sumsOf(results);
+	const sum = (k) => sums[k];
 	const pooled = (k, pick) => {
 		const scores = images.map(({ name }) => pick(cell(k, name).score));
 		return scores.reduce((s, x) => s + x.errors, 0) / scores.reduce((s, x) => s + x.length, 0);

@@ -118,3 +118,15 @@ export function maxErr(got: ArrayLike<number>, want: ArrayLike<number>): { err: 
 	}
 	return { err, mag };
 }
+
+/** The post affine the kernel tests turn on (setPost): scalars with no exact binary form. */
+export const POST_A = 0.7431;
+export const POST_B = -0.3127;
+
+/** How many of `post` are not POST_A * plain + POST_B rounded as the Affine op rounds (f32 multiply, then add). */
+export function offAffine(plain: ArrayLike<number>, post: ArrayLike<number>): number {
+	const [a, b] = [Math.fround(POST_A), Math.fround(POST_B)];
+	let off = 0;
+	for (let i = 0; i < plain.length; i++) if (!Object.is(post[i], Math.fround(Math.fround(plain[i] * a) + b))) off++;
+	return off;
+}

@@ -36,9 +36,10 @@ const OPS: Record<string, Op> = { ...COMPUTE, ...ELEMENTWISE, ...RESHAPE };
 
 /**
  * Each Affine (a * x + b, scalars) whose input only it reads, made by a conv
- * or ConvTranspose, becomes that conv's post affine, applied after its activation: the conv writes its output once, where the Affine pass
- * read it back and wrote it again (16 such passes in the recogniser, 14 in the
- * detector). The same arithmetic in the same order, so the same bits.
+ * or ConvTranspose, becomes that conv's post affine, applied after its
+ * activation: the conv writes its output once, where the Affine pass read it
+ * back and wrote it again (16 such passes in the recogniser, 14 in the
+ * detector). The kernels run the Affine op's own loop, so the same bits.
  */
 function fusePostAffine(nodes: PlannedNode[], outputs: readonly string[]): PlannedNode[] {
 	const readers = new Map<string, number>();
@@ -53,7 +54,9 @@ function fusePostAffine(nodes: PlannedNode[], outputs: readonly string[]): Plann
 		if (n.op !== "Affine" || typeof input !== "string" || readers.get(input) !== 1 || outputs.includes(input)) continue;
 		const conv = producer.get(input);
 		if (!conv || (conv.op !== "Conv" && conv.op !== "ConvTranspose") || conv.post) continue;
-		conv.post = [n.alpha as number, n.beta as number];
+		// An Affine without both scalars keeps running as its own node, with that node's defaults.
+		if (typeof n.alpha !== "number" || typeof n.beta !== "number") continue;
+		conv.post = [n.alpha, n.beta];
 		conv.outputs = [...n.outputs];
 		fused.add(n);
 	}
@@ -104,6 +107,7 @@ export class Plan {
 			this.release();
 			throw err;
 		}
+		// Builds of the kernels from before the post affine (a side-by-side benchmark's baseline) run the Affine nodes.
 		if (typeof heap.kernels.setPost === "function") this.nodes = fusePostAffine(this.nodes, header.outputs);
 		const last = new Map<string, number>();
 		this.nodes.forEach((n, i) => {
