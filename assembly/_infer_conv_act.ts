@@ -42,6 +42,19 @@ export function postRow(y: usize, n: i32): void {
 	if (postOn && n > 0) affineRun(y, y, n, postA, postB);
 }
 
+/** Whether the post affine is on: a loop that applies it in its own activation pass, with postScale and postShift. */
+export function postActive(): bool {
+	return postOn;
+}
+
+export function postScale(): v128 {
+	return f32x4.splat(postA);
+}
+
+export function postShift(): v128 {
+	return f32x4.splat(postB);
+}
+
 /** The post affine on 4 lanes (none when off). */
 export function post4(v: v128): v128 {
 	return postOn ? f32x4.add(f32x4.mul(v, f32x4.splat(postA)), f32x4.splat(postB)) : v;

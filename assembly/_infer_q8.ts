@@ -34,7 +34,8 @@ export function quantize7(x: usize, n: i32, q: usize, params: usize): void {
 	quantize(x, n, q, params, 127);
 }
 
-function headBytes(cout: i32): i32 {
+/** Bytes before the codes of packed weights: channel scales and code sums, cout rounded up to 4 of each. */
+export function headBytes(cout: i32): i32 {
 	return ((cout + 3) >> 2) * 32;
 }
 
@@ -45,19 +46,30 @@ export function conv8PackedBytes(cout: i32, cin: i32, kh: i32, kw: i32): i32 {
 /** src: ONNX OIHW f32 [cout][cin][kh][kw]; s8 codes per output channel as quantize.mjs derives them. */
 export function conv8Pack(src: usize, dst: usize, cout: i32, cin: i32, kh: i32, kw: i32): void {
 	const k = cin * kh * kw;
+	packCodes(src, dst, cout, k, k, 1);
+}
+
+/** src: a constant MatMul operand f32 [k][n], one channel per column: packed as conv8Pack packs [n][k]. */
+export function linear8Pack(src: usize, dst: usize, k: i32, n: i32): void {
+	packCodes(src, dst, n, k, 1, n);
+}
+
+/** Channel c's weight i at src + (c * cs + i * ks) floats. */
+function packCodes(src: usize, dst: usize, cout: i32, k: i32, cs: i32, ks: i32): void {
 	const k4 = (k + 3) >> 2;
 	const sums = dst + ((<usize>((cout + 3) & ~3)) << 2);
 	const codes = dst + <usize>headBytes(cout);
-	memory.fill(dst, 0, <usize>conv8PackedBytes(cout, cin, kh, kw));
+	memory.fill(dst, 0, <usize>(headBytes(cout) + ((cout + 3) >> 2) * k4 * 16));
+	const step = (<usize>ks) << 2;
 	for (let c = 0; c < cout; c++) {
-		const row = src + <usize>(c * k) * 4;
-		const s = channelScale(row, k);
+		const row = src + <usize>(c * cs) * 4;
+		const s = channelScale(row, k, ks);
 		store<f32>(dst + ((<usize>c) << 2), <f32>s);
 		// Channel c is lane c & 3 of block c >> 2.
 		const base = codes + <usize>((c >> 2) * k4) * 16 + ((<usize>(c & 3)) << 2);
 		let sum = 0;
 		for (let i = 0; i < k; i++) {
-			const code = weightCode(load<f32>(row + ((<usize>i) << 2)), s);
+			const code = weightCode(load<f32>(row + <usize>i * step), s);
 			sum += code;
 			store<i8>(base + ((<usize>(i >> 2)) << 4) + <usize>(i & 3), <i8>code);
 		}
@@ -66,7 +78,7 @@ export function conv8Pack(src: usize, dst: usize, cout: i32, cin: i32, kh: i32, 
 }
 
 /** Pixels per chunk: x is packed and multiplied one chunk at a time. */
-function chunkPixels(k: i32): i32 {
+export function chunkPixels(k: i32): i32 {
 	return chunkPanels((k + 3) >> 2) << 3;
 }
 

@@ -11,8 +11,8 @@
 // codes a whole recogniser line 1.3x (bench/engine/ab.workerd.test.ts).
 // - x panels: 8 pixels x K4 quads (32 bytes each), low 7 bits; for 8-bit
 //   codes, taken less their row's smallest code in the chunk, also the high
-//   panels (1 where the rest is 128 or more), a flag byte per quad block, one
-//   bit per half (4 pixels), and the row offsets, whose share
+//   panels (1 where the rest is 128 or more), per panel the list of quad
+//   blocks with such a half (4 pixels), and the row offsets, whose share
 //   (sum_k c[k] * wq[co][k]) the epilogue adds back;
 // - weights (packed at load, _infer_q8.ts): blocks of 4 channels, each quad
 //   4 x [k0..k3] s8 (16 bytes).
@@ -21,8 +21,8 @@
 // activates them.
 
 import { biasVec } from "./_infer_conv_1x1";
-import { activate, actRow, biasOf, post4, postRow } from "./_infer_conv_act";
-import { offsetsAt, panelBytes } from "./_infer_q8_panels";
+import { activate, actRow, biasOf, post4, postActive, postRow, postScale, postShift } from "./_infer_conv_act";
+import { listBytes, offsetsAt, panelBytes } from "./_infer_q8_panels";
 import { Dot, tile } from "./_infer_q8_tile";
 
 /**
@@ -30,6 +30,8 @@ import { Dot, tile } from "./_infer_q8_tile";
  * then activation `act`. Codes 1-3 on pmin/pmax (one instruction each, where
  * min/max take several for their NaN and signed-zero rules; the results differ
  * only in the sign of a zero); sigmoid and swish through the conv family's row pass.
+ * Hard-swish rows with the post affine on (14 of the recogniser's 8-bit convs)
+ * take it in the same pass, with the Affine op's multiply then add.
  */
 function finishRow(y: usize, n: i32, sc: v128, bv: v128, off: v128, act: i32, al: v128, be: v128): void {
 	const zero = f32x4.splat(0.0);
@@ -37,11 +39,22 @@ function finishRow(y: usize, n: i32, sc: v128, bv: v128, off: v128, act: i32, al
 	const end = y + ((<usize>n) << 2);
 	const vend = y + ((<usize>(n & ~3)) << 2);
 	let p = y;
+	// Floats from `y` that the post affine has yet to see.
+	let rest = y;
 	if (act === 1) {
 		for (; p < vend; p += 16) {
 			const v = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(v128.load(p), off)), sc), bv);
 			v128.store(p, f32x4.pmax(v, zero));
 		}
+	} else if (act === 3 && postActive()) {
+		const pa = postScale();
+		const pb = postShift();
+		for (; p < vend; p += 16) {
+			const v = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(v128.load(p), off)), sc), bv);
+			const hs = f32x4.pmax(f32x4.pmin(f32x4.add(f32x4.mul(al, v), be), one), zero);
+			v128.store(p, f32x4.add(f32x4.mul(f32x4.mul(v, hs), pa), pb));
+		}
+		rest = vend;
 	} else if (act === 2 || act === 3) {
 		for (; p < vend; p += 16) {
 			const v = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(v128.load(p), off)), sc), bv);
@@ -57,7 +70,7 @@ function finishRow(y: usize, n: i32, sc: v128, bv: v128, off: v128, act: i32, al
 		store<f32>(p, f32x4.extract_lane(act > 3 ? v : activate(v, act, al, be), 0));
 	}
 	if (act > 3) actRow(y, n, act, al, be);
-	postRow(y, n);
+	postRow(rest, <i32>((end - rest) >> 2));
 }
 
 /**
@@ -122,7 +135,7 @@ function narrow(
  * panels were taken less (packPanels; their low 7 bits and, as a 0/1 dot
  * times 128, their top bit). Without offsets (7-bit codes) the first term alone.
  */
-function blockOffset(offs: usize, w: usize, sums: usize, co: i32, zp: i32, k4: i32): v128 {
+export function blockOffset(offs: usize, w: usize, sums: usize, co: i32, zp: i32, k4: i32): v128 {
 	const zero = i32x4.mul(i32x4.splat(zp), v128.load(sums + ((<usize>co) << 2)));
 	if (offs === 0) return zero;
 	let lo = i32x4.splat(0);
@@ -170,7 +183,8 @@ export function gemm8(
 	const al = f32x4.splat(alpha);
 	const be = f32x4.splat(beta);
 	const hb = bits === 8 ? xb + <usize>panelBytes(k4 << 2, n) : 0;
-	const flags = hb + <usize>panelBytes(k4 << 2, n);
+	const lists = hb + <usize>panelBytes(k4 << 2, n);
+	const lbytes = <usize>listBytes(k4 << 2);
 	const offs = bits === 8 ? xb + <usize>offsetsAt(k4 << 2, n) : 0;
 	if (n < 8) {
 		narrow(xb, hb, offs, k4, n, ys, w, ws, sums, zp, cout, sc, bias, y, act, al, be);
@@ -187,7 +201,7 @@ export function gemm8(
 			const p0 = pan << 3;
 			const x = xb + <usize>pan * pbytes;
 			const h = hb !== 0 ? hb + <usize>pan * pbytes : 0;
-			tile(x, h, flags + <usize>(pan * k4), wb, k4, yb + ((<usize>p0) << 2), ys, min(8, n - p0), nco);
+			tile(x, h, lists + <usize>pan * lbytes, wb, k4, yb + ((<usize>p0) << 2), ys, min(8, n - p0), nco);
 		}
 		const offv = blockOffset(offs, wb, sums, co, zp, k4);
 		// Dequantization, bias and activation as one pass over the rows just written

@@ -97,11 +97,13 @@ function roundJs(v: f64): f64 {
 	return v - f >= 0.5 ? f + 1.0 : f;
 }
 
-/** Scale of one output channel's `per` f32 weights: max |w| / 127 (1 if all
- * are 0), kept in f64 for rounding the codes, as quantize.mjs does. */
-export function channelScale(src: usize, per: i32): f64 {
+/** Scale of one output channel's `per` f32 weights (`stride` floats apart):
+ * max |w| / 127 (1 if all are 0), kept in f64 for rounding the codes, as
+ * quantize.mjs does. */
+export function channelScale(src: usize, per: i32, stride: i32): f64 {
 	let m: f64 = 0.0;
-	for (let k = 0; k < per; k++) m = Math.max(m, Math.abs(<f64>load<f32>(src + ((<usize>k) << 2))));
+	const step = (<usize>stride) << 2;
+	for (let k = 0; k < per; k++) m = Math.max(m, Math.abs(<f64>load<f32>(src + <usize>k * step)));
 	return m > 0.0 ? m / 127.0 : 1.0;
 }
 

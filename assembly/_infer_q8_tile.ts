@@ -42,14 +42,15 @@ function storeSome(y: usize, u: v128, v: v128, n: i32): void {
 /**
  * 4 channels (nco stored) x 8 pixels (n stored) of raw sums from one panel.
  * For 8-bit codes (`hi` not 0) first the high part: for each half of a block
- * (4 pixels) its flag marks, one dot with the high panel's 0/1 bits, the
- * total times 128 (128 x (rest >> 7), the rest being the code less its row's
- * offset); flags are read 16 at a time and flagged halves are few (0-3.3 %
- * per conv on a recogniser line). Then the
+ * (4 pixels) the panel's list names, one dot with the high panel's 0/1 bits,
+ * the total times 128 (128 x (rest >> 7), the rest being the code less its
+ * row's offset). Listed halves are few (0-3.3 % per conv on a recogniser
+ * line); the list replaced a scan of a flag byte per block, which cost more
+ * than the dots it guarded wherever flags were spread thin. Then the
  * low 7 bits of every block, in a loop with no flag test: at 16
  * multiply-adds a dot it is bound by the instructions around the dots.
  */
-export function tile(x: usize, hi: usize, flag: usize, w: usize, k4: i32, y: usize, ys: usize, n: i32, nco: i32): void {
+export function tile(x: usize, hi: usize, list: usize, w: usize, k4: i32, y: usize, ys: usize, n: i32, nco: i32): void {
 	let a0 = i32x4.splat(0);
 	let a1 = a0;
 	let a2 = a0;
@@ -59,29 +60,25 @@ export function tile(x: usize, hi: usize, flag: usize, w: usize, k4: i32, y: usi
 	let a6 = a0;
 	let a7 = a0;
 	if (hi !== 0) {
-		// Flags past k4 belong to the next panel: a group that holds some only costs a scan.
-		for (let g = 0; g < k4; g += 16) {
-			if (!v128.any_true(v128.load(flag + <usize>g))) continue;
-			const end = min(k4, g + 16);
-			for (let i = g; i < end; i++) {
-				const f = load<u8>(flag + <usize>i);
-				if (f === 0) continue;
-				const wv = v128.load(w + ((<usize>i) << 4));
-				const h = hi + ((<usize>i) << 5);
-				if (f & 1) {
-					const h0 = v128.load(h);
-					a0 = Dot.add(Dot.lane(wv, 0), h0, a0);
-					a2 = Dot.add(Dot.lane(wv, 1), h0, a2);
-					a4 = Dot.add(Dot.lane(wv, 2), h0, a4);
-					a6 = Dot.add(Dot.lane(wv, 3), h0, a6);
-				}
-				if (f & 2) {
-					const h1 = v128.load(h, 16);
-					a1 = Dot.add(Dot.lane(wv, 0), h1, a1);
-					a3 = Dot.add(Dot.lane(wv, 1), h1, a3);
-					a5 = Dot.add(Dot.lane(wv, 2), h1, a5);
-					a7 = Dot.add(Dot.lane(wv, 3), h1, a7);
-				}
+		const count = <i32>load<u16>(list);
+		for (let e = 1; e <= count; e++) {
+			const entry = <i32>load<u16>(list + ((<usize>e) << 1));
+			const i = entry & 0x3fff;
+			const wv = v128.load(w + ((<usize>i) << 4));
+			const h = hi + ((<usize>i) << 5);
+			if (entry & 0x4000) {
+				const h0 = v128.load(h);
+				a0 = Dot.add(Dot.lane(wv, 0), h0, a0);
+				a2 = Dot.add(Dot.lane(wv, 1), h0, a2);
+				a4 = Dot.add(Dot.lane(wv, 2), h0, a4);
+				a6 = Dot.add(Dot.lane(wv, 3), h0, a6);
+			}
+			if (entry & 0x8000) {
+				const h1 = v128.load(h, 16);
+				a1 = Dot.add(Dot.lane(wv, 0), h1, a1);
+				a3 = Dot.add(Dot.lane(wv, 1), h1, a3);
+				a5 = Dot.add(Dot.lane(wv, 2), h1, a5);
+				a7 = Dot.add(Dot.lane(wv, 3), h1, a7);
 			}
 		}
 		a0 = i32x4.shl(a0, 7);

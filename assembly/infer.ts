@@ -20,8 +20,6 @@ export {
 } from "./_infer_conv";
 export { setPost } from "./_infer_conv_act";
 export { gemm, gemmPack, gemmPacked, gemmPackedBytes, matmulBatched } from "./_infer_gemm";
-export { gemmInt8 } from "./_infer_gemm_int8";
-export { gemmInt8Pack, gemmInt8PackedBytes } from "./_infer_gemm_int8_pack";
 export {
 	binary,
 	globalAvgPool,
@@ -38,8 +36,9 @@ export {
 	conv8Pack,
 	conv8PackedBytes,
 	conv8ScratchBytes,
+	linear8Pack,
 	q8ParamsBytes,
 	quantize7,
 	quantizeU8,
 } from "./_infer_q8";
-export { quantizeRows, quantizeRowsBytes } from "./_infer_quantize";
+export { linear8, linear8ScratchBytes } from "./_infer_q8_linear";

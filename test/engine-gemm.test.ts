@@ -133,7 +133,7 @@ function nearestEven(v: number): number {
 	return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-/** The kernels' quantization, replayed in f32 arithmetic: A as centred u8
+/** The kernel's quantization, replayed in f32 arithmetic: A as centred u8
  * (q - zp) with its scale, B per column as s8 with its scales. */
 function quantizeRef(av: Float32Array, bv: Float32Array, M: number, K: number, N: number) {
 	const f = Math.fround;
@@ -163,7 +163,20 @@ function quantizeRef(av: Float32Array, bv: Float32Array, M: number, K: number, N
 	return { sa, zp, qa, sb, qb };
 }
 
-describe("engine int8 gemm", () => {
+/**
+ * Inputs of the 8-bit GEMM: `wide`, uniform over the whole range, so most
+ * columns span more than 128 codes and the kernel's listed high halves carry
+ * much of the sum; `narrow`, each column near its own level (as the
+ * recogniser's activations are), so the low 7 bits carry nearly all of it.
+ */
+function int8Input(kind: "wide" | "narrow", M: number, K: number, seed: number): Float32Array {
+	if (kind === "wide") return randomFloats(M * K, seed, -1.5, 3);
+	const level = randomFloats(K, seed + 1, -1.5, 3);
+	const noise = randomFloats(M * K, seed + 2, -0.3, 0.3);
+	return noise.map((v, i) => v + (level[i % K] as number));
+}
+
+describe("engine int8 gemm (linear8)", () => {
 	const shapes = [
 		[1, 1, 1],
 		[3, 5, 7],
@@ -171,81 +184,102 @@ describe("engine int8 gemm", () => {
 		[5, 17, 13],
 		[7, 33, 29],
 		[9, 16, 6],
+		[12, 24, 9],
 		[80, 120, 360],
 		[80, 240, 120],
 		[6, 120, 6625],
+		[51, 120, 6625],
 		[13, 480, 45],
 		[53, 480, 20],
 	];
 	for (const [M, K, N] of shapes) {
-		it(`quantizeRows + gemmInt8 ${M}x${K}x${N}: exact on the quantized values, near the float product`, () => {
-			const h = new Harness();
-			const av = randomFloats(M * K, M * 5 + K, -1.5, 3);
-			const bv = randomFloats(K * N, N * 9 + K, -0.5, 0.5);
-			const biasv = randomFloats(N, N + 7);
-			const a = h.load(av);
-			const b = h.load(bv);
-			const bias = h.load(biasv);
-			const c = h.alloc(M * N);
-			const qaBytes = h.call("quantizeRowsBytes", M, K);
-			const qa = h.alloc(qaBytes / 4);
-			const bp = h.alloc(h.call("gemmInt8PackedBytes", K, N) / 4);
-			h.call("gemmInt8Pack", b, bp, K, N);
-			h.call("quantizeRows", a, qa, M, K);
-			const ref = quantizeRef(av, bv, M, K, N);
-			const mem = h.k.memory.buffer;
-			expect(new Float32Array(mem, qa, 1)[0]).toBe(ref.sa);
-			expect(new Int32Array(mem, qa + 4, 1)[0]).toBe(ref.zp);
-			const Kp = (K + 7) & ~7;
-			const rowsQ = new Int16Array(mem, qa + 16, M * Kp);
-			for (let i = 0; i < M; i++) {
-				expect(Array.from(rowsQ.subarray(i * Kp, i * Kp + K)), `row ${i}`).toEqual(
-					Array.from(ref.qa.subarray(i * K, (i + 1) * K)),
-				);
-			}
-			for (let act = 0; act <= 5; act++) {
-				for (const withBias of [false, true]) {
-					h.f32(c, M * N).fill(Number.NaN);
-					h.call("gemmInt8", qa, bp, withBias ? bias : 0, c, M, K, N, act, ALPHA, BETA);
-					const got = h.read(c, M * N);
-					// Exact integer dot of the quantized values, dequantized in f64.
-					const exact = new Float64Array(M * N);
-					for (let i = 0; i < M; i++)
-						for (let j = 0; j < N; j++) {
-							let s = 0;
-							for (let k = 0; k < K; k++) s += ref.qa[i * K + k] * ref.qb[k * N + j];
-							exact[i * N + j] = actRef(s * ref.sa * ref.sb[j] + (withBias ? biasv[j] : 0), act, ALPHA, BETA);
+		for (const kind of ["wide", "narrow"] as const) {
+			it(`${M}x${K}x${N}, ${kind} columns: quantized as DynamicQuantizeLinear, exact on the codes, near the float product`, () => {
+				const h = new Harness();
+				const av = int8Input(kind, M, K, M * 5 + K);
+				const bv = randomFloats(K * N, N * 9 + K, -0.5, 0.5);
+				const biasv = randomFloats(N, N + 7);
+				const a = h.load(av);
+				const b = h.load(bv);
+				const bias = h.load(biasv);
+				const c = h.alloc(M * N);
+				const wp = h.alloc(h.call("conv8PackedBytes", N, K, 1, 1) / 4);
+				h.call("linear8Pack", b, wp, K, N);
+				const scratch = h.alloc(h.call("linear8ScratchBytes", M, K) / 4);
+				const ref = quantizeRef(av, bv, M, K, N);
+				// Exact integer dot of the quantized values, before dequantization.
+				const dots = new Float64Array(M * N);
+				for (let i = 0; i < M; i++)
+					for (let j = 0; j < N; j++) {
+						let s = 0;
+						for (let k = 0; k < K; k++) s += (ref.qa[i * K + k] as number) * (ref.qb[k * N + j] as number);
+						dots[i * N + j] = s;
+					}
+				for (let act = 0; act <= 5; act++) {
+					for (const withBias of [false, true]) {
+						h.f32(c, M * N).fill(Number.NaN);
+						h.call("linear8", a, M, K, wp, withBias ? bias : 0, c, N, scratch, act, ALPHA, BETA);
+						if (act === 0 && !withBias) {
+							// The header and codes linear8 quantized A into: ORT's scale, zero point and values.
+							const mem = h.k.memory.buffer;
+							expect(new Float32Array(mem, scratch, 1)[0]).toBe(ref.sa);
+							expect(new Int32Array(mem, scratch + 4, 1)[0]).toBe(ref.zp);
+							const codes = new Uint8Array(mem, scratch + 16, M * K);
+							let off = 0;
+							for (let i = 0; i < M * K; i++) if (codes[i] !== (ref.qa[i] as number) + ref.zp) off++;
+							expect(off, "codes off DynamicQuantizeLinear's").toBe(0);
 						}
-					const q = maxErr(got, exact);
-					expect(q.err, `act ${act} bias ${withBias} vs quantized`).toBeLessThanOrEqual(2e-6 * Math.max(1, q.mag));
-					// Against the float product: quantization noise, 1.2 % of the largest |A.B + bias|
-					// (measured up to 0.52 % without an activation; the activations' slopes stay below 1.5).
-					const pre = maxErr(got, gemmRef(av, bv, withBias ? biasv : null, M, K, N, 0)).mag;
-					const fl = maxErr(got, gemmRef(av, bv, withBias ? biasv : null, M, K, N, act));
-					expect(fl.err, `act ${act} bias ${withBias} vs float`).toBeLessThanOrEqual(0.012 * Math.max(1e-3, pre));
+						const got = h.read(c, M * N);
+						const exact = dots.map((s, i) =>
+							actRef(
+								s * ref.sa * (ref.sb[i % N] as number) + (withBias ? (biasv[i % N] as number) : 0),
+								act,
+								ALPHA,
+								BETA,
+							),
+						);
+						const q = maxErr(got, exact);
+						expect(q.err, `act ${act} bias ${withBias} vs quantized`).toBeLessThanOrEqual(2e-6 * Math.max(1, q.mag));
+						// Against the float product: quantization noise, 1.2 % of the largest |A.B + bias|
+						// (measured up to 0.52 % without an activation; the activations' slopes stay below 1.5).
+						const pre = maxErr(got, gemmRef(av, bv, withBias ? biasv : null, M, K, N, 0)).mag;
+						const fl = maxErr(got, gemmRef(av, bv, withBias ? biasv : null, M, K, N, act));
+						expect(fl.err, `act ${act} bias ${withBias} vs float`).toBeLessThanOrEqual(0.012 * Math.max(1e-3, pre));
+					}
 				}
-			}
-			expect(h.guardsIntact()).toBe(true);
-		});
+				expect(h.guardsIntact()).toBe(true);
+			});
+		}
 	}
 
-	it("quantizeRows reads nothing past an A that ends linear memory", () => {
-		for (const [M, K] of [
-			[3, 13],
-			[5, 20],
-			[1, 7],
+	it("linear8 reads nothing past an A that ends linear memory", () => {
+		for (const [M, K, N] of [
+			[3, 13, 5],
+			[5, 20, 9],
+			[1, 7, 3],
+			[9, 32, 4],
 		]) {
 			const h = new Harness();
 			const av = randomFloats(M * K, 77, -2, 1);
-			const qa = h.alloc(h.call("quantizeRowsBytes", M, K) / 4);
+			const bv = randomFloats(K * N, 78, -0.5, 0.5);
+			const b = h.load(bv);
+			const wp = h.alloc(h.call("conv8PackedBytes", N, K, 1, 1) / 4);
+			h.call("linear8Pack", b, wp, K, N);
+			const scratch = h.alloc(h.call("linear8ScratchBytes", M, K) / 4);
+			const c = h.alloc(M * N);
 			const a = h.put(h.allocAtEnd(M * K), av);
-			h.call("quantizeRows", a, qa, M, K);
-			const ref = quantizeRef(av, new Float32Array(K), M, K, 1);
-			const Kp = (K + 7) & ~7;
-			const rowsQ = new Int16Array(h.k.memory.buffer, qa + 16, M * Kp);
-			for (let i = 0; i < M; i++) {
-				expect(Array.from(rowsQ.subarray(i * Kp, i * Kp + K))).toEqual(Array.from(ref.qa.subarray(i * K, (i + 1) * K)));
-			}
+			h.call("linear8", a, M, K, wp, 0, c, N, scratch, 0, ALPHA, BETA);
+			const ref = quantizeRef(av, bv, M, K, N);
+			const got = h.read(c, M * N);
+			const exact = new Float64Array(M * N);
+			for (let i = 0; i < M; i++)
+				for (let j = 0; j < N; j++) {
+					let s = 0;
+					for (let k = 0; k < K; k++) s += (ref.qa[i * K + k] as number) * (ref.qb[k * N + j] as number);
+					exact[i * N + j] = s * ref.sa * (ref.sb[j] as number);
+				}
+			const q = maxErr(got, exact);
+			expect(q.err).toBeLessThanOrEqual(2e-6 * Math.max(1, q.mag));
 			expect(h.guardsIntact()).toBe(true);
 		}
 	});

@@ -132,7 +132,7 @@ for (const kind of KINDS)
 			});
 		}
 		// As in the recogniser past its first conv: few codes of 128 or more, so most
-		// blocks carry no flag, some one half only, and whole groups of 16 none.
+		// panels list no block, and the blocks listed have one half or both.
 		for (const [name, s] of [
 			["1x1 480->120 @1x80", shape(480, 1, 80, 120)],
 			["1x1 64->128 @6x40", shape(64, 6, 40, 128)],
@@ -245,11 +245,11 @@ for (const kind of KINDS)
 		it("needs scratch for one chunk of pixels, not the plane", () => {
 			const h = new Harness();
 			const bytes = (s: ConvShape) => h.call("conv8ScratchBytes", kind.bits, ...args(s));
-			// 1x1: low panels of about 64 KiB; for 8-bit codes as much again of high panels, a flag
-			// byte per 8 pixels x 4 k (16 more, as the GEMM reads flags 16 at a time) and a row
-			// offset per k.
+			// 1x1: low panels of about 64 KiB; for 8-bit codes as much again of high panels, per
+			// panel of 8 pixels a list of its flagged blocks (a u16 count and at most one u16 per
+			// 4 k) and a row offset per k.
 			const flags = (k: number, n: number) =>
-				((Math.ceil(n / 8) * Math.ceil(k / 4) + 15) & ~15) + 16 + ((Math.ceil(k / 4) * 4 + 15) & ~15);
+				((Math.ceil(n / 8) * (Math.ceil(k / 4) + 1) * 2 + 15) & ~15) + ((Math.ceil(k / 4) * 4 + 15) & ~15);
 			const eight = kind.levels === 255;
 			expect(bytes(shape(16, 24, 1600, 32))).toBe(bytes(shape(16, 24, 3200, 32)));
 			expect(bytes(shape(16, 24, 1600, 32))).toBe(eight ? 2 * 65536 + flags(16, 4096) : 65536);

@@ -133,19 +133,46 @@ const gemm: Op = (heap, node, [input]) => {
 	const m = count(x.dims) / kdim;
 	const y = newFloat(heap, [...x.dims.slice(0, -1), ndim]);
 	const k = heap.kernels;
-	if (node.q8) {
-		// The input quantized once, as a whole tensor, then the integer product with its epilogue.
-		const q = heap.alloc(k.quantizeRowsBytes(m, kdim));
-		try {
-			k.quantizeRows(x.ptr, q.ptr, m, kdim);
-			k.gemmInt8(q.ptr, node.wp, node.bp, y.ptr, m, kdim, ndim, ...epilogue(node));
-		} finally {
-			heap.release(q);
-		}
-	} else k.gemm(x.ptr, node.wp, node.bp, y.ptr, m, kdim, ndim, ...epilogue(node));
+	if (node.q8) gemm8(heap, node, x, y, m, kdim, ndim);
+	else k.gemm(x.ptr, node.wp, node.bp, y.ptr, m, kdim, ndim, ...epilogue(node));
 	node.macs += m * kdim * ndim;
 	return [y];
 };
+
+/**
+ * An 8-bit Gemm: the input quantized once, as a whole tensor, then the
+ * integer product with its epilogue (linear8; an older build's i16 kernels
+ * when it has no linear8).
+ */
+function gemm8(
+	heap: Heap,
+	node: PlannedNode,
+	x: FloatValue,
+	y: FloatValue,
+	m: number,
+	kdim: number,
+	ndim: number,
+): void {
+	const k = heap.kernels;
+	// Builds of the kernels from before linear8 (a side-by-side benchmark's baseline).
+	const old = typeof k.linear8 === "function" ? undefined : k;
+	if (old?.quantizeRowsBytes && old.quantizeRows && old.gemmInt8) {
+		const q = heap.alloc(old.quantizeRowsBytes(m, kdim));
+		try {
+			old.quantizeRows(x.ptr, q.ptr, m, kdim);
+			old.gemmInt8(q.ptr, node.wp, node.bp, y.ptr, m, kdim, ndim, ...epilogue(node));
+		} finally {
+			heap.release(q);
+		}
+		return;
+	}
+	const scratch = heap.alloc(k.linear8ScratchBytes(m, kdim));
+	try {
+		k.linear8(x.ptr, m, kdim, node.wp, node.bp, y.ptr, ndim, scratch.ptr, ...epilogue(node));
+	} finally {
+		heap.release(scratch);
+	}
+}
 
 /** Both operands computed: [..., M, K] x [..., K, N] with equal leading dims. */
 const matmul: Op = (heap, node, [ia, ib]) => {

@@ -64,13 +64,17 @@ export interface Kernels {
 	conv8ScratchBytes(bits: number, ...shape: ConvShape): number;
 	/** On quantizeU8's codes (bits 8) or quantize7's (bits 7). */
 	conv8(bits: number, q: P, params: P, wp: P, bias: P, y: P, scratch: P, ...args: [...ConvShape, ...Epilogue]): void;
-	gemmInt8PackedBytes(k: number, n: number): number;
-	/** f32 [K][N] -> s8 per column (max|w| / 127) with its scales. */
-	gemmInt8Pack(src: P, dst: P, k: number, n: number): void;
-	quantizeRowsBytes(m: number, k: number): number;
-	/** f32 [M][K] -> DynamicQuantizeLinear values less their zero point, with the scale in a header. */
-	quantizeRows(a: P, q: P, m: number, k: number): void;
-	gemmInt8(qa: P, bp: P, bias: P, c: P, m: number, k: number, n: number, ...epilogue: Epilogue): void;
+	/** f32 [K][N] -> s8 per column (max|w| / 127), packed as conv8Pack packs [N][K] (conv8PackedBytes(n, k, 1, 1)). */
+	linear8Pack(src: P, dst: P, k: number, n: number): void;
+	linear8ScratchBytes(m: number, k: number): number;
+	/** C [M][N] = act(A . B + bias), A f32 [M][K] quantized per call as DynamicQuantizeLinear. */
+	linear8(a: P, m: number, k: number, wp: P, bias: P, c: P, n: number, scratch: P, ...epilogue: Epilogue): void;
+	// The i16-dot GEMM linear8 replaced: only in older builds, run as a side-by-side benchmark's baseline.
+	gemmInt8PackedBytes?(k: number, n: number): number;
+	gemmInt8Pack?(src: P, dst: P, k: number, n: number): void;
+	quantizeRowsBytes?(m: number, k: number): number;
+	quantizeRows?(a: P, q: P, m: number, k: number): void;
+	gemmInt8?(qa: P, bp: P, bias: P, c: P, m: number, k: number, n: number, ...epilogue: Epilogue): void;
 	binary(
 		op: number,
 		a: P,

@@ -159,8 +159,14 @@ export class Plan {
 				bytes: k.convTransposePackedBytes(a, b, c, d),
 				pack: (src, dst) => k.convTransposePack(src, dst, a, b, c, d),
 			};
-		if (node.op === "Gemm" && node.q8)
-			return { bytes: k.gemmInt8PackedBytes(a, b), pack: (src, dst) => k.gemmInt8Pack(src, dst, a, b) };
+		if (node.op === "Gemm" && node.q8) {
+			// Builds of the kernels from before linear8 (a side-by-side benchmark's baseline) pack for their gemmInt8.
+			if (k.gemmInt8Pack && k.gemmInt8PackedBytes && typeof k.linear8Pack !== "function") {
+				const [bytes, pack] = [k.gemmInt8PackedBytes, k.gemmInt8Pack];
+				return { bytes: bytes(a, b), pack: (src, dst) => pack(src, dst, a, b) };
+			}
+			return { bytes: k.conv8PackedBytes(b, a, 1, 1), pack: (src, dst) => k.linear8Pack(src, dst, a, b) };
+		}
 		return undefined;
 	}
 
