@@ -17,7 +17,9 @@ mkdirSync(outDir, { recursive: true });
 // jpegenc: a few strips of 16 rows (about 120 B a column) and a 2 MiB symbol buffer:
 // 12 MiB holds 65535 columns.
 // infer: the OCR inference engine; the engine places weights and activations itself.
-const MAX_PAGES = { npr: 1600, jpeg: 1024, png: 1024, jpegenc: 192, infer: 1024 };
+// resample: the OCR resizer's taps and one band of rows (about 1 MiB; a 30000-wide source row
+// with the taps of a 30x reduction needs some 16 MiB).
+const MAX_PAGES = { npr: 1600, jpeg: 1024, png: 1024, jpegenc: 192, infer: 1024, resample: 512 };
 
 const entries = readdirSync(srcDir).filter((f) => f.endsWith(".ts") && !f.startsWith("_") && f !== "tsconfig.json");
 for (const file of entries) {

@@ -26,7 +26,7 @@ import {
 	turnQuad,
 } from "./orientation";
 import { readingOrder } from "./readingOrder";
-import { onWhite } from "./resample";
+import { onWhite, releaseResampler } from "./resample";
 import { lineWords, type StepPlacement, type WordRead } from "./words";
 
 /** A line as read, in the coordinates of the pixels passed in. */
@@ -103,17 +103,21 @@ export async function recognize(pixels: Pixels, options: OcrOptions, models: Ocr
 		timings[stage] += now - t;
 		t = now;
 	};
-	const page = await readPage(pixels, pageFrame(pixels, false), o, models, lap);
-	let result = { text: page.text, lines: page.lines, orientation: (page.upsideDown ? 180 : 0) as PageTurn };
-	// Without the classifier a quarter-turned read could not tell 90 from 270 degrees.
-	if (o.classify && likelyTurnedQuarter(page.tallShare)) {
-		const turned = await readPage(pixels, pageFrame(pixels, true), o, models, lap);
-		if (turnedReadWins(turned.lines, page.lines)) {
-			result = { text: turned.text, lines: turned.lines, orientation: turned.upsideDown ? 270 : 90 };
+	try {
+		const page = await readPage(pixels, pageFrame(pixels, false), o, models, lap);
+		let result = { text: page.text, lines: page.lines, orientation: (page.upsideDown ? 180 : 0) as PageTurn };
+		// Without the classifier a quarter-turned read could not tell 90 from 270 degrees.
+		if (o.classify && likelyTurnedQuarter(page.tallShare)) {
+			const turned = await readPage(pixels, pageFrame(pixels, true), o, models, lap);
+			if (turnedReadWins(turned.lines, page.lines)) {
+				result = { text: turned.text, lines: turned.lines, orientation: turned.upsideDown ? 270 : 90 };
+			}
 		}
+		timings.total = performance.now() - start;
+		return { ...result, width: pixels.width, height: pixels.height, timings };
+	} finally {
+		releaseResampler();
 	}
-	timings.total = performance.now() - start;
-	return { ...result, width: pixels.width, height: pixels.height, timings };
 }
 
 /**
