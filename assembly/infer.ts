@@ -19,6 +19,7 @@ export {
 	convTransposePackedBytes,
 } from "./_infer_conv";
 export { setPost } from "./_infer_conv_act";
+export { ctcSteps } from "./_infer_ctc";
 export { gemm, gemmPack, gemmPacked, gemmPackedBytes, matmulBatched } from "./_infer_gemm";
 export {
 	binary,

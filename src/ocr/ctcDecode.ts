@@ -51,40 +51,95 @@ const SURE_WINNER = 0.501;
 export const HAN = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef]/u;
 const FULL_WIDTH = /^[\uff01-\uff5e]$/u;
 
-/** Whether the first and last steps' classes sum to 1 (a softmax output), so a sure winner may end a step's scan. */
-function stepsSumToOne(data: Float32Array, rows: number, classes: number): boolean {
-	for (const r of rows > 0 ? [0, rows - 1] : []) {
-		let sum = 0;
-		for (let c = 0; c < classes; c++) {
-			const p = data[r * classes + c] as number;
-			if (!(p >= 0)) return false;
-			sum += p;
-		}
-		if (Math.abs(sum - 1) > 1e-4) return false;
+/** Whether a row of class values sums to 1 with none negative (a softmax output). */
+function sumsToOne(row: ArrayLike<number>): boolean {
+	let sum = 0;
+	for (let c = 0; c < row.length; c++) {
+		const p = row[c] as number;
+		if (!(p >= 0)) return false;
+		sum += p;
 	}
-	return rows > 0;
+	return Math.abs(sum - 1) <= 1e-4;
 }
 
 /**
- * Decodes a [batch, steps, classes] probability tensor. Throws when the
- * class count does not match the charset: a mismatched dictionary would
- * otherwise produce plausible-looking nonsense.
+ * The value above which a class wins its step outright, given the first and
+ * last steps of the output: SURE_WINNER when both sum to 1 (a softmax
+ * output), else +Infinity (every class of a step is scanned).
  */
+export function sureWinner(first: ArrayLike<number>, last: ArrayLike<number>): number {
+	return sumsToOne(first) && sumsToOne(last) ? SURE_WINNER : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Per time step of a decoded batch: the winning class (the first of the
+ * step's largest value), its probability and the space class's. The engine
+ * finds these in its own memory (ctcSteps in assembly/_infer_ctc.ts);
+ * stepsOf finds them in a probability tensor the same way.
+ */
+export interface CtcSteps {
+	batch: number;
+	steps: number;
+	best: Int32Array;
+	p: Float32Array;
+	space: Float32Array;
+}
+
+/** Throws when the class count does not match the charset: a mismatched dictionary would otherwise produce plausible-looking nonsense. */
+export function checkClasses(dims: readonly number[], chars: readonly string[]): void {
+	if (dims.length !== 3 || dims[2] !== chars.length) {
+		throw new RangeError(`recogniser output ${dims.join("x")} does not fit a ${chars.length}-class charset`);
+	}
+}
+
+/** The steps of a [batch, steps, classes] probability tensor. */
+export function stepsOf(data: Float32Array, dims: readonly number[], chars: readonly string[]): CtcSteps {
+	checkClasses(dims, chars);
+	const [batch = 0, steps = 0, classes = 0] = dims;
+	const rows = batch * steps;
+	const space = chars.lastIndexOf(" ");
+	const stopAbove =
+		rows > 0 ? sureWinner(data.subarray(0, classes), data.subarray((rows - 1) * classes, rows * classes)) : Infinity;
+	const out: CtcSteps = {
+		batch,
+		steps,
+		best: new Int32Array(rows),
+		p: new Float32Array(rows),
+		space: new Float32Array(rows),
+	};
+	for (let r = 0; r < rows; r++) {
+		const row = r * classes;
+		let best = 0;
+		let bestP = data[row] as number;
+		for (let c = 1; c < classes && !(bestP > stopAbove); c++) {
+			const p = data[row + c] as number;
+			if (p > bestP) {
+				bestP = p;
+				best = c;
+			}
+		}
+		out.best[r] = best;
+		out.p[r] = bestP;
+		out.space[r] = space >= 0 ? (data[row + space] as number) : 0;
+	}
+	return out;
+}
+
+/** Decodes a [batch, steps, classes] probability tensor. Throws when the class count does not match the charset. */
 export function ctcGreedy(
 	data: Float32Array,
 	dims: readonly number[],
 	chars: readonly string[],
 	spaceEvidence = SPACE_EVIDENCE,
 ): DecodedLine[] {
-	const [batch = 0, steps = 0, classes = 0] = dims;
-	if (dims.length !== 3 || classes !== chars.length) {
-		throw new RangeError(`recogniser output ${dims.join("x")} does not fit a ${chars.length}-class charset`);
-	}
+	return decodeSteps(stepsOf(data, dims, chars), chars, spaceEvidence);
+}
+
+/** Greedy decoding of each line of a batch from its steps. */
+export function decodeSteps(s: CtcSteps, chars: readonly string[], spaceEvidence = SPACE_EVIDENCE): DecodedLine[] {
 	const out: DecodedLine[] = [];
 	const space = chars.lastIndexOf(" ");
-	// Without a softmax to rely on, every class of a step is scanned.
-	const stopAbove = stepsSumToOne(data, steps * batch, classes) ? SURE_WINNER : Number.POSITIVE_INFINITY;
-	for (let b = 0; b < batch; b++) {
+	for (let b = 0; b < s.batch; b++) {
 		let text = "";
 		const glyphs: Glyph[] = [];
 		let sum = 0;
@@ -93,20 +148,13 @@ export function ctcGreedy(
 		// Highest space probability in the current run of blank steps since the last character.
 		let gapSpace = 0;
 		let gapStart = 0;
-		for (let t = 0; t < steps; t++) {
-			const row = (b * steps + t) * classes;
-			let best = 0;
-			let bestP = data[row] as number;
-			for (let c = 1; c < classes && !(bestP > stopAbove); c++) {
-				const p = data[row + c] as number;
-				if (p > bestP) {
-					bestP = p;
-					best = c;
-				}
-			}
+		for (let t = 0; t < s.steps; t++) {
+			const r = b * s.steps + t;
+			const best = s.best[r] as number;
+			const bestP = s.p[r] as number;
 			if (best === 0) {
 				if (previous !== 0) gapStart = t;
-				if (space >= 0) gapSpace = Math.max(gapSpace, data[row + space] as number);
+				if (space >= 0) gapSpace = Math.max(gapSpace, s.space[r] as number);
 			} else if (best !== previous) {
 				const last = text[text.length - 1];
 				let ch = chars[best] as string;

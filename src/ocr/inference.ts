@@ -6,6 +6,7 @@
  * models live in one runtime or the other.
  */
 import type { ModelRuntime } from "../models/registry";
+import { type CtcSteps, checkClasses, stepsOf, sureWinner } from "./ctcDecode";
 import {
 	engineMemoryBytes,
 	enginePeakBytes,
@@ -15,6 +16,7 @@ import {
 	modelBytes,
 	releaseModel,
 	runModel,
+	runModelSteps,
 } from "./engine";
 import * as ort from "./session";
 
@@ -59,6 +61,38 @@ export function run(name: string, feeds: Record<string, ort.TensorIn>): Promise<
 }
 
 export const firstOutput = ort.firstOutput;
+
+/**
+ * The recogniser's [batch, steps, classes] output as CTC steps
+ * (ctcDecode.ts): the engine finds them where its output lies and hands back
+ * 3 floats a step; ORT's probabilities are copied out and scanned here.
+ */
+export async function runSteps(
+	name: string,
+	feeds: Record<string, ort.TensorIn>,
+	chars: readonly string[],
+): Promise<CtcSteps> {
+	if (selected !== "ink") {
+		const out = firstOutput(await ort.run(name, feeds));
+		return stepsOf(out.data, out.dims, chars);
+	}
+	const { steps, dims } = await runModelSteps(name, feeds, chars.lastIndexOf(" "), sureWinner);
+	checkClasses(dims, chars);
+	const rows = steps.length / 3;
+	const out: CtcSteps = {
+		batch: dims[0] as number,
+		steps: dims[1] as number,
+		best: new Int32Array(rows),
+		p: new Float32Array(rows),
+		space: new Float32Array(rows),
+	};
+	for (let r = 0; r < rows; r++) {
+		out.best[r] = steps[3 * r] as number;
+		out.p[r] = steps[3 * r + 1] as number;
+		out.space[r] = steps[3 * r + 2] as number;
+	}
+	return out;
+}
 
 /** Wasm memory the OCR runtimes hold now (both, should the other have been used in this isolate). */
 export function wasmMemoryBytes(): number {

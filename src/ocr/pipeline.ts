@@ -9,10 +9,10 @@ import { UnprocessableError } from "../lib/errors";
 import { turnClockwise } from "../lib/orient";
 import type { Pixels } from "../lib/pixels";
 import { cropFrame, cropQuad, VERTICAL_RATIO } from "./crop";
-import { ctcGreedy, type DecodedLine } from "./ctcDecode";
+import { type DecodedLine, decodeSteps } from "./ctcDecode";
 import { boxSearches, inPixels, type PageFrame, pageFrame } from "./findBoxes";
 import { orderQuad, type Quad, quadSize } from "./geometry";
-import { firstOutput, run } from "./inference";
+import { firstOutput, run, runSteps } from "./inference";
 import { LINE_HEIGHT, lineTensor, planBatches, scaledWidth } from "./lineTensor";
 import { CLS_LIMITS, CLS_WIDTH, REC_LIMITS } from "./memory";
 import type { OcrModels } from "./models";
@@ -177,13 +177,15 @@ async function readBoxes(
 		});
 		lap("post");
 		const data = lineTensor(crops, plan.width);
-		const out = firstOutput(
-			await run(models.rec, { [models.inputs.rec]: { data, dims: [crops.length, 3, LINE_HEIGHT, plan.width] } }),
+		const steps = await runSteps(
+			models.rec,
+			{ [models.inputs.rec]: { data, dims: [crops.length, 3, LINE_HEIGHT, plan.width] } },
+			models.chars,
 		);
-		const decoded = ctcGreedy(out.data, out.dims, models.chars);
+		const decoded = decodeSteps(steps, models.chars);
 		plan.indices.forEach((i, k) => {
 			read[i] = decoded[k];
-			(placed[i] as StepPlacement).stride = plan.width / (out.dims[1] ?? 1);
+			(placed[i] as StepPlacement).stride = plan.width / Math.max(1, steps.steps);
 		});
 		lap("rec");
 	}

@@ -91,6 +91,52 @@ export async function runModel(name: string, feeds: Record<string, TensorData>):
 	return out;
 }
 
+/**
+ * Runs a model whose one output is [batch, steps, classes] and returns, per
+ * step, the winning class, its value and the value of class `space`
+ * (ctcSteps in assembly/_infer_ctc.ts: 3 floats a step, where a copy of the
+ * output would be all of them). `sureAbove` gets the first and last steps (views,
+ * valid during the call) and names the value above which a class wins its step outright.
+ */
+export async function runModelSteps(
+	name: string,
+	feeds: Record<string, TensorData>,
+	space: number,
+	sureAbove: (first: Float32Array, last: Float32Array) => number,
+): Promise<{ steps: Float32Array; dims: number[] }> {
+	const plan = plans.get(name);
+	if (!plan || !heap) throw new UnavailableError("model_not_loaded", `model "${name}" is not loaded`, 1);
+	const h = heap;
+	let out: { steps: Float32Array; dims: number[] };
+	try {
+		out = plan.runTaking(feeds, (outputs) => {
+			const [v] = outputs.values();
+			if (!v || v.dims.length !== 3) throw new EngineError("the output is not [batch, steps, classes]");
+			const [batch, steps, classes] = v.dims as [number, number, number];
+			const rows = batch * steps;
+			// A class list that does not fit is the caller's to report; its space index is not read.
+			const at = space < classes ? space : -1;
+			const sure =
+				rows > 0 ? sureAbove(h.f32(v.ptr, classes), h.f32(v.ptr + (rows - 1) * classes * 4, classes)) : Infinity;
+			const block = h.alloc(rows * 12);
+			try {
+				h.kernels.ctcSteps(v.ptr, rows, classes, at, sure, block.ptr);
+				return { steps: h.f32(block.ptr, rows * 3).slice(), dims: [...v.dims] };
+			} finally {
+				h.release(block);
+			}
+		});
+	} catch (err) {
+		if (err instanceof EngineError || err instanceof RangeError)
+			throw new UnprocessableError("inference_failed", `model "${name}" could not process the input`);
+		throw err;
+	} finally {
+		notePeak();
+	}
+	await new Promise((resolve) => setTimeout(resolve, 0));
+	return out;
+}
+
 export function engineMemoryBytes(): number {
 	return heap?.memoryBytes ?? 0;
 }

@@ -95,6 +95,8 @@ export interface Kernels {
 	setPost(on: number, a: number, b: number): void;
 	layerNorm(x: P, gamma: P, beta: P, y: P, rows: number, cols: number, eps: number): void;
 	softmax(x: P, y: P, rows: number, cols: number): void;
+	/** Per row: first class of the largest value (or the first above `sure`), its value, the value at `space`; 3 f32 a row. */
+	ctcSteps(x: P, rows: number, classes: number, space: number, sure: number, out: P): void;
 	globalAvgPool(x: P, y: P, c: number, hw: number): void;
 	pool2d(
 		kind: number,

@@ -208,6 +208,20 @@ export class Plan {
 	 * will make (arena.ts), then for real inside that layout.
 	 */
 	run(feeds: Record<string, TensorData>): Record<string, TensorData> {
+		return this.runTaking(feeds, (outputs) => {
+			const result: Record<string, TensorData> = {};
+			for (const [name, v] of outputs)
+				result[name] = { data: this.heap.f32(v.ptr, count(v.dims)).slice(), dims: v.dims };
+			return result;
+		});
+	}
+
+	/**
+	 * Runs the graph and hands its outputs, still in wasm memory, to `take`,
+	 * whose result is the run's: for a caller that needs less of them than a
+	 * copy (the recogniser's CTC steps, 3 floats a step of its 6625).
+	 */
+	runTaking<R>(feeds: Record<string, TensorData>, take: (outputs: Map<string, FloatValue>) => R): R {
 		const heap = this.heap;
 		heap.beginDry();
 		let layout: ReturnType<Heap["endDry"]>;
@@ -218,14 +232,14 @@ export class Plan {
 		}
 		heap.beginPlanned(layout);
 		try {
-			return this.walk(feeds) as Record<string, TensorData>;
+			return this.walk(feeds, take) as R;
 		} finally {
 			heap.endPlanned();
 		}
 	}
 
-	/** One pass over the nodes; in a dry run (heap.recording) nothing is read or written. */
-	private walk(feeds: Record<string, TensorData>): Record<string, TensorData> | undefined {
+	/** One pass over the nodes; in a dry run (heap.recording, no `take`) nothing is read or written. */
+	private walk<R>(feeds: Record<string, TensorData>, take?: (outputs: Map<string, FloatValue>) => R): R | undefined {
 		const heap = this.heap;
 		const dry = heap.recording !== undefined;
 		const values = new Map<string, Value>(this.numbers);
@@ -255,14 +269,14 @@ export class Plan {
 					values.delete(name);
 				}
 			}
-			if (dry) return undefined;
-			const result: Record<string, TensorData> = {};
+			if (dry || !take) return undefined;
+			const outputs = new Map<string, FloatValue>();
 			for (const name of this.file.header.outputs) {
 				const v = values.get(name);
 				if (v?.kind !== "f32") throw new EngineError(`output ${name} was not computed`);
-				result[name] = { data: heap.f32(v.ptr, count(v.dims)).slice(), dims: v.dims };
+				outputs.set(name, v);
 			}
-			return result;
+			return take(outputs);
 		} finally {
 			for (const [name, v] of values) if (!this.numbers.has(name)) drop(heap, v);
 		}
