@@ -7,6 +7,7 @@ import { actRow, biasOf, fused, postRow, setEpilogue } from "./_infer_conv_act";
 import { bandHeight, bandRows, fillBand, phaseLen } from "./_infer_conv_band";
 import { rows3x3Pair } from "./_infer_conv_dw3";
 import { row5x5s1, row5x5s2 } from "./_infer_conv_dw5";
+import { dw5Direct, dw5Plane } from "./_infer_conv_dw5_direct";
 import { rows5x5s1Pair } from "./_infer_conv_dw5_pair";
 
 const DW_BUDGET: i32 = 64 << 10;
@@ -225,11 +226,16 @@ export function convDepthwise(
 	const o2: usize = sw === 1 ? 8 : 4;
 	const pairs = kh === 3 && kw === 3 && sh === 1 && sw <= 2 && ow >= 8;
 	const pairs5 = kh === 5 && kw === 5 && sh === 1 && sw === 1 && ow >= 16;
+	const direct = dw5Direct(kh, kw, sh, sw, pt, pl, pb, pr, h, w, bandHeight(r, kh, sh) * lr);
 	for (let ch = 0; ch < c; ch++) {
 		const xc = x + <usize>ch * plane;
 		const wc = wp + <usize>ch * taps;
 		const yc = y + <usize>ch * oplane;
 		const bv = biasOf(bias, ch);
+		if (direct) {
+			dw5Plane(xc, wc, yc, scratch, h, w, oh, pt, pb, bv, form, late, al, be);
+			continue;
+		}
 		for (let oy0 = 0; oy0 < oh; oy0 += r) {
 			const nr = min(r, oh - oy0);
 			fillBand(xc, 1, h, w, oy0 * sh, bandHeight(nr, kh, sh), pt, pl, sw, lr, bh, scratch);

@@ -47,7 +47,16 @@ export function row5x5s1(
 ): void {
 	for (let ox = 0; ox < ow; ox += 16) {
 		const q = (<usize>(ox + 16 <= ow ? ox : ow - 16)) << 2;
-		let p = xr + q + <usize>ky0 * rs;
+		Tile5.single(xr + q, rs, wc, ky0, ky1, yr + q, bv, form);
+	}
+}
+
+// biome-ignore lint/complexity/noStaticOnlyClass: the linter parses `@inline` only on class members, so inlined helpers are static methods.
+export class Tile5 {
+	/** One 16-column tile of a 5x5 stride-1 row: src is its first column in band row 0 (rows rs apart), y its first output. */
+	@inline
+	static single(src: usize, rs: usize, wc: usize, ky0: i32, ky1: i32, y: usize, bv: v128, form: i32): void {
+		let p = src + <usize>ky0 * rs;
 		let w = wc + <usize>(ky0 * 80);
 		let a0 = f32x4.splat(0.0);
 		let a1 = a0;
@@ -87,11 +96,10 @@ export function row5x5s1(
 			p += rs;
 			w += 80;
 		}
-		const yq = yr + q;
-		put(yq, a0, bv, form);
-		put(yq + 16, a1, bv, form);
-		put(yq + 32, a2, bv, form);
-		put(yq + 48, a3, bv, form);
+		put(y, a0, bv, form);
+		put(y + 16, a1, bv, form);
+		put(y + 32, a2, bv, form);
+		put(y + 48, a3, bv, form);
 	}
 }
 

@@ -24,6 +24,15 @@ export function rows5x5s1Pair(
 ): void {
 	for (let ox = 0; ox < ow; ox += 16) {
 		const q = (<usize>(ox + 16 <= ow ? ox : ow - 16)) << 2;
+		Tile5Pair.tile(xr + q, rs, wc, y + q, ys, bv, form);
+	}
+}
+
+// biome-ignore lint/complexity/noStaticOnlyClass: the linter parses `@inline` only on class members, so inlined helpers are static methods.
+export class Tile5Pair {
+	/** One 16-column tile of the two rows: src is its first column in band row 0 (rows rs apart), y its first output. */
+	@inline
+	static tile(src: usize, rs: usize, wc: usize, y: usize, ys: usize, bv: v128, form: i32): void {
 		let a0 = f32x4.splat(0.0);
 		let a1 = a0;
 		let a2 = a0;
@@ -33,7 +42,7 @@ export function rows5x5s1Pair(
 		let b2 = a0;
 		let b3 = a0;
 		// Band row 0 feeds only the first row (its kernel row 0).
-		let p = xr + q;
+		let p = src;
 		let w = wc;
 		for (let kx = 0; kx < 5; kx++) {
 			const wa = v128.load(w);
@@ -47,7 +56,7 @@ export function rows5x5s1Pair(
 		// Band rows 1-4: kernel row r for the first output row, r - 1 for the second;
 		// five loads a band row, the shifted taps shuffled out of them.
 		for (let r = 1; r < 5; r++) {
-			p = xr + q + <usize>r * rs;
+			p = src + <usize>r * rs;
 			w = wc + <usize>(r * 80);
 			const v0 = v128.load(p, 0);
 			const v1 = v128.load(p, 16);
@@ -118,7 +127,7 @@ export function rows5x5s1Pair(
 			b3 = f32x4.add(b3, f32x4.mul(v4, wb));
 		}
 		// Band row 5 feeds only the second row (its kernel row 4).
-		p = xr + q + 5 * rs;
+		p = src + 5 * rs;
 		w = wc + 320;
 		for (let kx = 0; kx < 5; kx++) {
 			const wb = v128.load(w);
@@ -129,7 +138,7 @@ export function rows5x5s1Pair(
 			p += 4;
 			w += 16;
 		}
-		const ya = y + q;
+		const ya = y;
 		put(ya, a0, bv, form);
 		put(ya + 16, a1, bv, form);
 		put(ya + 32, a2, bv, form);

@@ -184,6 +184,12 @@ const CASES: [string, ConvShape][] = [
 	["dw 5x5 s1x2 6ch 12x27", dw(6, 12, 27, 5, 1, 2)],
 	["dw 3x3 s1 4ch 3x5 (< 8 cols)", dw(4, 3, 5, 3, 1, 1)],
 	["dw 5x5 s1 3ch 1x1", dw(3, 1, 1, 5, 1, 1)],
+	// 5x5 s1 from 34 columns read in place (_infer_conv_dw5_direct.ts): edge strips, tiles between.
+	["dw 5x5 s1 3ch 12x34 (in place, the narrowest)", dw(3, 12, 34, 5, 1, 1)],
+	["dw 5x5 s1 3ch 3x49 (in place, a tile at w - 32 before the right edge)", dw(3, 3, 49, 5, 1, 1)],
+	["dw 5x5 s1 2ch 1x64 (in place, one row, 16-column multiple)", dw(2, 1, 64, 5, 1, 1)],
+	["dw 5x5 s1 4ch 12x102 (in place, a recogniser line's stage-3 width)", dw(4, 12, 102, 5, 1, 1)],
+	["dw 5x5 s1 3ch 9x50 pads (1,2,3,2) (in place, uneven top and bottom)", dw(3, 9, 50, 5, 1, 1, { pt: 1, pb: 3 })],
 	["dw 3x3 asymmetric pad (1,0,0,1) 5ch 9x12", dw(5, 9, 12, 3, 1, 1, { pt: 1, pl: 0, pb: 0, pr: 1 })],
 	["grouped 3x3 g3 6->9 on 7x10", shape(6, 7, 10, 9, 3, 3, { group: 3 })],
 	["grouped 1x1 g2 8->6 on 5x9", shape(8, 5, 9, 6, 1, 1, { group: 2 })],
