@@ -6,6 +6,7 @@ import { store8 } from "./_infer_conv_1x1";
 import { actRow, biasOf, fused, postRow, setEpilogue } from "./_infer_conv_act";
 import { bandHeight, bandRows, fillBand, phaseLen } from "./_infer_conv_band";
 import { rows3x3Pair } from "./_infer_conv_dw3";
+import { dw3Direct, dw3Plane } from "./_infer_conv_dw3_direct";
 import { row5x5s1, row5x5s2 } from "./_infer_conv_dw5";
 import { dw5Direct, dw5Plane } from "./_infer_conv_dw5_direct";
 import { rows5x5s1Pair } from "./_infer_conv_dw5_pair";
@@ -227,6 +228,7 @@ export function convDepthwise(
 	const pairs = kh === 3 && kw === 3 && sh === 1 && sw <= 2 && ow >= 8;
 	const pairs5 = kh === 5 && kw === 5 && sh === 1 && sw === 1 && ow >= 16;
 	const direct = dw5Direct(kh, kw, sh, sw, pt, pl, pb, pr, h, w, bandHeight(r, kh, sh) * lr);
+	const direct3 = dw3Direct(kh, kw, sh, sw, pt, pl, pb, pr, h, w, lr, bandHeight(r, kh, sh) * lr);
 	for (let ch = 0; ch < c; ch++) {
 		const xc = x + <usize>ch * plane;
 		const wc = wp + <usize>ch * taps;
@@ -234,6 +236,10 @@ export function convDepthwise(
 		const bv = biasOf(bias, ch);
 		if (direct) {
 			dw5Plane(xc, wc, yc, scratch, h, w, oh, pt, pb, bv, form, late, al, be);
+			continue;
+		}
+		if (direct3) {
+			dw3Plane(xc, wc, yc, scratch, h, w, lr, bv, form, late, al, be);
 			continue;
 		}
 		for (let oy0 = 0; oy0 < oh; oy0 += r) {

@@ -29,7 +29,34 @@ export function rows3x3Pair(
 	const w8 = v128.load(wc, 128);
 	for (let ox = 0; ox < ow; ox += 8) {
 		const q = (<usize>(ox + 8 <= ow ? ox : ow - 8)) << 2;
-		let p = xr + q;
+		Tile3Pair.tile(xr + q, rs, o1, o2, w0, w1, w2, w3, w4, w5, w6, w7, w8, y + q, ys, bv, form);
+	}
+}
+
+// biome-ignore lint/complexity/noStaticOnlyClass: the linter parses `@inline` only on class members, so inlined helpers are static methods.
+export class Tile3Pair {
+	/** One 8-column tile of the two rows: src is its first column in band row 0 (rows rs apart), y its first output; w0..w8 the taps. */
+	@inline
+	static tile(
+		src: usize,
+		rs: usize,
+		o1: usize,
+		o2: usize,
+		w0: v128,
+		w1: v128,
+		w2: v128,
+		w3: v128,
+		w4: v128,
+		w5: v128,
+		w6: v128,
+		w7: v128,
+		w8: v128,
+		y: usize,
+		ys: usize,
+		bv: v128,
+		form: i32,
+	): void {
+		let p = src;
 		let a0 = f32x4.splat(0.0);
 		let a1 = a0;
 		let b0 = a0;
@@ -109,7 +136,7 @@ export function rows3x3Pair(
 		x1 = v128.load(t, 16);
 		b0 = f32x4.add(b0, f32x4.mul(x0, w8));
 		b1 = f32x4.add(b1, f32x4.mul(x1, w8));
-		const yq = y + q;
+		const yq = y;
 		put(yq, a0, bv, form);
 		put(yq + 16, a1, bv, form);
 		put(yq + ys, b0, bv, form);

@@ -167,6 +167,10 @@ const CASES: [string, ConvShape][] = [
 	["3x3 s2x1 pad (1,0,2,1) 4->6 on 9x10", shape(4, 9, 10, 6, 3, 3, { sh: 2, sw: 1, pt: 1, pl: 0, pb: 2, pr: 1 })],
 	["5x5 s1x2 dense 3->5 on 11x23", shape(3, 11, 23, 5, 5, 5, { sw: 2 })],
 	["dw 3x3 s1 32ch 15x21", dw(32, 15, 21, 3, 1, 1)],
+	// 3x3 s1 from 17 columns and 4 rows read in place (_infer_conv_dw3_direct.ts).
+	["dw 3x3 s1 3ch 5x17 (in place, the narrowest, a lone last row)", dw(3, 5, 17, 3, 1, 1)],
+	["dw 3x3 s1 2ch 4x33 (in place, four rows)", dw(2, 4, 33, 3, 1, 1)],
+	["dw 3x3 s1 2ch 24x203 (in place, a recogniser line's stage-1 plane)", dw(2, 24, 203, 3, 1, 1)],
 	["dw 3x3 s2 32ch 16x16", dw(32, 16, 16, 3, 2, 2)],
 	["dw 3x3 s2 7ch 15x23", dw(7, 15, 23, 3, 2, 2)],
 	["dw 3x3 s2 6ch 9x41 (16-column rows)", dw(6, 9, 41, 3, 2, 2)],
