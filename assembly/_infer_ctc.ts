@@ -62,7 +62,7 @@ export function ctcSteps(x: usize, rows: i32, classes: i32, space: i32, sure: f3
 			// The first class holding the largest value; class 0 when that is NaN (only a NaN at
 			// class 0 survives as the maximum), as the JS scan keeps it.
 			const m = rowMax(row, classes);
-			best = m === m ? indexOf(row, classes, m) : 0;
+			best = Number.isNaN(m) ? 0 : indexOf(row, classes, m);
 		}
 		const o = out + <usize>r * 12;
 		store<f32>(o, <f32>best);

@@ -111,7 +111,7 @@ export async function runModelSteps(
 	try {
 		out = plan.runTaking(feeds, (outputs) => {
 			const [v] = outputs.values();
-			if (!v || v.dims.length !== 3) throw new EngineError("the output is not [batch, steps, classes]");
+			if (v?.dims.length !== 3) throw new EngineError("the output is not [batch, steps, classes]");
 			const [batch, steps, classes] = v.dims as [number, number, number];
 			const rows = batch * steps;
 			// A class list that does not fit is the caller's to report; its space index is not read.
