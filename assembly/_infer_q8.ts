@@ -59,7 +59,7 @@ function packCodes(src: usize, dst: usize, cout: i32, k: i32, cs: i32, ks: i32):
 	const k4 = (k + 3) >> 2;
 	const sums = dst + ((<usize>((cout + 3) & ~3)) << 2);
 	const codes = dst + <usize>headBytes(cout);
-	memory.fill(dst, 0, <usize>(headBytes(cout) + ((cout + 3) >> 2) * k4 * 16));
+	memory.fill(dst, 0, <usize>conv8PackedBytes(cout, k, 1, 1));
 	const step = (<usize>ks) << 2;
 	for (let c = 0; c < cout; c++) {
 		const row = src + <usize>(c * cs) * 4;

@@ -71,15 +71,16 @@ export function isModelLoaded(name: string): boolean {
 }
 
 /**
- * Runs one model. A run is synchronous wasm; like the ORT wrapper, it yields
- * to the event loop afterwards so other requests can be read and admitted.
+ * A run of one model's plan: synchronous wasm, its errors on bad input as
+ * 422s; like the ORT wrapper, it yields to the event loop afterwards so
+ * other requests can be read and admitted.
  */
-export async function runModel(name: string, feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
+async function runPlan<R>(name: string, run: (plan: Plan, heap: Heap) => R): Promise<R> {
 	const plan = plans.get(name);
-	if (!plan) throw new UnavailableError("model_not_loaded", `model "${name}" is not loaded`, 1);
-	let out: Record<string, TensorData>;
+	if (!plan || !heap) throw new UnavailableError("model_not_loaded", `model "${name}" is not loaded`, 1);
+	let out: R;
 	try {
-		out = plan.run(feeds);
+		out = run(plan, heap);
 	} catch (err) {
 		if (err instanceof EngineError || err instanceof RangeError)
 			throw new UnprocessableError("inference_failed", `model "${name}" could not process the input`);
@@ -91,6 +92,11 @@ export async function runModel(name: string, feeds: Record<string, TensorData>):
 	return out;
 }
 
+/** Runs one model; its outputs copied out of wasm memory. */
+export function runModel(name: string, feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
+	return runPlan(name, (plan) => plan.run(feeds));
+}
+
 /**
  * Runs a model whose one output is [batch, steps, classes] and returns, per
  * step, the winning class, its value and the value of class `space`
@@ -98,18 +104,14 @@ export async function runModel(name: string, feeds: Record<string, TensorData>):
  * output would be all of them). `sureAbove` gets the first and last steps (views,
  * valid during the call) and names the value above which a class wins its step outright.
  */
-export async function runModelSteps(
+export function runModelSteps(
 	name: string,
 	feeds: Record<string, TensorData>,
 	space: number,
 	sureAbove: (first: Float32Array, last: Float32Array) => number,
 ): Promise<{ steps: Float32Array; dims: number[] }> {
-	const plan = plans.get(name);
-	if (!plan || !heap) throw new UnavailableError("model_not_loaded", `model "${name}" is not loaded`, 1);
-	const h = heap;
-	let out: { steps: Float32Array; dims: number[] };
-	try {
-		out = plan.runTaking(feeds, (outputs) => {
+	return runPlan(name, (plan, h) =>
+		plan.runTaking(feeds, (outputs) => {
 			const [v] = outputs.values();
 			if (v?.dims.length !== 3) throw new EngineError("the output is not [batch, steps, classes]");
 			const [batch, steps, classes] = v.dims as [number, number, number];
@@ -125,16 +127,8 @@ export async function runModelSteps(
 			} finally {
 				h.release(block);
 			}
-		});
-	} catch (err) {
-		if (err instanceof EngineError || err instanceof RangeError)
-			throw new UnprocessableError("inference_failed", `model "${name}" could not process the input`);
-		throw err;
-	} finally {
-		notePeak();
-	}
-	await new Promise((resolve) => setTimeout(resolve, 0));
-	return out;
+		}),
+	);
 }
 
 export function engineMemoryBytes(): number {
