@@ -16,7 +16,7 @@ import {
 import { layOut, Recording } from "../src/ocr/engine/arena";
 import { readInk } from "../src/ocr/engine/format";
 import { Heap } from "../src/ocr/engine/heap";
-import { Plan } from "../src/ocr/engine/plan";
+import { MAX_DEPTH_8BIT, Plan } from "../src/ocr/engine/plan";
 import { LINE_HEIGHT } from "../src/ocr/lineTensor";
 import { OCR_RUNTIME_BYTES, REC_LIMITS } from "../src/ocr/memory";
 import { withHeader } from "./helpers/ink";
@@ -155,6 +155,52 @@ describe("engine models", () => {
 		const err = await runModel("cls", { x: { data: new Float32Array(1), dims: [1] } }).catch((e) => e);
 		expect(err).toBeInstanceOf(AppError);
 		expect((err as AppError).code).toBe("model_not_loaded");
+	});
+
+	it("refuses an 8-bit conv deeper than its panel lists can index, and loads one at the bound", async () => {
+		// One 1x1 conv on the engine's own 8-bit scheme over `depth` input channels.
+		const conv8 = (depth: number): Uint8Array => {
+			const header = {
+				version: 1,
+				inputs: [{ name: "x", dims: [1, depth, 1, 1] }],
+				outputs: ["y"],
+				weights: [{ dims: [1, depth, 1, 1], offset: 0, length: depth }],
+				nodes: [
+					{
+						op: "Conv",
+						inputs: ["x", { weight: 0 }],
+						outputs: ["y"],
+						w: 0,
+						b: -1,
+						cout: 1,
+						kernel: [1, 1],
+						strides: [1, 1],
+						pads: [0, 0, 0, 0],
+						group: 1,
+						act: 0,
+						int8: 8,
+					},
+				],
+				numbers: {},
+			};
+			const json = new TextEncoder().encode(JSON.stringify(header));
+			const start = Math.ceil((8 + json.byteLength) / 64) * 64;
+			const out = new Uint8Array(start + depth * 4);
+			out.set(new TextEncoder().encode("INK1"));
+			new DataView(out.buffer).setUint32(4, json.byteLength, true);
+			out.set(json, 8);
+			new Float32Array(out.buffer, start, depth).fill(0.5);
+			return out;
+		};
+		await loadModel("deep", conv8(MAX_DEPTH_8BIT));
+		const y = await runModel("deep", {
+			x: { data: new Float32Array(MAX_DEPTH_8BIT).fill(1), dims: [1, MAX_DEPTH_8BIT, 1, 1] },
+		});
+		// 65536 products of 0.5 and 1, both exact as codes: the 8-bit sum is exact too.
+		expect(Object.values(y)[0]!.data[0]).toBeCloseTo(MAX_DEPTH_8BIT / 2, 0);
+		await releaseModel("deep");
+		await expect(loadModel("deep", conv8(MAX_DEPTH_8BIT + 4))).rejects.toMatchObject({ code: "model_invalid" });
+		expect(isModelLoaded("deep")).toBe(false);
 	});
 
 	it("answers inference_failed for an input the graph cannot take, and stays usable", async () => {

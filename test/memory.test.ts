@@ -14,6 +14,8 @@ type Status = {
 		codec_wasm_bytes: number;
 		kernel_wasm_bytes: number;
 		ocr_wasm_bytes: number;
+		ocr_resample_wasm_bytes: number;
+		ocr_resample_wasm_peak_bytes: number;
 		codec_peaks: Record<string, number>;
 	};
 	models: { loaded: string[]; ocr_runtime: { state: string; dropped: number } };
@@ -58,6 +60,9 @@ describe("memory accounting", () => {
 		expect(after.admission.reserved_bytes).toBe(0);
 		// No decoder instance outlives its request.
 		expect(after.memory.codec_wasm_bytes).toBe(0);
+		// Nor the OCR resizer's, whose largest memory the status still shows.
+		expect(after.memory.ocr_resample_wasm_bytes).toBe(0);
+		expect(after.memory.ocr_resample_wasm_peak_bytes).toBeGreaterThan(0);
 	});
 
 	it("returns to where it started after a 12 MP styled preview, reserving the decode of rows, not the frame", async () => {

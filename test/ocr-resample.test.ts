@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Pixels } from "../src/lib/pixels";
-import { resize } from "../src/ocr/resample";
+import { releaseResampler, resamplerBytes, resamplerPeakBytes, resize } from "../src/ocr/resample";
 import { randomFloats } from "./helpers/engineKernel";
 import { decodeFixture, fixture } from "./helpers/ocrFixtures";
 import { resizeRef } from "./helpers/resampleRef";
@@ -53,6 +53,20 @@ describe("OCR resize kernels", () => {
 		const line: Pixels = { data: page.data.subarray(0, page.width * 60 * 4), width: page.width, height: 60 };
 		const lw = Math.ceil((48 * line.width) / 60);
 		expect(differing(resize(line, lw, 48), resizeRef(line, lw, 48))).toBe(0);
+	});
+
+	it("counts the instance's memory while it lives and keeps its peak after it goes", () => {
+		releaseResampler();
+		expect(resamplerBytes()).toBe(0);
+		// A 600-column source band and its 300-column middle and output rows: far past the first page.
+		const src = noise(600, 400, 3);
+		resize(src, 300, 200);
+		const held = resamplerBytes();
+		expect(held).toBeGreaterThan(600 * 4 * 4);
+		expect(resamplerPeakBytes()).toBeGreaterThanOrEqual(held);
+		releaseResampler();
+		expect(resamplerBytes()).toBe(0);
+		expect(resamplerPeakBytes()).toBeGreaterThanOrEqual(held);
 	});
 
 	it("returns the source itself at its own size and refuses an empty target", () => {

@@ -103,10 +103,22 @@ function sourceRows(v: Taps, y0: number, y1: number): [number, number] {
 // line each: a fresh instance per call cost more than the loops it ran), let
 // go when the page is read (releaseResampler), so no request inherits its memory.
 let instance: ResampleKernel | undefined;
+// The largest memory an instance reached, for /api/status: it is gone by the time anyone asks.
+let peak = 0;
 
 /** Lets the kernel instance and its memory go; the next resize makes a new one. */
 export function releaseResampler(): void {
 	instance = undefined;
+}
+
+/** Bytes of the live instance's memory: 0 between page reads. */
+export function resamplerBytes(): number {
+	return instance?.memory.buffer.byteLength ?? 0;
+}
+
+/** The most memory any instance held in this isolate. */
+export function resamplerPeakBytes(): number {
+	return peak;
 }
 
 /** Resizes RGBA pixels to exactly width x height, in the kernels of assembly/resample.ts (the same bytes as the JS loops they replaced). */
@@ -134,6 +146,7 @@ export function resize(src: Pixels, width: number, height: number): Pixels {
 	const need = dstAt + bandRows * width * 4;
 	const have = k.memory.buffer.byteLength;
 	if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
+	peak = Math.max(peak, k.memory.buffer.byteLength);
 	const mem = k.memory.buffer;
 	const ht = placeTaps(mem, base, h);
 	const vt = placeTaps(mem, ht.end, v);

@@ -68,6 +68,17 @@ export interface TensorData {
 	dims: readonly number[];
 }
 
+/**
+ * The 8-bit GEMMs list a panel's flagged quad blocks by a 14-bit index
+ * (_infer_q8_panels.ts), so a node's depth (K = input channels x kernel taps)
+ * is at most 65536; a file past that is refused at load rather than misread.
+ */
+export const MAX_DEPTH_8BIT = 65536;
+
+function checkDepth8(depth: number): void {
+	if (depth > MAX_DEPTH_8BIT) throw new EngineError(`an 8-bit node of depth ${depth} exceeds ${MAX_DEPTH_8BIT}`);
+}
+
 export class Plan {
 	readonly nodes: PlannedNode[];
 	private readonly blocks: Block[] = [];
@@ -148,8 +159,10 @@ export class Plan {
 	): { bytes: number; pack: (src: number, dst: number) => void } | undefined {
 		const k = this.heap.kernels;
 		const [a, b, c, d] = dims as [number, number, number, number];
-		if (node.op === "Conv" && (node.q8 || node.int8))
+		if (node.op === "Conv" && (node.q8 || node.int8)) {
+			checkDepth8(b * c * d);
 			return { bytes: k.conv8PackedBytes(a, b, c, d), pack: (src, dst) => k.conv8Pack(src, dst, a, b, c, d) };
+		}
 		if (node.op === "Conv") {
 			const g = node.group ?? 1;
 			return { bytes: k.convPackedBytes(a, b, c, d, g), pack: (src, dst) => k.convPack(src, dst, a, b, c, d, g) };
@@ -165,6 +178,7 @@ export class Plan {
 				const [bytes, pack] = [k.gemmInt8PackedBytes, k.gemmInt8Pack];
 				return { bytes: bytes(a, b), pack: (src, dst) => pack(src, dst, a, b) };
 			}
+			checkDepth8(a);
 			return { bytes: k.conv8PackedBytes(b, a, 1, 1), pack: (src, dst) => k.linear8Pack(src, dst, a, b) };
 		}
 		return undefined;
