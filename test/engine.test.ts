@@ -16,7 +16,8 @@ import {
 import { layOut, Recording } from "../src/ocr/engine/arena";
 import { readInk } from "../src/ocr/engine/format";
 import { Heap } from "../src/ocr/engine/heap";
-import { MAX_DEPTH_8BIT, Plan } from "../src/ocr/engine/plan";
+import { Plan } from "../src/ocr/engine/plan";
+import { MAX_DEPTH_8BIT } from "../src/ocr/engine/weightPacker";
 import { LINE_HEIGHT } from "../src/ocr/lineTensor";
 import { OCR_RUNTIME_BYTES, REC_LIMITS } from "../src/ocr/memory";
 import { withHeader } from "./helpers/ink";

@@ -11,6 +11,7 @@ import type { InkFile, InkNode, InkWeight } from "./format";
 import type { Block, Heap } from "./heap";
 import { RESHAPE } from "./reshape";
 import { count, drop, EngineError, type FloatValue, type Value } from "./tensor";
+import { weightPacker } from "./weightPacker";
 
 export interface PlannedNode extends InkNode {
 	/** Packed or raw weight pointer (0: none). */
@@ -66,17 +67,6 @@ function fusePostAffine(nodes: PlannedNode[], outputs: readonly string[]): Plann
 export interface TensorData {
 	data: Float32Array;
 	dims: readonly number[];
-}
-
-/**
- * The 8-bit GEMMs list a panel's flagged quad blocks by a 14-bit index
- * (_infer_q8_panels.ts), so a node's depth (K = input channels x kernel taps)
- * is at most 65536; a file past that is refused at load rather than misread.
- */
-export const MAX_DEPTH_8BIT = 65536;
-
-function checkDepth8(depth: number): void {
-	if (depth > MAX_DEPTH_8BIT) throw new EngineError(`an 8-bit node of depth ${depth} exceeds ${MAX_DEPTH_8BIT}`);
 }
 
 export class Plan {
@@ -142,7 +132,7 @@ export class Plan {
 	private placeWeight(node: PlannedNode, index: number, rawWeight: (i: number) => FloatValue): void {
 		const dims = this.file.header.weights[index]?.dims ?? [];
 		node.wdims = dims;
-		const packer = this.packer(node, dims);
+		const packer = weightPacker(this.heap.kernels, node, dims);
 		if (!packer) {
 			node.wp = rawWeight(index).ptr;
 			return;
@@ -150,38 +140,6 @@ export class Plan {
 		const packed = this.keep(packer.bytes);
 		this.withTemp(index, (src) => packer.pack(src, packed.ptr));
 		node.wp = packed.ptr;
-	}
-
-	/** The packed form the node's kernel reads, if it reads one: its size and how to fill it from floats. */
-	private packer(
-		node: PlannedNode,
-		dims: number[],
-	): { bytes: number; pack: (src: number, dst: number) => void } | undefined {
-		const k = this.heap.kernels;
-		const [a, b, c, d] = dims as [number, number, number, number];
-		if (node.op === "Conv" && (node.q8 || node.int8)) {
-			checkDepth8(b * c * d);
-			return { bytes: k.conv8PackedBytes(a, b, c, d), pack: (src, dst) => k.conv8Pack(src, dst, a, b, c, d) };
-		}
-		if (node.op === "Conv") {
-			const g = node.group ?? 1;
-			return { bytes: k.convPackedBytes(a, b, c, d, g), pack: (src, dst) => k.convPack(src, dst, a, b, c, d, g) };
-		}
-		if (node.op === "ConvTranspose")
-			return {
-				bytes: k.convTransposePackedBytes(a, b, c, d),
-				pack: (src, dst) => k.convTransposePack(src, dst, a, b, c, d),
-			};
-		if (node.op === "Gemm" && node.q8) {
-			// Builds of the kernels from before linear8 (a side-by-side benchmark's baseline) pack for their gemmInt8.
-			if (k.gemmInt8Pack && k.gemmInt8PackedBytes && typeof k.linear8Pack !== "function") {
-				const [bytes, pack] = [k.gemmInt8PackedBytes, k.gemmInt8Pack];
-				return { bytes: bytes(a, b), pack: (src, dst) => pack(src, dst, a, b) };
-			}
-			checkDepth8(a);
-			return { bytes: k.conv8PackedBytes(b, a, 1, 1), pack: (src, dst) => k.linear8Pack(src, dst, a, b) };
-		}
-		return undefined;
 	}
 
 	/**
