@@ -171,7 +171,6 @@ export function row3x3(
 		const q = (<usize>(ox + 16 <= ow ? ox : ow - 16)) << 2;
 		let p = xr + q;
 		let t = p;
-		t = p;
 		let a0 = f32x4.mul(v128.load(t), w0);
 		let a1 = f32x4.mul(v128.load(t, 16), w0);
 		let a2 = f32x4.mul(v128.load(t, 32), w0);

@@ -20,7 +20,7 @@ import { Plan } from "../src/ocr/engine/plan";
 import { MAX_DEPTH_8BIT } from "../src/ocr/engine/weightPacker";
 import { LINE_HEIGHT } from "../src/ocr/lineTensor";
 import { OCR_RUNTIME_BYTES, REC_LIMITS } from "../src/ocr/memory";
-import { withHeader } from "./helpers/ink";
+import { inkFile, withHeader } from "./helpers/ink";
 import { receiptInputs } from "./helpers/receipt";
 
 async function file(name: string): Promise<Uint8Array> {
@@ -184,14 +184,7 @@ describe("engine models", () => {
 				],
 				numbers: {},
 			};
-			const json = new TextEncoder().encode(JSON.stringify(header));
-			const start = Math.ceil((8 + json.byteLength) / 64) * 64;
-			const out = new Uint8Array(start + depth * 4);
-			out.set(new TextEncoder().encode("INK1"));
-			new DataView(out.buffer).setUint32(4, json.byteLength, true);
-			out.set(json, 8);
-			new Float32Array(out.buffer, start, depth).fill(0.5);
-			return out;
+			return inkFile(header, new Uint8Array(new Float32Array(depth).fill(0.5).buffer));
 		};
 		await loadModel("deep", conv8(MAX_DEPTH_8BIT));
 		const y = await runModel("deep", {
